@@ -1,0 +1,44 @@
+# The two commands: `make run` (portal with demo data on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= mhhs-demo-2026
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint format setup system-deps versions worker clean
+
+run: setup
+	DEMO_PASSWORD='$(DEMO_PASSWORD)' HOST='$(HOST)' PORT='$(PORT)' scripts/run.sh
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# A Celery worker for when REDIS_URL is set (scripts/run.sh starts one itself).
+worker: setup
+	$(BIN)/celery -A qualification worker --loglevel=INFO -Q default
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""Loading and publishing Code Body criteria sets."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.criteria_file import CriteriaSpec, TemplateRef, read_criteria
+from assessment.models import CriteriaSet, Criterion
+from qad.enums import VersionStatus
+from qad.models import PublishedVersionError, QadTemplate
+from qad.services.versions import VersionKind, VersionLoad, load_version
+from qad.versionfile import Source
+from qualification.models import CodeBody, User
+
+
+def _template_questions(ref: TemplateRef) -> dict[str, list[str]] | None:
+    template = QadTemplate.objects.filter(document_code=ref.document, version=ref.version).first()
+    if template is None:
+        return None
+    return dict(template.questions.values_list("ref", "assessed_by"))
+
+
+def criteria_set_load(
+    *,
+    filename: str,
+    content: bytes,
+    publish: bool = True,
+    check_only: bool = False,
+    loaded_by: User | None = None,
+) -> VersionLoad[CriteriaSpec, CriteriaSet]:
+    """Check a criteria file and load it as a new version, all or nothing."""
+    kind = VersionKind(
+        model=CriteriaSet,
+        read=lambda source: read_criteria(
+            source,
+            code_bodies=frozenset(CodeBody.objects.values_list("code", flat=True)),
+            template_questions=_template_questions,
+        ),
+        find=lambda spec: CriteriaSet.objects.filter(
+            code_body__code=spec.code_body, version=spec.version
+        ).first(),
+        write=_write_criteria,
+        publish=lambda criteria_set: criteria_set_publish(criteria_set=criteria_set),
+        describe_valid=lambda spec: (
+            f"{spec.code_body} criteria v{spec.version} is valid: {len(spec.criteria)} "
+            f"criteria for {spec.template.document} v{spec.template.version}"
+        ),
+        describe_loaded=lambda criteria_set: (
+            f"Loaded {criteria_set}: {criteria_set.criteria.count()} criteria for "
+            f"{criteria_set.template} ({criteria_set.get_status_display().lower()})"
+        ),
+    )
+    return load_version(
+        kind,
+        filename=filename,
+        content=content,
+        publish=publish,
+        check_only=check_only,
+        loaded_by=loaded_by,
+    )
+
+
+def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) -> CriteriaSet:
+    template = QadTemplate.objects.get(
+        document_code=spec.template.document, version=spec.template.version
+    )
+    criteria_set = CriteriaSet.objects.create(
+        code_body=CodeBody.objects.get(code=spec.code_body),
+        template=template,
+        version=spec.version,
+        title=spec.title,
+        effective_date=spec.effective_date,
+        status=VersionStatus.DRAFT,
+        loaded_by=loaded_by,
+        source_filename=source.filename,
+        source_sha256=source.sha256,
+        source_text=source.text,
+    )
+    criteria = Criterion.objects.bulk_create(
+        Criterion(
+            criteria_set=criteria_set,
+            ref=c.ref,
+            title=c.title,
+            looks_for=c.looks_for,
+            checks=[{"name": check.name, "params": check.params} for check in c.checks],
+            position=i,
+        )
+        for i, c in enumerate(spec.criteria)
+    )
+    question_ids = dict(template.questions.values_list("ref", "pk"))
+    links = [
+        Criterion.questions.through(criterion_id=criterion.pk, question_id=question_ids[ref])
+        for criterion, c in zip(criteria, spec.criteria, strict=True)
+        for ref in c.questions
+    ]
+    Criterion.questions.through.objects.bulk_create(links)
+    return criteria_set
+
+
+def criteria_set_publish(*, criteria_set: CriteriaSet) -> CriteriaSet:
+    """Make a draft criteria set current for its Code Body and template version."""
+    with transaction.atomic():
+        locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+        if locked.status != VersionStatus.DRAFT:
+            raise PublishedVersionError(f"{locked} is already published")
+        if not locked.template.is_published:
+            raise PublishedVersionError(
+                f"{locked.template} is still a draft; publish it before the criteria bound to it"
+            )
+        CriteriaSet.objects.filter(
+            code_body=locked.code_body, template=locked.template, status=VersionStatus.PUBLISHED
+        ).update(status=VersionStatus.SUPERSEDED)
+        locked.status = VersionStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["status", "published_at"])
+    criteria_set.refresh_from_db()
+    return criteria_set

@@ -1,0 +1,1 @@
+"""Evidence files, their storage, scanning and reuse (built on the QAD's evidence types)."""

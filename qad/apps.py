@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QadConfig(AppConfig):
+    name = "qad"
+    verbose_name = "QAD templates and submissions"

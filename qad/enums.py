@@ -1,0 +1,39 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class AnswerType(models.TextChoices):
+    FREE_TEXT = "free_text", _("Free text")
+    YES_NO = "yes_no", _("Yes / no")
+    DATE = "date", _("Date")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    NUMBER = "number", _("Number")
+    TABLE = "table", _("Table of rows")
+    EVIDENCE_ONLY = "evidence_only", _("Evidence only")
+
+
+class TableColumnType(models.TextChoices):
+    TEXT = "text", _("Text")
+    DATE = "date", _("Date")
+    NUMBER = "number", _("Number")
+    YES_NO = "yes_no", _("Yes / no")
+
+
+class SubmissionStage(models.TextChoices):
+    INITIAL = "initial", _("Initial QAD")
+    FINAL = "final", _("Final QAD")
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+    AGREED_COMPLETE = "agreed_complete", _("Agreed complete")
+    SIGNED = "signed", _("Signed")

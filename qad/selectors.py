@@ -1,0 +1,26 @@
+"""Reads over templates and submissions."""
+
+from __future__ import annotations
+
+from qad.models import QadTemplate, Question, Section
+from qualification.models import Qualification
+
+
+def applicable_questions(*, template: QadTemplate, qualification: Qualification) -> list[Question]:
+    """The questions of `template` that apply to this qualification's roles, route and facts."""
+    facts = {
+        "role_codes": [
+            role.market_role.code for role in qualification.roles.select_related("market_role")
+        ],
+        "route": qualification.route,
+        "conditions": qualification.conditions,
+    }
+    sections = {
+        section.pk: section.applies_to(**facts)
+        for section in Section.objects.filter(template=template)
+    }
+    return [
+        question
+        for question in Question.objects.filter(template=template).select_related("section")
+        if sections[question.section_id] and question.applies_to(**facts)
+    ]

@@ -1,0 +1,140 @@
+"""Loading and publishing QAD template versions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from qad.enums import VersionStatus
+from qad.models import EvidenceType, PublishedVersionError, QadTemplate, Question, Section
+from qad.services.versions import VersionKind, VersionLoad, load_version
+from qad.template_file import TemplateSpec, Vocabulary, read_template
+from qad.versionfile import Source
+from qualification.models import CodeBody, MarketRole, User
+
+
+def template_vocabulary() -> Vocabulary:
+    roles = MarketRole.objects.prefetch_related("approvers")
+    return Vocabulary(
+        role_approvers={r.code: frozenset(a.code for a in r.approvers.all()) for r in roles},
+        code_bodies=frozenset(CodeBody.objects.values_list("code", flat=True)),
+    )
+
+
+def qad_template_load(
+    *,
+    filename: str,
+    content: bytes,
+    publish: bool = True,
+    check_only: bool = False,
+    loaded_by: User | None = None,
+) -> VersionLoad[TemplateSpec, QadTemplate]:
+    """Check a template file and load it as a new version, all or nothing."""
+    kind = VersionKind(
+        model=QadTemplate,
+        read=lambda source: read_template(source, vocabulary=template_vocabulary()),
+        find=lambda spec: QadTemplate.objects.filter(
+            document_code=spec.document_code, version=spec.version
+        ).first(),
+        write=_write_template,
+        publish=lambda template: qad_template_publish(template=template),
+        describe_valid=lambda spec: (
+            f"{spec.document_code} v{spec.version} is valid: {len(spec.sections)} sections, "
+            f"{len(spec.questions)} questions, {len(spec.evidence_types)} evidence types"
+        ),
+        describe_loaded=lambda template: (
+            f"Loaded {template}: {template.sections.count()} sections, "
+            f"{template.questions.count()} questions, {template.evidence_types.count()} "
+            f"evidence types ({template.get_status_display().lower()})"
+        ),
+    )
+    return load_version(
+        kind,
+        filename=filename,
+        content=content,
+        publish=publish,
+        check_only=check_only,
+        loaded_by=loaded_by,
+    )
+
+
+def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) -> QadTemplate:
+    template = QadTemplate.objects.create(
+        document_code=spec.document_code,
+        document_name=spec.document_name,
+        version=spec.version,
+        title=spec.title,
+        effective_date=spec.effective_date,
+        status=VersionStatus.DRAFT,
+        loaded_by=loaded_by,
+        source_filename=source.filename,
+        source_sha256=source.sha256,
+        source_text=source.text,
+    )
+    EvidenceType.objects.bulk_create(
+        EvidenceType(
+            template=template, code=e.code, name=e.name, description=e.description, position=i
+        )
+        for i, e in enumerate(spec.evidence_types)
+    )
+    sections = Section.objects.bulk_create(
+        Section(
+            template=template,
+            ref=s.ref,
+            title=s.title,
+            guidance=s.guidance,
+            applies_roles=s.applies.roles,
+            applies_routes=s.applies.routes,
+            applies_when=s.applies.when,
+            position=i,
+        )
+        for i, s in enumerate(spec.sections)
+    )
+    questions = []
+    for section, section_spec in zip(sections, spec.sections, strict=True):
+        for q in section_spec.questions:
+            questions.append(
+                Question(
+                    template=template,
+                    section=section,
+                    ref=q.ref,
+                    prompt=q.prompt,
+                    guidance=q.guidance,
+                    answer_type=q.answer_type,
+                    required=q.required,
+                    options=q.options,
+                    assessed_by=q.assessed_by,
+                    requirements=q.requirements,
+                    evidence=q.evidence,
+                    applies_roles=q.applies.roles,
+                    applies_routes=q.applies.routes,
+                    applies_when=q.applies.when,
+                    position=len(questions),
+                )
+            )
+    Question.objects.bulk_create(questions)
+    return template
+
+
+def qad_template_publish(*, template: QadTemplate) -> QadTemplate:
+    """Make a draft version the current one for its document; earlier ones are superseded."""
+    with transaction.atomic():
+        locked = QadTemplate.objects.select_for_update().get(pk=template.pk)
+        if locked.status != VersionStatus.DRAFT:
+            raise PublishedVersionError(f"{locked} is already published")
+        QadTemplate.objects.filter(
+            document_code=locked.document_code, status=VersionStatus.PUBLISHED
+        ).update(status=VersionStatus.SUPERSEDED)
+        locked.status = VersionStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["status", "published_at"])
+    template.refresh_from_db()
+    return template
+
+
+def current_template(document_code: str = "QAD") -> QadTemplate | None:
+    return (
+        QadTemplate.objects.filter(document_code=document_code, status=VersionStatus.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+    )

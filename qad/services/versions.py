@@ -1,0 +1,91 @@
+"""Loading a version file of any kind, all or nothing: what templates and criteria share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.db import IntegrityError, transaction
+
+from qad.models import PublishedVersionError, VersionedDocument
+from qad.versionfile import Problem, Source, VersionFileError, read_source
+from qualification.models import User
+
+Spec = TypeVar("Spec")
+Version = TypeVar("Version", bound=VersionedDocument)
+
+
+@dataclass(frozen=True)
+class VersionKind(Generic[Spec, Version]):
+    """How to read, find, write and publish one kind of version file."""
+
+    model: type[Version]
+    read: Callable[[Source], Spec]
+    find: Callable[[Spec], Version | None]
+    write: Callable[[Spec, Source, User | None], Version]
+    publish: Callable[[Version], Version]
+    describe_valid: Callable[[Spec], str]
+    describe_loaded: Callable[[Version], str]
+
+
+@dataclass(frozen=True)
+class VersionLoad(Generic[Spec, Version]):
+    version: Version | None
+    spec: Spec | None
+    created: bool
+    summary: str
+
+
+def load_version(
+    kind: VersionKind[Spec, Version],
+    *,
+    filename: str,
+    content: bytes,
+    publish: bool,
+    check_only: bool,
+    loaded_by: User | None,
+) -> VersionLoad[Spec, Version]:
+    """Check a whole version file, then load it as a new version in one transaction.
+
+    Raises VersionFileError listing every problem, having written nothing. The byte-identical
+    file loaded a second time is a no-op; another file claiming a loaded version is refused.
+    """
+    source = read_source(filename=filename, content=content)
+    same_file = kind.model.objects.filter(source_sha256=source.sha256).first()
+    if same_file is not None and not check_only:
+        return VersionLoad(
+            same_file,
+            None,
+            False,
+            f"{same_file} is already loaded from this exact file; nothing changed",
+        )
+    spec = kind.read(source)
+    existing = kind.find(spec)
+    if existing is not None:
+        raise VersionFileError(filename, [_already_loaded(existing)])
+    if check_only:
+        return VersionLoad(None, spec, False, kind.describe_valid(spec))
+    try:
+        with transaction.atomic():
+            version = kind.write(spec, source, loaded_by)
+            if publish:
+                version = kind.publish(version)
+    except IntegrityError as exc:
+        # Someone loaded the same version between our check and our insert.
+        existing = kind.find(spec)
+        if existing is None:
+            raise
+        raise VersionFileError(filename, [_already_loaded(existing)]) from exc
+    except PublishedVersionError as exc:
+        raise VersionFileError(filename, [Problem("", str(exc))]) from exc
+    return VersionLoad(version, spec, True, kind.describe_loaded(version))
+
+
+def _already_loaded(existing: VersionedDocument) -> Problem:
+    return Problem(
+        "version",
+        f"{existing} is already loaded (from {existing.source_filename}, "
+        f"{existing.loaded_at:%d %b %Y}) and differs from this file; a changed file needs a "
+        "new version number",
+    )

@@ -1,0 +1,522 @@
+"""A believable demo world: participants across roles and routes, a user for every portal
+role, and qualifications at different stages with partly filled answers.
+
+Building it twice creates nothing new: everything is found by its natural key first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.services import criteria_set_load
+from qad.enums import AnswerType, SubmissionStage, SubmissionState
+from qad.models import Answer, Question, Submission
+from qad.services.submissions import answer_save, submission_start, submission_transition
+from qad.services.templates import current_template, qad_template_load
+from qualification.enums import (
+    CodeBodyRole,
+    ContactPurpose,
+    DeadlineStage,
+    MembershipRole,
+    QualificationState,
+    Route,
+    SignatoryCapacity,
+)
+from qualification.models import (
+    CodeBody,
+    CodeBodyMembership,
+    Contact,
+    MarketRole,
+    Membership,
+    Organisation,
+    Qualification,
+    User,
+    Wave,
+    WaveDeadline,
+)
+from qualification.services import (
+    organisation_create,
+    qualification_start,
+    qualification_transition,
+)
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+SHIPPED_TEMPLATE = DATA_DIR / "qad" / "qad-v3.01.yaml"
+SHIPPED_CRITERIA = sorted((DATA_DIR / "criteria").glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    job_title: str
+    where: str  # organisation legal name, Code Body code, or "" for a portal admin
+    role: str
+    capacity: str = ""
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    legal_name: str
+    company_number: str
+    mpids: list[tuple[str, str]]  # (MPID, market role code)
+    route: Route
+    wave: str | None
+    stage: str  # what the demo shows: "pqs", "drafting", "submitted", "final"
+    share_answered: float = 0.0
+    places_reliance: bool = False
+    sms_exemption_requested: bool = False
+    contacts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+ORGANISATIONS = [
+    DemoOrganisation(
+        "Northwind Energy Supply Ltd",
+        "08123456",
+        [("NWES", "SUP")],
+        Route.SIT,
+        None,
+        "submitted",
+        share_answered=1.0,
+        contacts=[(ContactPurpose.PRIMARY, "Olivia Hart", "olivia.hart@northwind.example")],
+    ),
+    DemoOrganisation(
+        "Brightwatt Data Services Ltd",
+        "09234567",
+        [("BWDA", "ADS"), ("BWDS", "SDS")],
+        Route.QT,
+        "W5",
+        "drafting",
+        share_answered=0.4,
+        contacts=[(ContactPurpose.TESTING, "Sanjay Rao", "sanjay.rao@brightwatt.example")],
+    ),
+    DemoOrganisation(
+        "Meterline Metering Services Ltd",
+        "SC345678",
+        [("MTLA", "MSA"), ("MTLS", "MSS")],
+        Route.QT,
+        "W6",
+        "pqs",
+        places_reliance=True,
+        contacts=[(ContactPurpose.PRIMARY, "Fiona Reid", "fiona.reid@meterline.example")],
+    ),
+    DemoOrganisation(
+        "Eastern Counties Distribution plc",
+        "02456789",
+        [("ECDN", "LDSO")],
+        Route.NON_SIT_LDSO,
+        "W4",
+        "final",
+        share_answered=0.6,
+        contacts=[(ContactPurpose.TECHNICAL, "Tom Blake", "tom.blake@eastern-counties.example")],
+    ),
+    DemoOrganisation(
+        "Lumen Unmetered Ltd",
+        "10567890",
+        [("LUMN", "UMSDS")],
+        Route.QT,
+        "W4",
+        "drafting",
+        share_answered=0.2,
+    ),
+    DemoOrganisation(
+        "Greenfield Power Ltd",
+        "11678901",
+        [("GFPL", "SUP")],
+        Route.ENDURING,
+        "W6",
+        "drafting",
+        share_answered=0.3,
+        sms_exemption_requested=True,
+    ),
+]
+
+USERS = [
+    DemoUser("admin@qad-portal.example", "Priya Shah", "Portal administrator", "", "portal_admin"),
+    DemoUser(
+        "admin@northwind.example",
+        "Olivia Hart",
+        "MHHS Programme Manager",
+        "Northwind Energy Supply Ltd",
+        MembershipRole.ORG_ADMIN,
+    ),
+    DemoUser(
+        "contributor@northwind.example",
+        "Ben Okafor",
+        "Test Lead",
+        "Northwind Energy Supply Ltd",
+        MembershipRole.CONTRIBUTOR,
+    ),
+    DemoUser(
+        "signatory@northwind.example",
+        "Margaret Lowe",
+        "Director",
+        "Northwind Energy Supply Ltd",
+        MembershipRole.SIGNATORY,
+        SignatoryCapacity.DIRECTOR,
+    ),
+    DemoUser(
+        "admin@brightwatt.example",
+        "Sanjay Rao",
+        "Head of Data Services",
+        "Brightwatt Data Services Ltd",
+        MembershipRole.ORG_ADMIN,
+    ),
+    DemoUser(
+        "contributor@brightwatt.example",
+        "Chloe Evans",
+        "Compliance Analyst",
+        "Brightwatt Data Services Ltd",
+        MembershipRole.CONTRIBUTOR,
+    ),
+    DemoUser(
+        "signatory@brightwatt.example",
+        "David Chen",
+        "Managing Director",
+        "Brightwatt Data Services Ltd",
+        MembershipRole.SIGNATORY,
+        SignatoryCapacity.DIRECTOR,
+    ),
+    DemoUser(
+        "admin@meterline.example",
+        "Fiona Reid",
+        "Operations Manager",
+        "Meterline Metering Services Ltd",
+        MembershipRole.ORG_ADMIN,
+    ),
+    DemoUser(
+        "signatory@meterline.example",
+        "Hamish Grant",
+        "Head of Metering (delegate)",
+        "Meterline Metering Services Ltd",
+        MembershipRole.SIGNATORY,
+        SignatoryCapacity.DELEGATE,
+    ),
+    DemoUser(
+        "admin@eastern-counties.example",
+        "Tom Blake",
+        "Settlement Manager",
+        "Eastern Counties Distribution plc",
+        MembershipRole.ORG_ADMIN,
+    ),
+    DemoUser(
+        "contributor@eastern-counties.example",
+        "Aisha Patel",
+        "Registration Analyst",
+        "Eastern Counties Distribution plc",
+        MembershipRole.CONTRIBUTOR,
+    ),
+    DemoUser(
+        "admin@lumen.example",
+        "Gareth Jones",
+        "Director of Operations",
+        "Lumen Unmetered Ltd",
+        MembershipRole.ORG_ADMIN,
+    ),
+    DemoUser(
+        "admin@greenfield.example",
+        "Rachel Moore",
+        "Compliance Manager",
+        "Greenfield Power Ltd",
+        MembershipRole.ORG_ADMIN,
+    ),
+    DemoUser(
+        "assessor@bsc.example",
+        "James Whitfield",
+        "Qualification Analyst",
+        CodeBody.BSC,
+        CodeBodyRole.ASSESSOR,
+    ),
+    DemoUser(
+        "lead@bsc.example",
+        "Helen Carter",
+        "Lead Qualification Analyst",
+        CodeBody.BSC,
+        CodeBodyRole.LEAD_ASSESSOR,
+    ),
+    DemoUser(
+        "assessor@rec.example",
+        "Nadia Hussain",
+        "Performance Assurance Analyst",
+        CodeBody.REC,
+        CodeBodyRole.ASSESSOR,
+    ),
+    DemoUser(
+        "lead@rec.example",
+        "Owen Price",
+        "Performance Assurance Lead",
+        CodeBody.REC,
+        CodeBodyRole.LEAD_ASSESSOR,
+    ),
+    DemoUser(
+        "assessor@dip.example",
+        "Leo Martin",
+        "DIP Assurance Analyst",
+        CodeBody.DIP,
+        CodeBodyRole.ASSESSOR,
+    ),
+    DemoUser(
+        "lead@dip.example",
+        "Grace Kim",
+        "DIP Assurance Lead",
+        CodeBody.DIP,
+        CodeBodyRole.LEAD_ASSESSOR,
+    ),
+]
+
+# Wave dates are set relative to the day the demo is first built, so deadlines are live.
+WAVES = [
+    # code, name, testing starts, testing ends, {stage: due} (days from today)
+    (
+        "W4",
+        "Wave 4",
+        -120,
+        -10,
+        {DeadlineStage.PQS: -180, DeadlineStage.INITIAL_QAD: -5, DeadlineStage.FINAL_QAD: 30},
+    ),
+    (
+        "W5",
+        "Wave 5",
+        -30,
+        60,
+        {DeadlineStage.PQS: -90, DeadlineStage.INITIAL_QAD: 21, DeadlineStage.FINAL_QAD: 90},
+    ),
+    (
+        "W6",
+        "Wave 6",
+        45,
+        150,
+        {DeadlineStage.PQS: 14, DeadlineStage.INITIAL_QAD: 100, DeadlineStage.FINAL_QAD: 180},
+    ),
+]
+
+
+def ensure_versions() -> None:
+    """Load the shipped template and criteria; a file already loaded is left as it is."""
+    qad_template_load(
+        filename=str(SHIPPED_TEMPLATE.relative_to(settings.BASE_DIR)),
+        content=SHIPPED_TEMPLATE.read_bytes(),
+    )
+    for path in SHIPPED_CRITERIA:
+        criteria_set_load(
+            filename=str(path.relative_to(settings.BASE_DIR)), content=path.read_bytes()
+        )
+
+
+def build_demo(*, password: str | None = None) -> tuple[str, list[DemoUser]]:
+    """Build (or refresh) the demo world; returns the demo users' password and the users."""
+    password = password or generate_password()
+    ensure_versions()
+    with transaction.atomic():
+        waves = _ensure_waves()
+        organisations = {spec.legal_name: _ensure_organisation(spec) for spec in ORGANISATIONS}
+        users = {spec.email: _ensure_user(spec, password, organisations) for spec in USERS}
+        for spec in ORGANISATIONS:
+            _ensure_qualification(spec, organisations[spec.legal_name], waves, users)
+    return password, USERS
+
+
+def generate_password() -> str:
+    return "-".join(secrets.token_urlsafe(4) for _ in range(3))
+
+
+def _ensure_waves() -> dict[str, Wave]:
+    today = timezone.localdate()
+    waves = {}
+    for code, name, starts, ends, deadlines in WAVES:
+        wave, created = Wave.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "testing_starts": today + dt.timedelta(days=starts),
+                "testing_ends": today + dt.timedelta(days=ends),
+            },
+        )
+        if created:
+            WaveDeadline.objects.bulk_create(
+                WaveDeadline(
+                    wave=wave,
+                    stage=stage,
+                    due_date=today + dt.timedelta(days=offset),
+                    source="Demo calendar",
+                )
+                for stage, offset in deadlines.items()
+            )
+        waves[code] = wave
+    return waves
+
+
+def _ensure_organisation(spec: DemoOrganisation) -> Organisation:
+    organisation = Organisation.objects.filter(legal_name=spec.legal_name).first()
+    if organisation is None:
+        roles = {role.code: role for role in MarketRole.objects.all()}
+        organisation = organisation_create(
+            legal_name=spec.legal_name,
+            company_number=spec.company_number,
+            mpids=[(code, roles[role]) for code, role in spec.mpids],
+        )
+        for purpose, name, email in spec.contacts:
+            Contact.objects.create(
+                organisation=organisation, purpose=purpose, name=name, email=email
+            )
+    return organisation
+
+
+def _ensure_user(spec: DemoUser, password: str, organisations: dict[str, Organisation]) -> User:
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            spec.email, full_name=spec.full_name, job_title=spec.job_title
+        )
+    user.set_password(password)
+    user.is_active = True
+    if spec.role == "portal_admin":
+        user.is_staff = user.is_superuser = True
+    user.save()
+    if spec.where in organisations:
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=organisations[spec.where],
+            role=spec.role,
+            defaults={"signatory_capacity": spec.capacity},
+        )
+    elif spec.where:
+        CodeBodyMembership.objects.get_or_create(
+            user=user,
+            code_body=CodeBody.objects.get(code=spec.where),
+            defaults={"role": spec.role},
+        )
+    return user
+
+
+def _ensure_qualification(
+    spec: DemoOrganisation,
+    organisation: Organisation,
+    waves: dict[str, Wave],
+    users: dict[str, User],
+) -> Qualification:
+    existing = organisation.qualifications.first()
+    if existing is not None:
+        return existing
+    admin = next(
+        users[u.email]
+        for u in USERS
+        if u.where == spec.legal_name and u.role == MembershipRole.ORG_ADMIN
+    )
+    portal_admin = users["admin@qad-portal.example"]
+    mpids = {m.market_role.code: m for m in organisation.mpids.select_related("market_role")}
+    qualification = qualification_start(
+        organisation=organisation,
+        route=spec.route,
+        roles=[(mpid.market_role, mpid) for mpid in mpids.values()],
+        created_by=admin,
+        wave=waves.get(spec.wave) if spec.wave else None,
+        places_reliance=spec.places_reliance,
+        sms_exemption_requested=spec.sms_exemption_requested,
+        target_migration_date=timezone.localdate() + dt.timedelta(days=240),
+    )
+    if spec.stage == "pqs":
+        return qualification
+    if qualification.state == QualificationState.PRE_QUALIFICATION:
+        qualification_transition(
+            qualification=qualification,
+            target=QualificationState.TESTING,
+            actor=portal_admin,
+            note="Pre-Qualification Submission accepted",
+        )
+    initial = Submission.objects.get(qualification=qualification, stage=SubmissionStage.INITIAL)
+    _answer_share(initial, spec.share_answered, by=admin, organisation=organisation)
+    if spec.stage in ("submitted", "final"):
+        submission_transition(submission=initial, target=SubmissionState.SUBMITTED, actor=admin)
+    if spec.stage == "final":
+        submission_transition(submission=initial, target=SubmissionState.UNDER_REVIEW, actor=None)
+        qualification_transition(
+            qualification=qualification,
+            target=QualificationState.FINAL_QAD,
+            actor=admin,
+            note="Qualification Testing complete",
+        )
+        final = submission_start(
+            qualification=qualification,
+            stage=SubmissionStage.FINAL,
+            template=current_template(),
+        )
+        _answer_share(final, spec.share_answered / 2, by=admin, organisation=organisation)
+    return qualification
+
+
+def _answer_share(
+    submission: Submission, share: float, *, by: User, organisation: Organisation
+) -> None:
+    """Answer the first `share` of the submission's questions with plausible values."""
+    revision = submission.revisions.get(number=1)
+    answers = list(
+        Answer.objects.filter(revision=revision)
+        .select_related("question")
+        .order_by("question__position")
+    )
+    dates: dict[str, dt.date] = {}
+    for answer in answers[: round(len(answers) * share)]:
+        value = _sample_value(answer.question, dates, organisation)
+        if value is not None:
+            answer_save(answer=answer, value=value, expected_version=answer.version, by=by)
+
+
+# Answers the demo knows from the organisation itself (QAD section 3).
+KNOWN_ANSWERS = {"3.1": "legal_name", "3.2": "company_number"}
+
+
+def _sample_value(
+    question: Question, dates: dict[str, dt.date], organisation: Organisation
+) -> object:
+    options = question.options
+    kind = question.answer_type
+    if kind == AnswerType.FREE_TEXT:
+        if question.ref in KNOWN_ANSWERS:
+            return getattr(organisation, KNOWN_ANSWERS[question.ref])
+        text = (
+            f"Our response to {question.ref}: the process is documented in our MHHS operating "
+            "manual, owned by the Settlement Manager, reviewed quarterly and evidenced by the "
+            "attached test and control records."
+        )
+        if len(text) > options.get("max_length", len(text)):
+            text = f"Ref. {organisation.company_number}-{question.ref}"
+        return text
+    if kind == AnswerType.YES_NO:
+        return True
+    if kind == AnswerType.DATE:
+        earliest = dates.get(
+            options.get("not_before", ""), timezone.localdate() - dt.timedelta(days=90)
+        )
+        value = earliest + dt.timedelta(days=14)
+        dates[question.ref] = value
+        return value.isoformat()
+    if kind == AnswerType.SINGLE_CHOICE:
+        return options["choices"][0]["value"]
+    if kind == AnswerType.NUMBER:
+        low, high = options.get("min", 0), options.get("max", low_default(options))
+        return round((low + high) / 2) if isinstance(low, int) and isinstance(high, int) else low
+    if kind == AnswerType.TABLE:
+        return [_sample_row(options["columns"], n) for n in (1, 2)]
+    return None  # evidence-only questions are answered by uploading evidence
+
+
+def low_default(options: dict) -> int:
+    return options.get("min", 0) + 100
+
+
+def _sample_row(columns: list[dict], number: int) -> dict:
+    cells = {
+        "text": f"Item {number}",
+        "date": (timezone.localdate() + dt.timedelta(days=30 * number)).isoformat(),
+        "number": number * 10,
+        "yes_no": number == 1,
+    }
+    return {column["key"]: cells[column["type"]] for column in columns}

@@ -1,0 +1,190 @@
+"""Reads for the pages of the qualification app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from qad.enums import SubmissionState
+from qad.models import Revision, Submission
+from qualification.enums import CodeBodyRole, DeadlineStage, QualificationState
+from qualification.models import (
+    CodeBody,
+    Organisation,
+    Qualification,
+    QualificationRole,
+    User,
+    WaveDeadline,
+)
+from qualification.rules import code_body_roles, is_portal_admin
+
+AWAITING_CODE_BODY = (
+    SubmissionState.SUBMITTED,
+    SubmissionState.UNDER_REVIEW,
+)
+
+
+@dataclass
+class OrganisationPanel:
+    organisation: Organisation
+    roles: list[str]
+    qualifications: list[Qualification] = field(default_factory=list)
+
+
+@dataclass
+class CodeBodyPanel:
+    code_body: CodeBody
+    role: str
+    submissions: list[Submission] = field(default_factory=list)
+
+
+def _with_progress(queryset: QuerySet[Qualification]) -> QuerySet[Qualification]:
+    latest_revisions = Revision.objects.order_by("-number")
+    return queryset.select_related("organisation", "wave").prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=QualificationRole.objects.select_related("market_role", "mpid"),
+        ),
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.select_related("template").prefetch_related(
+                Prefetch("revisions", queryset=latest_revisions)
+            ),
+        ),
+        Prefetch("wave__deadlines", queryset=WaveDeadline.objects.all()),
+    )
+
+
+def participant_panels(user: User) -> list[OrganisationPanel]:
+    panels: dict[int, OrganisationPanel] = {}
+    for membership in user.memberships.select_related("organisation").order_by(
+        "organisation__legal_name"
+    ):
+        panel = panels.setdefault(
+            membership.organisation_id, OrganisationPanel(membership.organisation, [])
+        )
+        panel.roles.append(membership.get_role_display())
+    if not panels:
+        return []
+    qualifications = _with_progress(
+        Qualification.objects.filter(organisation_id__in=panels).order_by("-created_at")
+    )
+    for qualification in qualifications:
+        qualification.deadline = next_deadline(qualification)
+        panels[qualification.organisation_id].qualifications.append(qualification)
+    return list(panels.values())
+
+
+def code_body_panels(user: User) -> list[CodeBodyPanel]:
+    roles = code_body_roles(user)
+    if not roles:
+        return []
+    bodies = CodeBody.objects.filter(code__in=roles).order_by("position")
+    panels = {
+        body.code: CodeBodyPanel(body, CodeBodyRole(roles[body.code]).label) for body in bodies
+    }
+    waiting = (
+        Submission.objects.filter(
+            state__in=AWAITING_CODE_BODY,
+            qualification__roles__market_role__approvers__code__in=list(roles),
+        )
+        .select_related("qualification__organisation", "qualification__wave")
+        .prefetch_related(
+            Prefetch(
+                "qualification__roles",
+                queryset=QualificationRole.objects.select_related("market_role").prefetch_related(
+                    "market_role__approvers"
+                ),
+            ),
+            Prefetch("revisions", queryset=Revision.objects.order_by("-number")),
+        )
+        .distinct()
+        .order_by("updated_at")
+    )
+    for submission in waiting:
+        approvers = {
+            approver.code
+            for role in submission.qualification.roles.all()
+            for approver in role.market_role.approvers.all()
+        }
+        for code in approvers & set(panels):
+            panels[code].submissions.append(submission)
+    return list(panels.values())
+
+
+def programme_counts() -> dict[str, Any]:
+    by_state = dict(Qualification.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    submissions = dict(Submission.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    return {
+        "organisations": Organisation.objects.count(),
+        "users": User.objects.filter(is_active=True).count(),
+        "qualifications_by_state": [
+            (state.label, by_state.get(state.value, 0)) for state in QualificationState
+        ],
+        "submissions_by_state": [
+            (state.label, submissions.get(state.value, 0)) for state in SubmissionState
+        ],
+        "qualifications": sum(by_state.values()),
+    }
+
+
+def home_for(user: User) -> dict[str, Any]:
+    return {
+        "participant_panels": participant_panels(user),
+        "code_body_panels": code_body_panels(user),
+        "programme": programme_counts() if is_portal_admin(user) else None,
+    }
+
+
+def qualification_overview(qualification: Qualification) -> dict[str, Any]:
+    qualification = _with_progress(Qualification.objects.filter(pk=qualification.pk)).get()
+    qualification.deadline = next_deadline(qualification)
+    return {
+        "qualification": qualification,
+        "approvals": [
+            (role, list(role.approvals.select_related("code_body", "decided_by")))
+            for role in qualification.roles.all()
+        ],
+        "transitions": qualification.transitions.select_related("actor").order_by("-at", "-pk"),
+    }
+
+
+@dataclass(frozen=True)
+class Deadline:
+    stage: str
+    due_date: dt.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
+def next_deadline(qualification: Qualification, *, today: dt.date | None = None) -> Deadline | None:
+    """The deadline of the stage the qualification is working towards, from its Wave."""
+    if qualification.wave is None:
+        return None
+    stage = {
+        QualificationState.PRE_QUALIFICATION: DeadlineStage.PQS,
+        QualificationState.TESTING: DeadlineStage.INITIAL_QAD,
+        QualificationState.FINAL_QAD: DeadlineStage.FINAL_QAD,
+    }.get(qualification.state)
+    if stage is None:
+        return None
+    today = today or timezone.localdate()
+    for deadline in qualification.wave.deadlines.all():
+        if deadline.stage == stage:
+            return Deadline(
+                stage=deadline.get_stage_display(),
+                due_date=deadline.due_date,
+                days_left=(deadline.due_date - today).days,
+            )
+    return None

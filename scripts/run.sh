@@ -1,0 +1,25 @@
+#!/bin/sh
+# Set up the database, load the shipped QAD template, criteria and demo world, and serve the
+# portal. With REDIS_URL set, a Celery worker and beat run beside the web server.
+set -eu
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+$PY manage.py migrate --no-input
+$PY manage.py load_qad_template data/qad/qad-v3.01.yaml
+for file in data/criteria/*.yaml; do
+    $PY manage.py load_criteria "$file"
+done
+$PY manage.py load_demo --password "$DEMO_PASSWORD"
+
+if [ -n "${REDIS_URL:-}" ]; then
+    mkdir -p var
+    .venv/bin/celery -A qualification worker --loglevel=INFO -Q default --concurrency 2 &
+    worker=$!
+    .venv/bin/celery -A qualification beat --loglevel=INFO --schedule var/celerybeat-schedule &
+    beat=$!
+    trap 'kill $worker $beat 2>/dev/null || true' EXIT INT TERM
+fi
+
+echo "QAD Portal on http://$HOST:$PORT/ — sign in as any demo user above."
+$PY manage.py runserver "$HOST:$PORT"

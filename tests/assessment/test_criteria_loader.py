@@ -1,0 +1,149 @@
+"""Loading Code Body criteria sets: bound to a loaded template, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessment.models import CriteriaSet
+from assessment.services import criteria_set_load
+from qad.enums import VersionStatus
+from qad.services.templates import qad_template_load
+from qad.versionfile import VersionFileError
+from tests.qad.test_template_loader import row_counts
+from tests.version_files import as_bytes, criteria_doc, template_doc
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def template():
+    return qad_template_load(filename="t.yaml", content=as_bytes(template_doc())).version
+
+
+def load(document, **kwargs):
+    return criteria_set_load(filename="criteria.yaml", content=as_bytes(document), **kwargs)
+
+
+def problems_of(document) -> list[str]:
+    before = row_counts()
+    with pytest.raises(VersionFileError) as caught:
+        load(document)
+    assert row_counts() == before, "a bad file must write nothing"
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_shipped_criteria_sets_are_loaded_for_each_code_body():
+    sets = CriteriaSet.objects.filter(status=VersionStatus.PUBLISHED).select_related("code_body")
+    assert sorted(str(s) for s in sets) == [
+        "BSC criteria v5.0",
+        "DIP criteria v1.1",
+        "REC criteria v2.0",
+    ]
+    for criteria_set in sets:
+        assert str(criteria_set.template) == "QAD v3.01"
+        for criterion in criteria_set.criteria.prefetch_related("questions"):
+            for question in criterion.questions.all():
+                assert criteria_set.code_body.code in question.assessed_by
+
+
+def test_a_good_file_links_each_criterion_to_its_questions(template):
+    criteria_set = load(criteria_doc()).version
+
+    assert criteria_set.status == VersionStatus.PUBLISHED
+    assert criteria_set.template == template
+    dates = criteria_set.criteria.get(ref="BSC-3-02")
+    assert sorted(dates.questions.values_list("ref", flat=True)) == ["3.2", "3.3"]
+    assert dates.checks == [{"name": "dates_in_order", "params": {}}]
+    assert criteria_set.criteria.get(ref="BSC-3-01").checks == [
+        {"name": "required_answers_present", "params": {}}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: d["criteria"][0].update(questions=["9.9"]),
+            "criteria[0].questions[0]: there is no question '9.9' in the bound template",
+        ),
+        (
+            lambda d: d.update(code_body="REC") or d["criteria"][1].update(questions=["3.2"]),
+            "criteria[1].questions[0]: question '3.2' is assessed by BSC, not REC",
+        ),
+        (
+            lambda d: d["criteria"][0].update(checks=["looks_good"]),
+            "criteria[0].checks[0]: unknown check 'looks_good' (known: dates_in_order, "
+            "evidence_scan_clean, evidence_types_attached, evidence_within_window, "
+            "reliance_references_valid, required_answers_present, rttm_coverage, "
+            "sign_off_matches, test_results_summary)",
+        ),
+        (
+            lambda d: d.update(code_body="OFGEM"),
+            "code_body: unknown Code Body 'OFGEM' (known: BSC, DIP, REC)",
+        ),
+        (
+            lambda d: d.update(qad_template={"document": "TST", "version": "9.0"}),
+            "qad_template: TST v9.0 is not loaded; load the template first",
+        ),
+        (
+            lambda d: d["criteria"][1].update(ref="BSC-3-01"),
+            "criteria[1].ref: criterion ref 'BSC-3-01' is used twice (first at criteria[0].ref)",
+        ),
+        (
+            lambda d: d["criteria"][0].update(questions=[3.1]),
+            "criteria[0].questions[0]: expected a question ref, found the number 3.1 (put it "
+            "in quotes)",
+        ),
+    ],
+    ids=[
+        "missing question",
+        "question of another Code Body",
+        "unknown check",
+        "unknown Code Body",
+        "template not loaded",
+        "duplicate ref",
+        "unquoted ref",
+    ],
+)
+def test_each_kind_of_bad_file_is_named_with_its_path_and_nothing_is_written(
+    template, mutate, expected
+):
+    document = criteria_doc()
+    mutate(document)
+
+    assert problems_of(document) == [expected]
+
+
+def test_loading_the_same_version_with_different_content_is_refused(template):
+    load(criteria_doc())
+    problems = problems_of(criteria_doc(title="Edited"))
+    assert problems[0].startswith("version: BSC criteria v1.0 is already loaded")
+
+
+def test_a_byte_identical_file_is_a_no_op(template):
+    first = load(criteria_doc())
+    before = row_counts()
+    again = load(criteria_doc())
+    assert (again.created, again.version) == (False, first.version)
+    assert row_counts() == before
+
+
+def test_criteria_bound_to_a_draft_template_cannot_be_published():
+    qad_template_load(filename="t.yaml", content=as_bytes(template_doc()), publish=False)
+    assert problems_of(criteria_doc()) == [
+        "TST v1.0 is still a draft; publish it before the criteria bound to it"
+    ]
+
+
+def test_the_command_lists_problems_and_loads_nothing(template, tmp_path):
+    path = tmp_path / "bad-criteria.yaml"
+    document = criteria_doc()
+    document["criteria"][0]["questions"] = ["9.9"]
+    path.write_bytes(as_bytes(document))
+
+    with pytest.raises(CommandError) as caught:
+        call_command("load_criteria", str(path))
+
+    assert f"{path}: criteria[0].questions[0]: there is no question '9.9'" in str(caught.value)
+    assert not CriteriaSet.objects.filter(version="1.0", code_body__code="BSC").exists()

@@ -1,0 +1,49 @@
+import pytest
+
+from qualification import celery_app
+from qualification.models import CodeBody, MarketRole
+from qualification.reference_data import ensure_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped QAD template and criteria once into the test database."""
+    from qualification.demo import ensure_versions
+
+    with django_db_blocker.unblock():
+        ensure_versions()
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """Tasks run in the test process unless a test starts a real worker (tests/integration):
+    a test must not leave work in a shared broker for someone else's worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def reference_data(db):
+    """Code Bodies and market roles; a transactional test's flush removes them, so re-seed."""
+    ensure_reference_data(CodeBody, MarketRole)
+
+
+@pytest.fixture
+def shipped_versions(db):
+    from qualification.demo import ensure_versions
+
+    ensure_reference_data(CodeBody, MarketRole)
+    ensure_versions()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing a password at production strength costs most of a second; tests sign in often."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

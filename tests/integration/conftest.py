@@ -1,0 +1,130 @@
+"""A real Celery worker, in its own process, on the real Redis and the test database.
+
+Each test gets a worker on a queue of its own, so that no other worker on the same Redis (a
+developer's `make run`, say) can take its tasks, and it takes no one else's.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from qualification import celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def needs_real_services() -> str | None:
+    if not os.environ.get("REDIS_URL"):
+        return "needs REDIS_URL: a real Redis broker for a real Celery worker (.ci/run sets it)"
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        return (
+            "needs DATABASE_URL on PostgreSQL: the worker process must share the test "
+            "database (.ci/run sets it)"
+        )
+    return None
+
+
+@dataclass
+class Worker:
+    queue: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    user = s.get("USER") or ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    credentials = f"{user}{password}@" if user else ""
+    host, port = s.get("HOST") or "127.0.0.1", s.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{s['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
+    reason = needs_real_services()
+    if reason:
+        pytest.skip(reason)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"}
+    node = f"{queue}@%h"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "qualification",
+                "worker",
+                "-Q",
+                queue,
+                "-n",
+                node,
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    worker = Worker(queue=queue, process=process, log_path=log_path)
+    try:
+        _wait_until_ready(worker)
+        previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_default_queue = queue
+        yield worker
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        # Leave nothing behind in the shared broker.
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)
+
+
+def _wait_until_ready(worker: Worker, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker.process.poll() is not None:
+            pytest.fail(f"the worker exited with {worker.process.returncode}:\n{worker.log()}")
+        if "ready." in worker.log():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the worker was not ready within {timeout}s:\n{worker.log()}")
+
+
+def wait_for(
+    predicate, *, timeout: float = 30, interval: float = 0.2, worker: Worker | None = None
+):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    detail = f"\nworker log:\n{worker.log()}" if worker else ""
+    pytest.fail(f"condition not met within {timeout}s{detail}")

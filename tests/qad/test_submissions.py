@@ -1,0 +1,175 @@
+"""Building a QAD for a qualification, saving answers, and keeping completeness current."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from qad.enums import AnswerType, SubmissionStage, SubmissionState
+from qad.models import Answer, Revision, Submission
+from qad.selectors import applicable_questions
+from qad.services.submissions import (
+    RevisionFrozen,
+    StaleAnswer,
+    answer_save,
+    submission_transition,
+)
+from qad.services.templates import current_template
+from qad.tasks import recompute_stale_completeness
+from qualification.enums import MembershipRole, Route
+from tests.factories import MembershipFactory, UserFactory, start_qualification
+
+pytestmark = pytest.mark.django_db
+
+
+def initial_revision(qualification) -> Revision:
+    return Revision.objects.get(
+        submission__qualification=qualification, submission__stage=SubmissionStage.INITIAL
+    )
+
+
+def expected_refs(template, *, roles, route, conditions=()):
+    """What the template file says applies, computed independently of the selector."""
+    refs = []
+    for question in template.questions.select_related("section").order_by("position"):
+        for rules in (question.section, question):
+            if rules.applies_roles and not set(rules.applies_roles) & set(roles):
+                break
+            if rules.applies_routes and route not in rules.applies_routes:
+                break
+            if not set(rules.applies_when) <= set(conditions):
+                break
+        else:
+            refs.append(question.ref)
+    return refs
+
+
+def test_a_sit_supplier_gets_exactly_the_questions_the_template_assigns_to_it():
+    qualification = start_qualification(role_codes=("SUP",), route=Route.SIT)
+    template = current_template()
+
+    answered = list(
+        initial_revision(qualification)
+        .answers.order_by("question__position")
+        .values_list("question__ref", flat=True)
+    )
+
+    assert answered == expected_refs(template, roles=["SUP"], route="SIT")
+    assert "5.1.1.1" not in answered, "the SMS exemption applies only when it is asked for"
+    assert not any(ref.startswith("7.") for ref in answered), "no Metering Service questions"
+    assert not any(ref.startswith("10.") for ref in answered), "no reliance without reliance"
+
+
+def test_asking_for_the_sms_exemption_adds_section_5_1_1():
+    qualification = start_qualification(
+        role_codes=("SUP",), route=Route.SIT, sms_exemption_requested=True
+    )
+    refs = set(initial_revision(qualification).answers.values_list("question__ref", flat=True))
+    exemption = set(
+        current_template().questions.filter(section__ref="5.1.1").values_list("ref", flat=True)
+    )
+    assert exemption and exemption <= refs
+
+
+def test_a_metering_service_gets_no_supplier_or_data_service_questions():
+    qualification = start_qualification(role_codes=("MSA", "MSS"), route=Route.SIT)
+    questions = applicable_questions(template=current_template(), qualification=qualification)
+    sections = {q.section.ref.split(".")[0] for q in questions}
+    assert "7" in sections
+    assert not {"5", "6", "8"} & sections
+    assert all("BSC" not in q.assessed_by or len(q.assessed_by) > 1 for q in questions)
+
+
+def test_completeness_counts_required_answers_overall_and_per_section(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        qualification = start_qualification(role_codes=("SUP",), route=Route.SIT)
+    revision = initial_revision(qualification)
+    revision.refresh_from_db()
+    required = revision.answers.filter(question__required=True)
+    assert revision.required_count == required.count()
+    assert revision.answered_count == 0
+
+    free_text = required.filter(question__answer_type=AnswerType.FREE_TEXT).first()
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        answer_save(
+            answer=free_text,
+            value="Our process is documented.",
+            expected_version=0,
+            by=UserFactory(),
+        )
+    assert len(sent) == 1, "one recompute per change"
+
+    revision.refresh_from_db()
+    assert revision.answered_count == 1
+    assert not revision.completeness_stale
+    section = free_text.question.section.ref
+    assert revision.section_progress[section][0] == 1
+
+
+def test_a_stale_write_is_refused_and_keeps_the_first_writers_text():
+    qualification = start_qualification()
+    answer = (
+        initial_revision(qualification)
+        .answers.filter(question__answer_type=AnswerType.FREE_TEXT)
+        .first()
+    )
+    olivia, ben = UserFactory(full_name="Olivia Hart"), UserFactory(full_name="Ben Okafor")
+
+    answer_save(answer=answer, value="Olivia's text", expected_version=0, by=olivia)
+    with pytest.raises(StaleAnswer) as caught:
+        answer_save(answer=answer, value="Ben's text", expected_version=0, by=ben)
+
+    assert caught.value.current.value == "Olivia's text"
+    assert caught.value.current.updated_by == olivia
+    stored = Answer.objects.get(pk=answer.pk)
+    assert (stored.value, stored.version) == ("Olivia's text", 1)
+
+
+def test_a_value_the_question_does_not_accept_is_refused_with_a_message():
+    qualification = start_qualification()
+    answer = (
+        initial_revision(qualification)
+        .answers.filter(question__answer_type=AnswerType.DATE)
+        .first()
+    )
+    with pytest.raises(ValidationError) as caught:
+        answer_save(answer=answer, value="31/02/2025", expected_version=0, by=UserFactory())
+    assert caught.value.messages == ["Enter a real date, for example 2025-03-31."]
+    assert Answer.objects.get(pk=answer.pk).value is None
+
+
+def test_submitting_freezes_the_revision_with_a_content_hash():
+    qualification = start_qualification()
+    admin = MembershipFactory(
+        organisation=qualification.organisation, role=MembershipRole.ORG_ADMIN
+    ).user
+    submission = Submission.objects.get(qualification=qualification)
+    answer = (
+        initial_revision(qualification)
+        .answers.filter(question__answer_type=AnswerType.YES_NO)
+        .first()
+    )
+    answer_save(answer=answer, value=True, expected_version=0, by=admin)
+
+    submission_transition(submission=submission, target=SubmissionState.SUBMITTED, actor=admin)
+
+    revision = initial_revision(qualification)
+    assert submission.state == SubmissionState.SUBMITTED
+    assert revision.is_frozen and revision.submitted_by == admin
+    assert len(revision.content_hash) == 64
+    answer.refresh_from_db()
+    with pytest.raises(RevisionFrozen):
+        answer_save(answer=answer, value=False, expected_version=answer.version, by=admin)
+    assert Answer.objects.get(pk=answer.pk).value is True
+
+
+def test_the_sweep_recomputes_revisions_whose_recompute_never_ran():
+    qualification = start_qualification()
+    revision = initial_revision(qualification)
+    Revision.objects.filter(pk=revision.pk).update(completeness_stale=True, required_count=0)
+
+    assert recompute_stale_completeness() == 1
+
+    revision.refresh_from_db()
+    assert not revision.completeness_stale
+    assert revision.required_count == revision.answers.filter(question__required=True).count()

@@ -1,0 +1,112 @@
+"""Configuration from the environment: the embedded default, the full stack, production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qualification.env import ConfigError, celery_config, database_config, env_bool
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_with_nothing_set_the_portal_uses_sqlite_in_the_project_folder():
+    config = database_config(base_dir=ROOT, environ={})
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(ROOT / "db.sqlite3")
+
+
+def test_database_url_selects_postgresql():
+    config = database_config(
+        base_dir=ROOT, environ={"DATABASE_URL": "postgres://qad:secret@db.internal:5432/portal"}
+    )
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.internal",
+        5432,
+        "portal",
+        "qad",
+    )
+
+
+def test_with_no_redis_tasks_run_eagerly_in_the_web_process():
+    config = celery_config(environ={})
+    assert config["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert config["CELERY_BROKER_URL"] == "memory://"
+
+
+def test_redis_url_selects_a_redis_broker_and_real_workers():
+    config = celery_config(environ={"REDIS_URL": "redis://cache.internal:6379/1"})
+    assert config["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert config["CELERY_BROKER_URL"] == "redis://cache.internal:6379/1"
+    assert config["CELERY_TASK_ACKS_LATE"] is True
+    assert config["CELERY_TASK_REJECT_ON_WORKER_LOST"] is True
+    assert config["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    # A task still running must not be handed to a second worker by the broker.
+    assert (
+        config["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
+        > config["CELERY_TASK_TIME_LIMIT"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("yes", True), ("0", False), ("off", False)]
+)
+def test_yes_no_variables(raw, value):
+    assert env_bool("DEBUG", default=not value, environ={"DEBUG": raw}) is value
+
+
+def test_a_yes_no_variable_that_is_neither_says_so():
+    with pytest.raises(ConfigError, match="DEBUG='maybe' is not a yes/no value"):
+        env_bool("DEBUG", default=True, environ={"DEBUG": "maybe"})
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_mode_passes_the_deployment_checks_with_no_warnings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "3f9a-Zq!e7#Lm2@Rt8$Wx5%Yb1^Nc6&Pd",
+        ALLOWED_HOSTS="qad.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_mode_without_a_secret_key_refuses_to_start():
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="qad.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_every_model_change_has_its_migration():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout

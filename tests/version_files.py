@@ -1,0 +1,100 @@
+"""Small, valid version files for tests to break one thing at a time."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+
+MINIMAL_TEMPLATE: dict[str, Any] = {
+    "format": "qad-template/1",
+    "document": {"code": "TST", "name": "Test Assessment Document"},
+    "version": "1.0",
+    "title": "Test template v1.0",
+    "evidence_types": [
+        {"code": "test_completion_report", "name": "Test completion report"},
+    ],
+    "sections": [
+        {"ref": "1", "title": "Introduction", "guidance": "Read this first."},
+        {
+            "ref": "3",
+            "title": "Participant details",
+            "questions": [
+                {
+                    "ref": "3.1",
+                    "prompt": "Legal name?",
+                    "answer_type": "free_text",
+                    "assessed_by": ["BSC", "REC"],
+                },
+                {
+                    "ref": "3.2",
+                    "prompt": "Testing started on?",
+                    "answer_type": "date",
+                    "assessed_by": ["BSC"],
+                },
+                {
+                    "ref": "3.3",
+                    "prompt": "Testing ended on?",
+                    "answer_type": "date",
+                    "not_before": "3.2",
+                    "assessed_by": ["BSC"],
+                    "evidence": [{"type": "test_completion_report", "required": True}],
+                },
+            ],
+        },
+        {
+            "ref": "5.1.1",
+            "title": "Smart Meter Segment exemption",
+            "applies_to": {"roles": ["SUP"], "when": ["sms_exemption_requested"]},
+            "questions": [
+                {
+                    "ref": "5.1.1.1",
+                    "prompt": "Advanced-only portfolio?",
+                    "answer_type": "yes_no",
+                    "assessed_by": ["BSC"],
+                },
+            ],
+        },
+    ],
+}
+
+MINIMAL_CRITERIA: dict[str, Any] = {
+    "format": "criteria-set/1",
+    "code_body": "BSC",
+    "version": "1.0",
+    "title": "Test BSC criteria v1.0",
+    "qad_template": {"document": "TST", "version": "1.0"},
+    "criteria": [
+        {
+            "ref": "BSC-3-01",
+            "title": "Participant identified",
+            "looks_for": "A legal name that matches Companies House.",
+            "questions": ["3.1"],
+            "checks": ["required_answers_present"],
+        },
+        {
+            "ref": "BSC-3-02",
+            "title": "Testing dates",
+            "looks_for": "Dates in order.",
+            "questions": ["3.2", "3.3"],
+            "checks": [{"name": "dates_in_order", "params": {}}],
+        },
+    ],
+}
+
+
+def template_doc(**changes: Any) -> dict[str, Any]:
+    document = copy.deepcopy(MINIMAL_TEMPLATE)
+    document.update(changes)
+    return document
+
+
+def criteria_doc(**changes: Any) -> dict[str, Any]:
+    document = copy.deepcopy(MINIMAL_CRITERIA)
+    document.update(changes)
+    return document
+
+
+def as_bytes(document: Any) -> bytes:
+    return yaml.safe_dump(document, sort_keys=False).encode("utf-8")
