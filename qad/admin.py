@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from qad.models import Answer, EvidenceType, QadTemplate, Question, Revision, Section, Submission
+from qad.models import (
+    Answer,
+    EvidenceType,
+    QadTemplate,
+    Question,
+    Revision,
+    Section,
+    Submission,
+    SubmissionTransition,
+)
 
 
 class VersionContentAdmin(admin.ModelAdmin):
@@ -127,6 +136,25 @@ class AnswerAdmin(admin.ModelAdmin):
         "revision__submission__qualification__organisation__legal_name",
     ]
     readonly_fields = [f.name for f in Answer._meta.concrete_fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SubmissionTransition)
+class SubmissionTransitionAdmin(admin.ModelAdmin):
+    """The submission history is written by the lifecycle service, never by hand."""
+
+    list_display = ["submission", "from_state", "to_state", "actor", "at"]
+    list_filter = ["to_state"]
+    search_fields = ["submission__qualification__organisation__legal_name", "actor__email"]
+    readonly_fields = [f.name for f in SubmissionTransition._meta.concrete_fields]
 
     def has_add_permission(self, request) -> bool:
         return False
