@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from assessment.models import CriteriaSet, Criterion
+from assessment.models import Clarification, ClarificationMessage, CriteriaSet, Criterion
 from qad.admin import ReadOnlyInline, VersionContentAdmin
+from qualification.admin_mixins import RecordAdmin
 
 
 class CriterionInline(ReadOnlyInline):
@@ -27,3 +28,37 @@ class CriterionAdmin(VersionContentAdmin):
     list_filter = ["criteria_set__code_body", "criteria_set"]
     search_fields = ["ref", "title", "looks_for"]
     filter_horizontal = ["questions"]
+
+
+class ClarificationMessageInline(admin.TabularInline):
+    model = ClarificationMessage
+    extra = 0
+    can_delete = False
+    readonly_fields = ["author", "text", "written_at", "from_code_body"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Clarification)
+class ClarificationAdmin(admin.ModelAdmin):
+    list_display = ["submission", "question", "code_body", "state", "raised_at", "sent_at"]
+    list_filter = ["code_body", "state"]
+    search_fields = ["submission__qualification__organisation__legal_name", "question__ref"]
+    readonly_fields = [
+        "submission",
+        "question",
+        "code_body",
+        "raised_in",
+        "answered_in",
+        "raised_by",
+        "raised_at",
+        "sent_at",
+    ]
+    inlines = [ClarificationMessageInline]
+
+
+@admin.register(ClarificationMessage)
+class ClarificationMessageAdmin(RecordAdmin):
+    list_display = ["clarification", "author", "written_at", "from_code_body"]
+    search_fields = ["text", "author__email"]

@@ -3,14 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from qad.models import (
     Answer,
+    AnswerConflict,
     EvidenceType,
     QadTemplate,
     Question,
     Revision,
     Section,
+    Signature,
     Submission,
     SubmissionTransition,
 )
+from qualification.admin_mixins import RecordAdmin
 
 
 class VersionContentAdmin(admin.ModelAdmin):
@@ -148,19 +151,19 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubmissionTransition)
-class SubmissionTransitionAdmin(admin.ModelAdmin):
-    """The submission history is written by the lifecycle service, never by hand."""
-
+class SubmissionTransitionAdmin(RecordAdmin):
     list_display = ["submission", "from_state", "to_state", "actor", "at"]
     list_filter = ["to_state"]
     search_fields = ["submission__qualification__organisation__legal_name", "actor__email"]
-    readonly_fields = [f.name for f in SubmissionTransition._meta.concrete_fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(AnswerConflict)
+class AnswerConflictAdmin(RecordAdmin):
+    list_display = ["answer", "written_by", "written_at", "resolved_at", "resolution"]
+    list_filter = ["resolution"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+
+@admin.register(Signature)
+class SignatureAdmin(RecordAdmin):
+    list_display = ["submission", "signatory_name", "capacity", "signed_at", "content_hash"]
+    search_fields = ["signatory_name", "submission__qualification__organisation__legal_name"]

@@ -297,6 +297,10 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(null=True, blank=True)
+    reopened = models.BooleanField(
+        default=False,
+        help_text=_("In a revision answering clarifications: this answer may be changed."),
+    )
 
     class Meta:
         ordering = ["revision", "question__position"]
@@ -330,3 +334,47 @@ class SubmissionTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.from_state or 'start'} → {self.to_state}"
+
+
+class AnswerConflict(models.Model):
+    """A save that arrived after someone else had changed the answer.
+
+    The later writer's text is kept here, never dropped, until they decide what to keep.
+    """
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="conflicts")
+    value = models.JSONField(null=True, blank=True)
+    base_version = models.PositiveIntegerField(help_text=_("The version the writer started from"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["answer", "-written_at"]
+
+    def __str__(self) -> str:
+        return f"Conflict on {self.answer.question.ref} by {self.written_by}"
+
+
+class Signature(models.Model):
+    """A Director's (or delegate's) signature on exactly one frozen revision."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.PROTECT, related_name="signature"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signatory_name = models.CharField(max_length=150)
+    signatory_job_title = models.CharField(max_length=150, blank=True)
+    capacity = models.CharField(max_length=20)
+    declaration = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Signed by {self.signatory_name} on {self.signed_at:%d %b %Y}"

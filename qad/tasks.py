@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from qad.models import Revision
-from qad.services.submissions import revision_recompute_completeness
+from qad.services.answers import revision_recompute_completeness
 
 
 @shared_task(name="qad.submissions.recompute_completeness")
@@ -19,3 +19,16 @@ def recompute_stale_completeness() -> int:
     for revision_id in stale:
         revision_recompute_completeness(revision_id=revision_id)
     return len(stale)
+
+
+@shared_task(
+    name="qad.notifications.send",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification(*, kind: str, **ids: int) -> int:
+    from qad import notifications
+
+    senders = {"submitted": notifications.send_submitted}
+    return senders[kind](**ids)

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from qualification.admin_mixins import RecordAdmin
 from qualification.models import (
+    AuditEvent,
     CodeBody,
     CodeBodyMembership,
     Contact,
@@ -10,6 +12,7 @@ from qualification.models import (
     Membership,
     Mpid,
     Organisation,
+    PreQualification,
     Qualification,
     QualificationRole,
     QualificationTransition,
@@ -208,16 +211,23 @@ class RoleApprovalAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationTransition)
-class QualificationTransitionAdmin(admin.ModelAdmin):
+class QualificationTransitionAdmin(RecordAdmin):
     list_display = ["qualification", "from_state", "to_state", "actor", "at"]
     list_filter = ["to_state"]
     search_fields = ["qualification__organisation__legal_name", "actor__email"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(AuditEvent)
+class AuditEventAdmin(RecordAdmin):
+    list_display = ["at", "kind", "summary", "actor", "organisation"]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["summary", "actor__email", "organisation__legal_name"]
+    date_hierarchy = "at"
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+
+@admin.register(PreQualification)
+class PreQualificationAdmin(admin.ModelAdmin):
+    list_display = ["qualification", "state", "preferred_wave", "submitted_at", "decided_at"]
+    list_filter = ["state", "preferred_wave"]
+    search_fields = ["qualification__organisation__legal_name"]
+    readonly_fields = ["state", "submitted_at", "submitted_by", "decided_at", "decided_by"]

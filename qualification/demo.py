@@ -15,16 +15,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.services import criteria_set_load
+from assessment.services.criteria import criteria_set_load
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
 from qad.models import Answer, Question, Submission
-from qad.services.submissions import answer_save, submission_start, submission_transition
-from qad.services.templates import current_template, qad_template_load
+from qad.services.answers import answer_save
+from qad.services.submissions import final_qad_start, submission_transition
+from qad.services.templates import qad_template_load
 from qualification.enums import (
     CodeBodyRole,
     ContactPurpose,
     DeadlineStage,
     MembershipRole,
+    PitApproach,
     QualificationState,
     Route,
     SignatoryCapacity,
@@ -43,8 +45,10 @@ from qualification.models import (
 )
 from qualification.services import (
     organisation_create,
+    pqs_decide,
+    pqs_save,
+    pqs_submit,
     qualification_start,
-    qualification_transition,
 )
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
@@ -410,7 +414,6 @@ def _ensure_qualification(
         for u in USERS
         if u.where == spec.legal_name and u.role == MembershipRole.ORG_ADMIN
     )
-    portal_admin = users["admin@qad-portal.example"]
     mpids = {m.market_role.code: m for m in organisation.mpids.select_related("market_role")}
     qualification = qualification_start(
         organisation=organisation,
@@ -422,34 +425,52 @@ def _ensure_qualification(
         sms_exemption_requested=spec.sms_exemption_requested,
         target_migration_date=timezone.localdate() + dt.timedelta(days=240),
     )
+    if qualification.state == QualificationState.PRE_QUALIFICATION:
+        _pre_qualify(qualification, spec, admin, users, decide=spec.stage != "pqs")
     if spec.stage == "pqs":
         return qualification
-    if qualification.state == QualificationState.PRE_QUALIFICATION:
-        qualification_transition(
-            qualification=qualification,
-            target=QualificationState.TESTING,
-            actor=portal_admin,
-            note="Pre-Qualification Submission accepted",
-        )
     initial = Submission.objects.get(qualification=qualification, stage=SubmissionStage.INITIAL)
     _answer_share(initial, spec.share_answered, by=admin, organisation=organisation)
     if spec.stage in ("submitted", "final"):
         submission_transition(submission=initial, target=SubmissionState.SUBMITTED, actor=admin)
     if spec.stage == "final":
         submission_transition(submission=initial, target=SubmissionState.UNDER_REVIEW, actor=None)
-        qualification_transition(
-            qualification=qualification,
-            target=QualificationState.FINAL_QAD,
-            actor=admin,
-            note="Qualification Testing complete",
-        )
-        final = submission_start(
-            qualification=qualification,
-            stage=SubmissionStage.FINAL,
-            template=current_template(),
-        )
-        _answer_share(final, spec.share_answered / 2, by=admin, organisation=organisation)
+        final_qad_start(qualification=qualification, by=admin)
     return qualification
+
+
+def _pre_qualify(
+    qualification: Qualification,
+    spec: DemoOrganisation,
+    admin: User,
+    users: dict[str, User],
+    *,
+    decide: bool,
+) -> None:
+    """Fill in and submit the PQS; a lead assessor of an approving Code Body accepts it."""
+    today = timezone.localdate()
+    pre_qualification = pqs_save(
+        pre_qualification=qualification.pre_qualification,
+        by=admin,
+        preferred_wave=qualification.wave,
+        pit_approach=PitApproach.RELIANCE if spec.places_reliance else PitApproach.IN_HOUSE,
+        pit_starts=today - dt.timedelta(days=150),
+        pit_ends=today - dt.timedelta(days=40),
+        target_migration_date=today + dt.timedelta(days=240),
+        places_reliance=spec.places_reliance,
+        reliance_summary=(
+            "PIT and QT evidence of our metering platform vendor, which qualified the same "
+            "release for two other MEMs."
+            if spec.places_reliance
+            else ""
+        ),
+    )
+    pqs_submit(pre_qualification=pre_qualification, by=admin)
+    if decide:
+        body = qualification.roles.first().market_role.approvers.exclude(code="DIP").first()
+        lead = users[f"lead@{body.code.lower()}.example"]
+        pre_qualification.refresh_from_db()
+        pqs_decide(pre_qualification=pre_qualification, accept=True, note="", by=lead)
 
 
 def _answer_share(

@@ -80,3 +80,16 @@ class DeadlineStage(models.TextChoices):
     PQS = "pqs", _("Pre-Qualification Submission")
     INITIAL_QAD = "initial_qad", _("Initial QAD")
     FINAL_QAD = "final_qad", _("Final QAD")
+
+
+class PreQualificationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for changes")
+
+
+class PitApproach(models.TextChoices):
+    IN_HOUSE = "in_house", _("In-house PIT on our own systems")
+    SERVICE_PROVIDER = "service_provider", _("PIT run with our service provider")
+    RELIANCE = "reliance", _("PIT evidence relied on from another party")

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from qad.enums import SubmissionState
 from qad.models import Revision, Submission
-from qualification.enums import CodeBodyRole, DeadlineStage, QualificationState
+from qualification.enums import CodeBodyRole, DeadlineStage, MembershipRole, QualificationState
 from qualification.models import (
+    AuditEvent,
     CodeBody,
     Organisation,
+    PreQualification,
     Qualification,
     QualificationRole,
     User,
@@ -33,6 +35,7 @@ class OrganisationPanel:
     organisation: Organisation
     roles: list[str]
     qualifications: list[Qualification] = field(default_factory=list)
+    is_admin: bool = False
 
 
 @dataclass
@@ -68,6 +71,7 @@ def participant_panels(user: User) -> list[OrganisationPanel]:
             membership.organisation_id, OrganisationPanel(membership.organisation, [])
         )
         panel.roles.append(membership.get_role_display())
+        panel.is_admin = panel.is_admin or membership.role == MembershipRole.ORG_ADMIN
     if not panels:
         return []
     qualifications = _with_progress(
@@ -101,11 +105,13 @@ def code_body_panels(user: User) -> list[CodeBodyPanel]:
                 ),
             ),
             Prefetch("revisions", queryset=Revision.objects.order_by("-number")),
+            Prefetch("qualification__wave__deadlines", queryset=WaveDeadline.objects.all()),
         )
         .distinct()
         .order_by("updated_at")
     )
     for submission in waiting:
+        submission.qualification.deadline = next_deadline(submission.qualification)
         approvers = {
             approver.code
             for role in submission.qualification.roles.all()
@@ -150,6 +156,10 @@ def qualification_overview(qualification: Qualification) -> dict[str, Any]:
             for role in qualification.roles.all()
         ],
         "transitions": qualification.transitions.select_related("actor").order_by("-at", "-pk"),
+        "activity": activity_timeline(qualification),
+        "pre_qualification": PreQualification.objects.filter(qualification=qualification)
+        .select_related("preferred_wave", "decided_by", "submitted_by")
+        .first(),
     }
 
 
@@ -188,3 +198,45 @@ def next_deadline(qualification: Qualification, *, today: dt.date | None = None)
                 days_left=(deadline.due_date - today).days,
             )
     return None
+
+
+@dataclass
+class ActivityLine:
+    at: dt.datetime
+    actor: User | None
+    kind: str
+    summary: str
+    count: int = 1
+
+
+def activity_timeline(qualification: Qualification, *, limit: int = 200) -> list[ActivityLine]:
+    """Who did what and when, newest first. A run of answer saves by one person in one
+    section is one line ("saved 6 answers in section 4.1"), so the timeline stays readable."""
+    events = (
+        AuditEvent.objects.filter(qualification=qualification)
+        .select_related("actor")
+        .order_by("-at", "-pk")[: limit * 5]
+    )
+    lines: list[ActivityLine] = []
+    for event in events:
+        last = lines[-1] if lines else None
+        if (
+            event.kind == "answer.saved"
+            and last is not None
+            and last.kind == "answer.saved"
+            and last.actor == event.actor
+            and last.summary.endswith(f"section {event.section_ref}")
+            and (last.at - event.at) <= dt.timedelta(minutes=30)
+        ):
+            last.count += 1
+            last.summary = f"Saved {last.count} answers in section {event.section_ref}"
+            continue
+        summary = (
+            f"Saved 1 answer in section {event.section_ref}"
+            if event.kind == "answer.saved"
+            else event.summary
+        )
+        lines.append(ActivityLine(event.at, event.actor, event.kind, summary))
+        if len(lines) >= limit:
+            break
+    return lines

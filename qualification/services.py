@@ -5,15 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qad.enums import SubmissionStage
-from qualification.enums import QualificationState, Route
-from qualification.lifecycle import MOVES, TransitionNotAllowed, authorise_move, initial_state
+from qualification.audit import audit_record
+from qualification.enums import (
+    MembershipRole,
+    PreQualificationState,
+    QualificationState,
+    Route,
+)
+from qualification.lifecycle import (
+    MOVES,
+    Actor,
+    TransitionNotAllowed,
+    authorise_move,
+    initial_state,
+)
 from qualification.models import (
     MarketRole,
     Mpid,
     Organisation,
+    PreQualification,
     Qualification,
     QualificationRole,
     QualificationTransition,
@@ -21,7 +37,7 @@ from qualification.models import (
     User,
     Wave,
 )
-from qualification.rules import acting_capacities
+from qualification.rules import acting_capacities, actor_capacities, organisation_roles
 
 
 def organisation_create(
@@ -100,6 +116,22 @@ def qualification_start(
             actor=created_by,
             note="Qualification started",
         )
+        if state == QualificationState.PRE_QUALIFICATION:
+            PreQualification.objects.create(
+                qualification=qualification,
+                preferred_wave=wave,
+                places_reliance=places_reliance,
+                target_migration_date=target_migration_date,
+            )
+        audit_record(
+            kind="qualification.started",
+            actor=created_by,
+            summary="Qualification started for "
+            + ", ".join(f"{role.name}{f' ({mpid.code})' if mpid else ''}" for role, mpid in roles)
+            + f" by the {Route(route).label} route",
+            qualification=qualification,
+            target=qualification,
+        )
         _on_enter(qualification, state)
     return qualification
 
@@ -132,6 +164,15 @@ def qualification_transition(
             actor=actor,
             note=note or move.description,
         )
+        audit_record(
+            kind="qualification.moved",
+            actor=actor,
+            summary=f"{QualificationState(target).label}: {note or move.description}",
+            qualification=locked,
+            target=locked,
+            before=locked.state,
+            after=str(target),
+        )
         locked.state = target
         locked.save(update_fields=["state", "updated_at"])
         _on_enter(locked, target)
@@ -151,3 +192,140 @@ def _on_enter(qualification: Qualification, state: str) -> None:
         submission_start(
             qualification=qualification, stage=SubmissionStage.INITIAL, template=template
         )
+
+
+PQS_FIELDS = (
+    "preferred_wave",
+    "pit_approach",
+    "pit_starts",
+    "pit_ends",
+    "target_migration_date",
+    "places_reliance",
+    "reliance_summary",
+)
+
+
+def pqs_save(*, pre_qualification: PreQualification, by: User, **values) -> PreQualification:
+    """Save the participant's PQS while it is a draft or returned for changes."""
+    if not can_edit_pqs(by, pre_qualification):
+        raise PermissionDenied(_("Only the organisation admin can change the PQS now."))
+    with transaction.atomic():
+        locked = PreQualification.objects.select_for_update().get(pk=pre_qualification.pk)
+        before = {f: _plain(getattr(locked, f)) for f in PQS_FIELDS}
+        for name in PQS_FIELDS:
+            if name in values:
+                setattr(locked, name, values[name])
+        locked.full_clean()
+        locked.save()
+        audit_record(
+            kind="pqs.saved",
+            actor=by,
+            summary="Pre-Qualification Submission saved",
+            qualification=locked.qualification,
+            target=locked,
+            before=before,
+            after={f: _plain(getattr(locked, f)) for f in PQS_FIELDS},
+        )
+    return locked
+
+
+def pqs_submit(*, pre_qualification: PreQualification, by: User) -> PreQualification:
+    if not can_edit_pqs(by, pre_qualification):
+        raise PermissionDenied(_("Only the organisation admin can submit the PQS."))
+    missing = [
+        label
+        for field, label in (
+            ("preferred_wave", _("preferred Wave")),
+            ("pit_approach", _("PIT approach")),
+            ("pit_starts", _("PIT start date")),
+            ("pit_ends", _("PIT end date")),
+            ("target_migration_date", _("target migration date")),
+        )
+        if not getattr(pre_qualification, field)
+    ]
+    if pre_qualification.places_reliance and not pre_qualification.reliance_summary.strip():
+        missing.append(_("what you intend to rely on"))
+    if missing:
+        raise ValidationError(
+            _("Before submitting, give the %(fields)s.")
+            % {"fields": ", ".join(str(m) for m in missing)}
+        )
+    with transaction.atomic():
+        locked = PreQualification.objects.select_for_update().get(pk=pre_qualification.pk)
+        if locked.state not in (PreQualificationState.DRAFT, PreQualificationState.RETURNED):
+            raise ValidationError(_("This PQS has already been submitted."))
+        locked.state = PreQualificationState.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+        audit_record(
+            kind="pqs.submitted",
+            actor=by,
+            summary="Pre-Qualification Submission submitted",
+            qualification=locked.qualification,
+            target=locked,
+        )
+    return locked
+
+
+def pqs_decide(
+    *, pre_qualification: PreQualification, accept: bool, note: str, by: User
+) -> PreQualification:
+    """A Code Body accepts the PQS (the QAD is then built) or returns it with a reason."""
+    qualification = pre_qualification.qualification
+    if not ({Actor.LEAD_ASSESSOR, Actor.PORTAL_ADMIN} & actor_capacities(by, qualification)):
+        raise PermissionDenied(_("Only a lead assessor of an approving Code Body can decide."))
+    if not accept and not note.strip():
+        raise ValidationError(_("Say what the participant needs to change."))
+    with transaction.atomic():
+        locked = PreQualification.objects.select_for_update().get(pk=pre_qualification.pk)
+        if locked.state != PreQualificationState.SUBMITTED:
+            raise ValidationError(_("This PQS is not waiting for a decision."))
+        locked.state = PreQualificationState.ACCEPTED if accept else PreQualificationState.RETURNED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.decision_note = note.strip()
+        locked.save()
+        audit_record(
+            kind="pqs.accepted" if accept else "pqs.returned",
+            actor=by,
+            summary=(
+                "Pre-Qualification Submission accepted"
+                if accept
+                else "Pre-Qualification Submission returned for changes"
+            ),
+            qualification=qualification,
+            target=locked,
+            after=note.strip() or None,
+        )
+        if accept:
+            Qualification.objects.filter(pk=qualification.pk).update(
+                wave=locked.preferred_wave,
+                places_reliance=locked.places_reliance,
+                target_migration_date=locked.target_migration_date,
+            )
+            qualification.refresh_from_db()
+            qualification_transition(
+                qualification=qualification,
+                target=QualificationState.TESTING,
+                actor=by,
+                note="Pre-Qualification Submission accepted",
+            )
+    return locked
+
+
+def can_edit_pqs(user: User, pre_qualification: PreQualification) -> bool:
+    return pre_qualification.state in (
+        PreQualificationState.DRAFT,
+        PreQualificationState.RETURNED,
+    ) and MembershipRole.ORG_ADMIN in organisation_roles(
+        user, pre_qualification.qualification.organisation
+    )
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value

@@ -146,6 +146,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The portal's own address, for links in e-mails sent from background workers.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "QAD Portal <no-reply@qad-portal.local>")
 
 # Sessions end after 30 minutes without a request, and after 12 hours in any case.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from qualification import views
 
@@ -15,9 +15,27 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
+        "organisations/<uuid:public_id>/qualifications/new/",
+        views.qualification_start_view,
+        name="qualification-start",
+    ),
+    path("organisations/<uuid:public_id>/mpids/new/", views.mpid_add, name="mpid-add"),
+    path(
         "qualifications/<uuid:public_id>/",
         views.qualification_detail,
         name="qualification-detail",
     ),
+    path("qualifications/<uuid:public_id>/pqs/", views.pqs_edit, name="pqs-edit"),
+    path(
+        "qualifications/<uuid:public_id>/pqs/decision/",
+        views.pqs_decide_view,
+        name="pqs-decide",
+    ),
+    path(
+        "qualifications/<uuid:public_id>/final-qad/",
+        views.final_qad_start_view,
+        name="final-qad-start",
+    ),
+    path("", include("qad.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,40 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Participant pages: home, a qualification, starting one, its PQS, and MPIDs."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qad.rules import can_administer_organisation
+from qad.services.submissions import final_qad_start
 from qualification import selectors
-from qualification.models import Qualification
-from qualification.rules import can_view_qualification
+from qualification.enums import MembershipRole, PreQualificationState, QualificationState
+from qualification.forms import (
+    MpidForm,
+    PqsDecisionForm,
+    PreQualificationForm,
+    QualificationStartForm,
+)
+from qualification.lifecycle import Actor, TransitionNotAllowed
+from qualification.models import Organisation, PreQualification, Qualification
+from qualification.rules import (
+    actor_capacities,
+    can_view_organisation,
+    can_view_qualification,
+    organisation_roles,
+)
+from qualification.services import (
+    can_edit_pqs,
+    pqs_decide,
+    pqs_save,
+    pqs_submit,
+    qualification_start,
+)
 
 
 @login_required
@@ -12,16 +42,176 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "qualification/home.html", selectors.home_for(request.user))
 
 
-@login_required
-def qualification_detail(request: HttpRequest, public_id) -> HttpResponse:
+def _qualification_for(user, public_id) -> Qualification:
     qualification = get_object_or_404(
         Qualification.objects.select_related("organisation", "wave"), public_id=public_id
     )
-    if not can_view_qualification(request.user, qualification):
-        # 404 rather than 403: another organisation's qualification does not exist for you.
+    # 404 rather than 403: another organisation's qualification does not exist for you.
+    if not can_view_qualification(user, qualification):
         raise Http404
+    return qualification
+
+
+def _organisation_for_admin(user, public_id) -> Organisation:
+    organisation = get_object_or_404(Organisation, public_id=public_id)
+    if not can_view_organisation(user, organisation):
+        raise Http404
+    if not can_administer_organisation(user, organisation):
+        raise PermissionDenied(_("Only an organisation admin can do this."))
+    return organisation
+
+
+@login_required
+def qualification_detail(request: HttpRequest, public_id) -> HttpResponse:
+    qualification = _qualification_for(request.user, public_id)
+    context = selectors.qualification_overview(qualification)
+    roles = organisation_roles(request.user, qualification.organisation)
+    capacities = actor_capacities(request.user, qualification)
+    pre_qualification = context["pre_qualification"]
+    context.update(
+        {
+            "is_org_admin": MembershipRole.ORG_ADMIN in roles,
+            "can_start_final": MembershipRole.ORG_ADMIN in roles
+            and qualification.state == QualificationState.TESTING
+            and qualification.submissions.filter(stage="initial").exclude(state="draft").exists(),
+            "can_decide_pqs": pre_qualification is not None
+            and pre_qualification.state == PreQualificationState.SUBMITTED
+            and bool({Actor.LEAD_ASSESSOR, Actor.PORTAL_ADMIN} & capacities),
+            "decision_form": PqsDecisionForm(),
+        }
+    )
+    return render(request, "qualification/qualification_detail.html", context)
+
+
+@login_required
+def qualification_start_view(request: HttpRequest, public_id) -> HttpResponse:
+    organisation = _organisation_for_admin(request.user, public_id)
+    form = QualificationStartForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            qualification = qualification_start(
+                organisation=organisation,
+                route=data["route"],
+                roles=[(mpid.market_role, mpid) for mpid in data["mpids"]],
+                created_by=request.user,
+                places_reliance=data["places_reliance"],
+                sms_exemption_requested=data["sms_exemption_requested"],
+            )
+        except (ValueError, TransitionNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            if qualification.state == QualificationState.PRE_QUALIFICATION:
+                messages.success(
+                    request,
+                    _("Qualification started. Complete the Pre-Qualification Submission first."),
+                )
+                return redirect("pqs-edit", public_id=qualification.public_id)
+            messages.success(request, _("Qualification started. Your Initial QAD is ready."))
+            submission = qualification.submissions.get()
+            return redirect("submission-detail", public_id=submission.public_id)
     return render(
         request,
-        "qualification/qualification_detail.html",
-        selectors.qualification_overview(qualification),
+        "qualification/qualification_start.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+def mpid_add(request: HttpRequest, public_id) -> HttpResponse:
+    organisation = _organisation_for_admin(request.user, public_id)
+    form = MpidForm(request.POST or None, instance=None)
+    if request.method == "POST" and form.is_valid():
+        mpid = form.save(commit=False)
+        mpid.organisation = organisation
+        mpid.full_clean()
+        mpid.save()
+        messages.success(request, _("MPID %(code)s added.") % {"code": mpid.code})
+        return redirect("qualification-start", public_id=organisation.public_id)
+    return render(
+        request,
+        "qualification/mpid_add.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def pqs_edit(request: HttpRequest, public_id) -> HttpResponse:
+    qualification = _qualification_for(request.user, public_id)
+    pre_qualification = get_object_or_404(PreQualification, qualification=qualification)
+    editable = can_edit_pqs(request.user, pre_qualification)
+    form = PreQualificationForm(request.POST or None, instance=pre_qualification)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("The PQS cannot be changed now."))
+        if form.is_valid():
+            try:
+                pqs_save(
+                    pre_qualification=pre_qualification,
+                    by=request.user,
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+                if request.POST.get("submit") == "submit":
+                    pre_qualification.refresh_from_db()
+                    pqs_submit(pre_qualification=pre_qualification, by=request.user)
+                    messages.success(request, _("PQS submitted to the Code Bodies."))
+                    return redirect(qualification.get_absolute_url())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("PQS saved."))
+                return redirect("pqs-edit", public_id=qualification.public_id)
+    return render(
+        request,
+        "qualification/pqs_edit.html",
+        {
+            "qualification": qualification,
+            "pre_qualification": pre_qualification,
+            "form": form,
+            "editable": editable,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def pqs_decide_view(request: HttpRequest, public_id) -> HttpResponse:
+    qualification = _qualification_for(request.user, public_id)
+    pre_qualification = get_object_or_404(PreQualification, qualification=qualification)
+    form = PqsDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or return."))
+        return redirect(qualification.get_absolute_url())
+    try:
+        pqs_decide(
+            pre_qualification=pre_qualification,
+            accept=form.cleaned_data["decision"] == "accept",
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect(qualification.get_absolute_url())
+
+
+@require_POST
+@login_required
+def final_qad_start_view(request: HttpRequest, public_id) -> HttpResponse:
+    qualification = _qualification_for(request.user, public_id)
+    try:
+        submission = final_qad_start(qualification=qualification, by=request.user)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(qualification.get_absolute_url())
+    messages.success(
+        request, _("Final QAD started from your Initial QAD's answers; update what changed.")
+    )
+    return redirect("submission-detail", public_id=submission.public_id)

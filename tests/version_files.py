@@ -98,3 +98,93 @@ def criteria_doc(**changes: Any) -> dict[str, Any]:
 
 def as_bytes(document: Any) -> bytes:
     return yaml.safe_dump(document, sort_keys=False).encode("utf-8")
+
+
+# A small QAD with every answer type and nothing that needs evidence uploads: what a
+# participant's whole journey (fill in, checklist, submit) can be run against.
+JOURNEY_TEMPLATE: dict[str, Any] = {
+    "format": "qad-template/1",
+    "document": {"code": "QAD", "name": "Qualification Assessment Document"},
+    "version": "99.0",
+    "title": "Journey QAD v99.0",
+    "evidence_types": [{"code": "process_document", "name": "Process document"}],
+    "sections": [
+        {"ref": "1", "title": "Introduction", "guidance": "How to use this document."},
+        {
+            "ref": "3",
+            "title": "Participant details",
+            "guidance": "Who you are and what you are qualifying for.",
+            "questions": [
+                {
+                    "ref": "3.1",
+                    "prompt": "Describe your MHHS operating model.",
+                    "guidance": "A paragraph is enough.",
+                    "answer_type": "free_text",
+                    "assessed_by": ["BSC", "REC"],
+                },
+                {
+                    "ref": "3.2",
+                    "prompt": "Do you use a third-party service provider?",
+                    "answer_type": "yes_no",
+                    "assessed_by": ["BSC"],
+                },
+                {
+                    "ref": "3.3",
+                    "prompt": "Which testing approach did you take?",
+                    "answer_type": "single_choice",
+                    "choices": [
+                        {"value": "in_house", "label": "In-house"},
+                        {"value": "provider", "label": "With our provider"},
+                    ],
+                    "assessed_by": ["BSC"],
+                },
+            ],
+        },
+        {
+            "ref": "4",
+            "title": "Testing",
+            "questions": [
+                {
+                    "ref": "4.1",
+                    "prompt": "When did testing start?",
+                    "answer_type": "date",
+                    "assessed_by": ["BSC", "REC"],
+                },
+                {
+                    "ref": "4.2",
+                    "prompt": "When did testing finish?",
+                    "answer_type": "date",
+                    "not_before": "4.1",
+                    "assessed_by": ["BSC", "REC"],
+                },
+                {
+                    "ref": "4.3",
+                    "prompt": "How many test cases passed?",
+                    "answer_type": "number",
+                    "min": 0,
+                    "max": 100000,
+                    "unit": "test cases",
+                    "assessed_by": ["BSC"],
+                },
+                {
+                    "ref": "4.4",
+                    "prompt": "List open defects.",
+                    "answer_type": "table",
+                    "columns": [
+                        {"key": "reference", "label": "Defect reference", "type": "text"},
+                        {"key": "due", "label": "Due date", "type": "date"},
+                    ],
+                    "assessed_by": ["BSC"],
+                },
+                {
+                    "ref": "4.5",
+                    "prompt": "Attach your test process document.",
+                    "answer_type": "evidence_only",
+                    "required": False,
+                    "evidence": [{"type": "process_document"}],
+                    "assessed_by": ["BSC"],
+                },
+            ],
+        },
+    ],
+}

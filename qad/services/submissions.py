@@ -1,39 +1,37 @@
-"""Starting submissions, saving answers and keeping their completeness up to date."""
+"""Starting, submitting and revising QAD submissions: the one place their state changes."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
-
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from qad.answers import clean_answer_value, is_answered
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionStage, SubmissionState
 from qad.lifecycle import MOVES
 from qad.models import Answer, QadTemplate, Revision, Submission, SubmissionTransition
 from qad.selectors import applicable_questions
+from qad.services.answers import RevisionFrozen, send_recompute
+from qualification.audit import audit_record
+from qualification.enums import QualificationState
 from qualification.lifecycle import authorise_move
 from qualification.models import Qualification, User
 from qualification.rules import acting_capacities
-from qualification.tasking import enqueue_on_commit
 
 
-class RevisionFrozen(Exception):
-    """The revision was submitted; its answers can no longer change."""
+class NotReadyToSubmit(Exception):
+    """The checklist is not empty."""
 
-
-class StaleAnswer(Exception):
-    """Someone saved this answer since the writer last read it."""
-
-    def __init__(self, answer: Answer):
-        self.current = answer
+    def __init__(self, items):
+        self.items = items
         super().__init__(
-            f"Answer to {answer.question.ref} was changed by {answer.updated_by} "
-            f"(now version {answer.version})"
+            _("%(count)s items on the checklist are still open.") % {"count": len(items)}
         )
+
+
+class AlreadySubmitted(Exception):
+    """The revision was submitted already (a double click, a second tab)."""
 
 
 def submission_start(
@@ -41,9 +39,11 @@ def submission_start(
     qualification: Qualification,
     stage: SubmissionStage,
     template: QadTemplate,
+    carry_over_from: Submission | None = None,
 ) -> Submission:
-    """Create the submission for a stage with its first revision: one empty answer per
-    applicable question. Starting a stage that exists returns the existing submission."""
+    """Create the submission for a stage with its first revision: one answer per applicable
+    question, carried over from `carry_over_from` where the same question was answered.
+    Starting a stage that exists returns the existing submission."""
     with transaction.atomic():
         submission, created = Submission.objects.get_or_create(
             qualification=qualification, stage=stage, defaults={"template": template}
@@ -51,86 +51,20 @@ def submission_start(
         if not created:
             return submission
         revision = Revision.objects.create(submission=submission, number=1)
+        earlier = {}
+        if carry_over_from is not None:
+            latest = carry_over_from.revisions.order_by("-number").first()
+            earlier = {
+                a.question.ref: a.value
+                for a in Answer.objects.filter(revision=latest).select_related("question")
+                if latest.submission.template_id == template.pk
+            }
         Answer.objects.bulk_create(
-            Answer(revision=revision, question=question)
+            Answer(revision=revision, question=question, value=earlier.get(question.ref))
             for question in applicable_questions(template=template, qualification=qualification)
         )
-        _send_recompute(revision)
+        send_recompute(revision)
     return submission
-
-
-def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) -> Answer:
-    """Save a new value if nobody else saved the answer since `expected_version`.
-
-    Raises ValidationError for a value the question does not accept, RevisionFrozen for a
-    submitted revision and StaleAnswer (carrying the current answer) for a stale write.
-    """
-    cleaned = clean_answer_value(answer.question, value)
-    with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=answer.revision_id)
-        if revision.is_frozen:
-            raise RevisionFrozen(f"{revision} was submitted and is read-only")
-        updated = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
-            value=cleaned, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleAnswer(
-                Answer.objects.select_related("question", "updated_by").get(pk=answer.pk)
-            )
-        _completeness_changed(revision)
-    answer.refresh_from_db()
-    return answer
-
-
-def _completeness_changed(revision: Revision) -> None:
-    """Mark the revision's completeness stale; the caller holds the revision's row lock.
-
-    Only the change that flips the flag sends a recompute: while it is set a recompute is
-    already on its way (or the sweep will find it), and it will read this change too.
-    """
-    flipped = Revision.objects.filter(pk=revision.pk, completeness_stale=False).update(
-        completeness_stale=True
-    )
-    if flipped:
-        _send_recompute(revision)
-
-
-def _send_recompute(revision: Revision) -> None:
-    from qad.tasks import recompute_completeness  # the tasks module imports this one
-
-    enqueue_on_commit(recompute_completeness, revision_id=revision.pk)
-
-
-def revision_recompute_completeness(*, revision_id: int) -> Revision:
-    """Count answered required questions, overall and per section."""
-    with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision_id)
-        answers = Answer.objects.filter(revision=revision).select_related(
-            "question", "question__section"
-        )
-        per_section: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for answer in answers:
-            if not answer.question.required:
-                continue
-            counts = per_section[answer.question.section.ref]
-            counts[1] += 1
-            if is_answered(answer.question, answer.value):
-                counts[0] += 1
-        revision.section_progress = dict(per_section)
-        revision.required_count = sum(required for _, required in per_section.values())
-        revision.answered_count = sum(answered for answered, _ in per_section.values())
-        revision.completeness_stale = False
-        revision.completeness_updated_at = timezone.now()
-        revision.save(
-            update_fields=[
-                "section_progress",
-                "required_count",
-                "answered_count",
-                "completeness_stale",
-                "completeness_updated_at",
-            ]
-        )
-    return revision
 
 
 def submission_transition(
@@ -170,6 +104,16 @@ def submission_transition(
             actor=actor,
             note=note or move.description,
         )
+        audit_record(
+            kind=f"submission.{target}",
+            actor=actor,
+            summary=f"{locked.get_stage_display()} revision {revision.number}: "
+            f"{note or move.description}",
+            qualification=locked.qualification,
+            target=locked,
+            before=locked.state,
+            after=str(target),
+        )
         locked.state = target
         locked.save(update_fields=["state", "updated_at"])
     submission.refresh_from_db()
@@ -183,3 +127,100 @@ def _freeze(revision: Revision, *, by: User | None) -> None:
     revision.submitted_by = by
     revision.content_hash = revision_content_hash(revision)
     revision.save(update_fields=["submitted_at", "submitted_by", "content_hash"])
+
+
+def submission_submit(*, submission: Submission, by: User, revision_number: int) -> Submission:
+    """Submit the current revision to the Code Bodies.
+
+    `revision_number` is the revision the person was looking at: a second click, or a second
+    tab, finds it already submitted and changes nothing. The checklist must be empty.
+    """
+    from qad.checklist import revision_checklist
+    from qad.notifications import notify_submitted
+
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        revision = locked.revisions.order_by("-number").first()
+        if revision.number != revision_number or revision.is_frozen:
+            raise AlreadySubmitted(
+                _("Revision %(n)s was already submitted.") % {"n": revision_number}
+            )
+        if locked.state == SubmissionState.CLARIFICATION_REQUESTED:
+            _require_clarifications_answered(revision)
+        items = revision_checklist(revision)
+        if items:
+            raise NotReadyToSubmit(items)
+        submitted = submission_transition(
+            submission=locked, target=SubmissionState.SUBMITTED, actor=by
+        )
+        notify_submitted(submitted, revision)
+    submission.refresh_from_db()
+    return submission
+
+
+def _require_clarifications_answered(revision: Revision) -> None:
+    from assessment.models import Clarification
+
+    waiting = Clarification.objects.filter(
+        submission=revision.submission, state=Clarification.State.OPEN
+    ).select_related("question")
+    if waiting:
+        refs = ", ".join(c.question.ref for c in waiting)
+        raise ValidationError(
+            _("Answer every clarification before submitting (still open: %(refs)s).")
+            % {"refs": refs}
+        )
+
+
+def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
+    """Testing is complete: move to the Final QAD, which starts from the Initial QAD's
+    latest answers (the Final QAD builds on the Initial one)."""
+    from qualification.services import qualification_transition
+
+    with transaction.atomic():
+        qualification_transition(
+            qualification=qualification,
+            target=QualificationState.FINAL_QAD,
+            actor=by,
+            note="Testing complete; Final QAD started",
+        )
+        initial = Submission.objects.filter(
+            qualification=qualification, stage=SubmissionStage.INITIAL
+        ).first()
+        template = initial.template if initial else _current_template()
+        return submission_start(
+            qualification=qualification,
+            stage=SubmissionStage.FINAL,
+            template=template,
+            carry_over_from=initial,
+        )
+
+
+def _current_template() -> QadTemplate:
+    from qad.services.templates import current_template
+
+    return current_template()
+
+
+def revision_open_for_clarifications(
+    *, submission: Submission, reopened_question_ids: set[int]
+) -> Revision:
+    """Start the next revision: every answer carried over, and only the questions with a
+    clarification open for editing. The earlier revision stays frozen and readable."""
+    latest = submission.revisions.order_by("-number").first()
+    if not latest.is_frozen:
+        raise RevisionFrozen(_("The current revision is still open for editing."))
+    revision = Revision.objects.create(submission=submission, number=latest.number + 1)
+    Answer.objects.bulk_create(
+        Answer(
+            revision=revision,
+            question_id=answer.question_id,
+            value=answer.value,
+            updated_by=answer.updated_by,
+            updated_at=answer.updated_at,
+            reopened=answer.question_id in reopened_question_ids,
+        )
+        for answer in latest.answers.all()
+    )
+    send_recompute(revision)
+    return revision

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessment.models import CriteriaSet
-from assessment.services import criteria_set_load
+from assessment.services.criteria import criteria_set_load
 from qad.enums import VersionStatus
 from qad.services.templates import qad_template_load
 from qad.versionfile import VersionFileError

@@ -8,6 +8,7 @@ from tests.factories.participants import (
     UserFactory,
     code_body,
     market_role,
+    member_of,
 )
 from tests.factories.qualifications import QualificationFactory, start_qualification
 
@@ -20,5 +21,6 @@ __all__ = [
     "UserFactory",
     "code_body",
     "market_role",
+    "member_of",
     "start_qualification",
 ]

@@ -93,3 +93,13 @@ class CodeBodyMemberFactory(factory.django.DjangoModelFactory):
     )
     code_body = factory.LazyFunction(lambda: code_body("BSC"))
     role = CodeBodyRole.ASSESSOR
+
+
+def member_of(organisation_or_qualification, role: str = MembershipRole.CONTRIBUTOR, **user_fields):
+    """A user who belongs to the organisation (of the qualification) in the given role."""
+    organisation = getattr(organisation_or_qualification, "organisation", None) or (
+        organisation_or_qualification
+    )
+    user = UserFactory(**user_fields)
+    MembershipFactory(organisation=organisation, user=user, role=role)
+    return user

@@ -5,7 +5,7 @@ import pytest
 
 from qad.enums import AnswerType, SubmissionStage
 from qad.models import Revision
-from qad.services.submissions import answer_save
+from qad.services.answers import answer_save
 from tests.factories import UserFactory, start_qualification
 from tests.integration.conftest import wait_for
 

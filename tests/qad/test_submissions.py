@@ -6,16 +6,12 @@ from django.core.exceptions import ValidationError
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
 from qad.models import Answer, Revision, Submission
 from qad.selectors import applicable_questions
-from qad.services.submissions import (
-    RevisionFrozen,
-    StaleAnswer,
-    answer_save,
-    submission_transition,
-)
+from qad.services.answers import RevisionFrozen, StaleAnswer, answer_save
+from qad.services.submissions import submission_transition
 from qad.services.templates import current_template
 from qad.tasks import recompute_stale_completeness
 from qualification.enums import MembershipRole, Route
-from tests.factories import MembershipFactory, UserFactory, start_qualification
+from tests.factories import MembershipFactory, member_of, start_qualification
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +91,7 @@ def test_completeness_counts_required_answers_overall_and_per_section(
             answer=free_text,
             value="Our process is documented.",
             expected_version=0,
-            by=UserFactory(),
+            by=member_of(qualification),
         )
     assert len(sent) == 1, "one recompute per change"
 
@@ -113,7 +109,8 @@ def test_a_stale_write_is_refused_and_keeps_the_first_writers_text():
         .answers.filter(question__answer_type=AnswerType.FREE_TEXT)
         .first()
     )
-    olivia, ben = UserFactory(full_name="Olivia Hart"), UserFactory(full_name="Ben Okafor")
+    olivia = member_of(qualification, full_name="Olivia Hart")
+    ben = member_of(qualification, full_name="Ben Okafor")
 
     answer_save(answer=answer, value="Olivia's text", expected_version=0, by=olivia)
     with pytest.raises(StaleAnswer) as caught:
@@ -133,7 +130,9 @@ def test_a_value_the_question_does_not_accept_is_refused_with_a_message():
         .first()
     )
     with pytest.raises(ValidationError) as caught:
-        answer_save(answer=answer, value="31/02/2025", expected_version=0, by=UserFactory())
+        answer_save(
+            answer=answer, value="31/02/2025", expected_version=0, by=member_of(qualification)
+        )
     assert caught.value.messages == ["Enter a real date, for example 2025-03-31."]
     assert Answer.objects.get(pk=answer.pk).value is None
 

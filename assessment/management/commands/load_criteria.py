@@ -1,4 +1,4 @@
-from assessment.services import criteria_set_load
+from assessment.services.criteria import criteria_set_load
 from qad.management.versioncommand import VersionFileCommand
 
 

@@ -1,0 +1,81 @@
+"""Who may read, edit, submit and sign a QAD submission."""
+
+from __future__ import annotations
+
+from qad.enums import SubmissionStage, SubmissionState
+from qad.models import Answer, Revision, Submission
+from qualification.enums import MembershipRole, SignatoryCapacity
+from qualification.models import Membership
+from qualification.rules import (
+    AnyUser,
+    can_view_qualification,
+    is_portal_admin,
+    organisation_roles,
+)
+
+EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.CLARIFICATION_REQUESTED)
+
+
+def can_view_submission(user: AnyUser, submission: Submission) -> bool:
+    return can_view_qualification(user, submission.qualification)
+
+
+def is_participant(user: AnyUser, submission: Submission) -> bool:
+    return bool(organisation_roles(user, submission.qualification.organisation))
+
+
+def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
+    """Any member of the participant may edit its QAD while it is a draft, or answer
+    clarifications; nobody else, and nothing once it is submitted or signed."""
+    return submission.state in EDITABLE_STATES and is_participant(user, submission)
+
+
+def can_edit_answer(user: AnyUser, answer: Answer, revision: Revision) -> bool:
+    if revision.is_frozen or not can_edit_submission(user, revision.submission):
+        return False
+    if revision.submission.state == SubmissionState.CLARIFICATION_REQUESTED:
+        return answer.reopened
+    return True
+
+
+def submits_for_participant(user: AnyUser, submission: Submission) -> bool:
+    """Organisation admins and signatories submit their organisation's QAD."""
+    roles = organisation_roles(user, submission.qualification.organisation)
+    return bool(roles & {MembershipRole.ORG_ADMIN, MembershipRole.SIGNATORY})
+
+
+def can_submit(user: AnyUser, submission: Submission) -> bool:
+    return submission.state in EDITABLE_STATES and submits_for_participant(user, submission)
+
+
+def signing_capacity(user: AnyUser, submission: Submission) -> str | None:
+    """The capacity in which this user may sign, or None.
+
+    A Company Director may sign any QAD; a delegate only where every role sought is governed
+    by the REC alone (Metering Services).
+    """
+    if not user.is_authenticated or submission.state != SubmissionState.AGREED_COMPLETE:
+        return None
+    if submission.stage != SubmissionStage.FINAL:
+        return None  # the Director signs the Final QAD
+    membership = Membership.objects.filter(
+        user=user,
+        organisation=submission.qualification.organisation,
+        role=MembershipRole.SIGNATORY,
+    ).first()
+    if membership is None:
+        return None
+    if membership.signatory_capacity == SignatoryCapacity.DIRECTOR:
+        return SignatoryCapacity.DIRECTOR
+    roles = submission.qualification.roles.select_related("market_role").prefetch_related(
+        "market_role__approvers"
+    )
+    if all(role.market_role.delegate_may_sign for role in roles):
+        return SignatoryCapacity.DELEGATE
+    return None
+
+
+def can_administer_organisation(user: AnyUser, organisation) -> bool:
+    return is_portal_admin(user) or MembershipRole.ORG_ADMIN in organisation_roles(
+        user, organisation
+    )

@@ -1,0 +1,52 @@
+"""Showing a stored answer to a reader, whatever its type."""
+
+import datetime as dt
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from qad.enums import AnswerType, TableColumnType
+
+register = template.Library()
+
+
+@register.simple_tag
+def answer_display(answer) -> str:
+    question, value = answer.question, answer.value
+    if value in (None, "", []):
+        return render_to_string("qad/partials/answer_empty.html")
+    kind = question.answer_type
+    if kind == AnswerType.TABLE:
+        columns = question.options.get("columns", [])
+        rows = [[_cell(column, row.get(column["key"])) for column in columns] for row in value]
+        return render_to_string(
+            "qad/partials/answer_table.html", {"columns": columns, "rows": rows, "answer": answer}
+        )
+    return render_to_string("qad/partials/answer_text.html", {"text": _text(question, value)})
+
+
+def _text(question, value) -> str:
+    kind = question.answer_type
+    if kind == AnswerType.YES_NO:
+        return _("Yes") if value else _("No")
+    if kind == AnswerType.DATE:
+        return dt.date.fromisoformat(value).strftime("%d %B %Y")
+    if kind == AnswerType.SINGLE_CHOICE:
+        labels = {c["value"]: c["label"] for c in question.options.get("choices", [])}
+        return labels.get(value, value)
+    if kind == AnswerType.NUMBER and question.options.get("unit"):
+        return f"{value} {question.options['unit']}"
+    if kind == AnswerType.EVIDENCE_ONLY:
+        return _("%(n)s evidence file(s)") % {"n": len(value)}
+    return str(value)
+
+
+def _cell(column, cell) -> str:
+    if cell is None:
+        return ""
+    if column["type"] == TableColumnType.YES_NO:
+        return _("Yes") if cell else _("No")
+    if column["type"] == TableColumnType.DATE:
+        return dt.date.fromisoformat(cell).strftime("%d %b %Y")
+    return str(cell)

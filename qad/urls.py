@@ -1,0 +1,45 @@
+from django.urls import path
+
+from qad.views import sections, signing, submissions
+
+urlpatterns = [
+    path("submissions/<uuid:public_id>/", submissions.submission_detail, name="submission-detail"),
+    path(
+        "submissions/<uuid:public_id>/sections/<str:section_ref>/",
+        sections.section_detail,
+        name="submission-section",
+    ),
+    path(
+        "submissions/<uuid:public_id>/answers/<str:question_ref>/",
+        sections.answer_autosave,
+        name="answer-autosave",
+    ),
+    path(
+        "submissions/<uuid:public_id>/checklist/",
+        submissions.submission_checklist,
+        name="submission-checklist",
+    ),
+    path(
+        "submissions/<uuid:public_id>/submit/",
+        submissions.submission_submit_view,
+        name="submission-submit",
+    ),
+    path(
+        "submissions/<uuid:public_id>/revisions/<int:number>/",
+        submissions.revision_detail,
+        name="revision-detail",
+    ),
+    path(
+        "submissions/<uuid:public_id>/conflicts/<int:conflict_id>/",
+        submissions.conflict_resolve_view,
+        name="conflict-resolve",
+    ),
+    path(
+        "submissions/<uuid:public_id>/clarifications/<int:clarification_id>/answer/",
+        submissions.clarification_answer_view,
+        name="clarification-answer",
+    ),
+    path(
+        "submissions/<uuid:public_id>/sign/", signing.submission_sign_view, name="submission-sign"
+    ),
+]

@@ -1,0 +1,26 @@
+"""Finding the submission a URL names, for a user allowed to see it (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from qad.models import Revision, Submission
+from qad.rules import can_view_submission
+
+
+def submission_for(user, public_id) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "qualification__organisation", "qualification__wave", "template"
+        ),
+        public_id=public_id,
+    )
+    # Another organisation's submission does not exist for you: 404, not 403.
+    if not can_view_submission(user, submission):
+        raise Http404
+    return submission
+
+
+def current_revision(submission: Submission) -> Revision:
+    return submission.revisions.order_by("-number").first()

@@ -1,0 +1,289 @@
+"""A section of the QAD on its own page: every question with its guidance, saved whole by a
+plain form post, or question by question as the participant types (htmx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment.models import Clarification
+from qad.answers import is_answered
+from qad.checklist import question_anchor
+from qad.forms import QuestionForm
+from qad.models import Answer, AnswerConflict, Revision, Section, Submission
+from qad.rules import can_edit_answer, can_edit_submission
+from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
+from qad.views.access import current_revision, submission_for
+from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
+
+
+@dataclass
+class QuestionBlock:
+    """Everything the page shows for one question."""
+
+    answer: Answer
+    form: QuestionForm
+    editable: bool
+    anchor: str
+    clarifications: list[Clarification] = field(default_factory=list)
+    conflict: AnswerConflict | None = None
+    saved: bool = False
+    expected_evidence: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def question(self):
+        return self.answer.question
+
+
+def _sections(submission: Submission, revision: Revision) -> list[Section]:
+    """The sections this submission shows: those with questions that apply, and the
+    read-only guidance sections (introduction, headings) of the parts that apply."""
+    answered = set(revision.answers.values_list("question__section_id", flat=True))
+    qualification = submission.qualification
+    facts = {
+        "role_codes": [
+            r.market_role.code for r in qualification.roles.select_related("market_role")
+        ],
+        "route": qualification.route,
+        "conditions": qualification.conditions,
+    }
+    sections = submission.template.sections.annotate(question_count=Count("questions"))
+    return [
+        s
+        for s in sections.order_by("position")
+        if s.pk in answered or (s.question_count == 0 and s.applies_to(**facts))
+    ]
+
+
+def _section_answers(revision: Revision, section: Section) -> list[Answer]:
+    return list(
+        revision.answers.filter(question__section=section)
+        .select_related("question", "question__section", "updated_by")
+        .order_by("question__position")
+    )
+
+
+def _blocks(request, submission, revision, answers, data=None, extra_rows=None) -> list:
+    conflicts = {
+        c.answer_id: c
+        for c in AnswerConflict.objects.filter(
+            answer__in=answers, written_by=request.user, resolved_at__isnull=True
+        ).order_by("written_at")
+    }
+    threads: dict[int, list[Clarification]] = {}
+    for clarification in (
+        Clarification.objects.filter(submission=submission)
+        .exclude(state=Clarification.State.DRAFT)
+        .select_related("code_body")
+        .prefetch_related("messages__author")
+    ):
+        threads.setdefault(clarification.question_id, []).append(clarification)
+    names = dict(submission.template.evidence_types.values_list("code", "name"))
+    blocks = []
+    for answer in answers:
+        editable = can_edit_answer(request.user, answer, revision)
+        form = QuestionForm(
+            answer.question,
+            answer,
+            data=data,
+            extra_rows=(extra_rows or {}).get(answer.question_id, 0),
+            editable=editable,
+        )
+        blocks.append(
+            QuestionBlock(
+                answer=answer,
+                form=form,
+                editable=editable,
+                anchor=question_anchor(answer.question.ref),
+                clarifications=threads.get(answer.question_id, []),
+                conflict=conflicts.get(answer.pk),
+                expected_evidence=[
+                    (names.get(item["type"], item["type"]), item.get("required", False))
+                    for item in answer.question.evidence
+                ],
+            )
+        )
+    return blocks
+
+
+def _progress(answers: list[Answer]) -> tuple[int, int]:
+    required = [a for a in answers if a.question.required]
+    return sum(1 for a in required if is_answered(a.question, a.value)), len(required)
+
+
+def _render(request, submission, revision, section, blocks, *, status=200, restored=False):
+    sections = _sections(submission, revision)
+    position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    answered, required = _progress([b.answer for b in blocks])
+    for item in sections:
+        item.answered_required = (revision.section_progress or {}).get(item.ref)
+    errors = [
+        (block, message)
+        for block in blocks
+        if block.form.is_bound
+        for message in (block.form.errors() if block.form.is_bound and block.editable else [])
+    ]
+    return render(
+        request,
+        "qad/section_detail.html",
+        {
+            "submission": submission,
+            "revision": revision,
+            "section": section,
+            "sections": sections,
+            "previous_section": sections[position - 1] if position > 0 else None,
+            "next_section": sections[position + 1] if position + 1 < len(sections) else None,
+            "blocks": blocks,
+            "errors": errors,
+            "answered": answered,
+            "required": required,
+            "can_edit": can_edit_submission(request.user, submission) and not revision.is_frozen,
+            "restored": restored,
+        },
+        status=status,
+    )
+
+
+def _section_or_404(submission: Submission, section_ref: str) -> Section:
+    return get_object_or_404(Section, template=submission.template, ref=section_ref)
+
+
+@require_http_methods(["GET", "POST"])
+@keep_typed_text_when_signed_out
+def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    section = _section_or_404(submission, section_ref)
+    revision = current_revision(submission)
+    answers = _section_answers(revision, section)
+    if section not in _sections(submission, revision):
+        raise Http404
+    if request.method == "POST":
+        return _save_section(request, submission, revision, section, answers)
+    restored_data = take_unsaved(request, public_id) if request.GET.get("restored") else None
+    data = None
+    if restored_data and can_edit_submission(request.user, submission):
+        data = QueryDict(mutable=True)
+        for key, values in restored_data.items():
+            data.setlist(key, values)
+    blocks = _blocks(request, submission, revision, answers, data=data)
+    return _render(request, submission, revision, section, blocks, restored=data is not None)
+
+
+def _save_section(request, submission, revision, section, answers) -> HttpResponse:
+    """Save every question of the section that changed (the no-JavaScript path)."""
+    add_row = request.POST.get("add-row", "")
+    extra_rows = {int(add_row[1:]): 1} if add_row[1:].isdigit() else {}
+    blocks = _blocks(
+        request, submission, revision, answers, data=request.POST, extra_rows=extra_rows
+    )
+    saved = conflicts = 0
+    for block in blocks:
+        if not block.editable or not block.form.was_sent():
+            continue
+        if not block.form.is_valid():
+            continue
+        outcome = _save_block(request, block)
+        saved += outcome == "saved"
+        conflicts += outcome == "conflict"
+    forget_unsaved(request, submission.public_id)
+    for block in blocks:
+        if block.saved:
+            # Show what is now stored, with its new version, so a second save is not stale.
+            block.form = QuestionForm(block.question, block.answer, editable=True)
+    has_errors = any(b.form.errors() for b in blocks if b.editable and b.form.was_sent())
+    if add_row or has_errors or conflicts:
+        if saved:
+            messages.success(request, _("Saved the answers that were ready."))
+        # Re-read what is now stored, but keep the forms bound: nothing typed is dropped.
+        return _render(
+            request, submission, revision, section, blocks, status=200 if add_row else 400
+        )
+    messages.success(request, _("Section %(ref)s saved.") % {"ref": section.ref})
+    target = request.POST.get("next") == "next"
+    sections = _sections(submission, revision)
+    position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    if target and position + 1 < len(sections):
+        section = sections[position + 1]
+    return redirect("submission-section", public_id=submission.public_id, section_ref=section.ref)
+
+
+def _save_block(request, block: QuestionBlock) -> str:
+    try:
+        answer_save(
+            answer=block.answer,
+            value=block.form.value(),
+            expected_version=block.form.expected_version,
+            by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            block.form.add_error(message)
+        return "invalid"
+    except StaleAnswer as stale:
+        block.conflict = stale.conflict
+        block.answer = stale.current
+        return "conflict"
+    except (RevisionFrozen, AnswerLocked) as locked:
+        block.form.add_error(str(locked))
+        return "locked"
+    block.answer.refresh_from_db()
+    block.saved = True
+    return "saved"
+
+
+@require_POST
+@keep_typed_text_when_signed_out
+def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
+    """Save one question (htmx). Returns the question's status line, and its new version."""
+    submission = submission_for(request.user, public_id)
+    revision = current_revision(submission)
+    answer = get_object_or_404(
+        revision.answers.select_related("question", "question__section", "updated_by"),
+        question__ref=question_ref,
+    )
+    [block] = _blocks(request, submission, revision, [answer], data=request.POST)
+    if not block.editable:
+        block.form.add_error(_("This answer cannot be changed now."))
+        status = 403
+    elif not block.form.is_valid():
+        status = 400
+    else:
+        outcome = _save_block(request, block)
+        status = {"saved": 200, "conflict": 409, "invalid": 400, "locked": 403}[outcome]
+    section_answers = _section_answers(revision, answer.question.section)
+    answered, required = _progress(section_answers)
+    response = render(
+        request,
+        "qad/partials/answer_status.html",
+        {
+            "block": block,
+            "submission": submission,
+            "section": answer.question.section,
+            "answered": answered,
+            "required": required,
+            "oob": True,
+        },
+        status=status,
+    )
+    # htmx swaps only 2xx responses by default; the status line must show errors too.
+    response["HX-Reswap"] = "innerHTML"
+    if status != 200:
+        response.status_code = 200
+        response["X-Save-Outcome"] = str(status)
+    return response
+
+
+def section_url(submission: Submission, section: Section, anchor: str = "") -> str:
+    url = reverse(
+        "submission-section",
+        kwargs={"public_id": submission.public_id, "section_ref": section.ref},
+    )
+    return f"{url}#{anchor}" if anchor else url

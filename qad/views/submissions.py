@@ -1,0 +1,217 @@
+"""A submission's overview, its checklist, submitting it, and reading earlier revisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.models import Clarification
+from assessment.services.clarifications import clarification_answer
+from qad.checklist import revision_checklist
+from qad.models import AnswerConflict, Revision
+from qad.rules import (
+    can_edit_submission,
+    can_submit,
+    is_participant,
+    signing_capacity,
+    submits_for_participant,
+)
+from qad.services.answers import StaleAnswer, conflict_resolve
+from qad.services.submissions import AlreadySubmitted, NotReadyToSubmit, submission_submit
+from qad.views.access import current_revision, submission_for
+from qad.views.sections import _sections, section_url
+from qualification.selectors import next_deadline
+
+
+def _overview_context(request, submission) -> dict:
+    revision = current_revision(submission)
+    progress = revision.section_progress or {}
+    sections = [
+        {
+            "section": section,
+            "answered": progress.get(section.ref, [0, 0])[0],
+            "required": progress.get(section.ref, [0, 0])[1],
+        }
+        for section in _sections(submission, revision)
+    ]
+    clarifications = list(
+        Clarification.objects.filter(submission=submission)
+        .exclude(state=Clarification.State.DRAFT)
+        .select_related("question", "question__section", "code_body")
+        .prefetch_related("messages__author")
+    )
+    return {
+        "submission": submission,
+        "qualification": submission.qualification,
+        "revision": revision,
+        "revisions": submission.revisions.order_by("-number").select_related("submitted_by"),
+        "sections": sections,
+        "deadline": next_deadline(submission.qualification),
+        "can_edit": can_edit_submission(request.user, submission) and not revision.is_frozen,
+        "can_submit": can_submit(request.user, submission) and not revision.is_frozen,
+        "can_sign": signing_capacity(request.user, submission) is not None,
+        "is_participant": is_participant(request.user, submission),
+        "clarifications": clarifications,
+        "signature": getattr(submission, "signature", None),
+    }
+
+
+@login_required
+def submission_detail(request: HttpRequest, public_id) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    return render(request, "qad/submission_detail.html", _overview_context(request, submission))
+
+
+@login_required
+def submission_checklist(request: HttpRequest, public_id) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    revision = current_revision(submission)
+    items = [] if revision.is_frozen else revision_checklist(revision)
+    groups: dict[str, dict] = {}
+    for item in items:
+        group = groups.setdefault(
+            item.section_ref, {"ref": item.section_ref, "title": item.section_title, "items": []}
+        )
+        group["items"].append(item)
+    return render(
+        request,
+        "qad/submission_checklist.html",
+        {
+            "submission": submission,
+            "revision": revision,
+            "groups": list(groups.values()),
+            "count": len(items),
+            "can_submit": can_submit(request.user, submission) and not revision.is_frozen,
+        },
+    )
+
+
+@require_POST
+@login_required
+def submission_submit_view(request: HttpRequest, public_id) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    if not submits_for_participant(request.user, submission):
+        if not is_participant(request.user, submission):
+            raise Http404
+        raise PermissionDenied
+    try:
+        number = int(request.POST.get("revision", ""))
+    except ValueError:
+        number = -1
+    try:
+        submission_submit(submission=submission, by=request.user, revision_number=number)
+    except AlreadySubmitted:
+        messages.info(request, _("This revision had already been submitted; nothing changed."))
+    except NotReadyToSubmit as not_ready:
+        messages.error(request, str(not_ready))
+        return redirect("submission-checklist", public_id=submission.public_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("submission-detail", public_id=submission.public_id)
+    else:
+        messages.success(
+            request,
+            _("%(stage)s submitted. The Code Bodies have been told; the revision is now read-only.")
+            % {"stage": submission.get_stage_display()},
+        )
+    return redirect("submission-detail", public_id=submission.public_id)
+
+
+@login_required
+def revision_detail(request: HttpRequest, public_id, number: int) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    revision = get_object_or_404(Revision, submission=submission, number=number)
+    answers = revision.answers.select_related(
+        "question", "question__section", "updated_by"
+    ).order_by("question__position")
+    sections: dict[int, dict] = {}
+    for answer in answers:
+        section = answer.question.section
+        sections.setdefault(section.pk, {"section": section, "answers": []})["answers"].append(
+            answer
+        )
+    return render(
+        request,
+        "qad/revision_detail.html",
+        {"submission": submission, "revision": revision, "sections": list(sections.values())},
+    )
+
+
+@require_POST
+@login_required
+def conflict_resolve_view(request: HttpRequest, public_id, conflict_id: int) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    conflict = get_object_or_404(
+        AnswerConflict.objects.select_related("answer__question__section", "answer__revision"),
+        pk=conflict_id,
+        answer__revision__submission=submission,
+        written_by=request.user,
+        resolved_at__isnull=True,
+    )
+    answer = conflict.answer
+    choice = request.POST.get("keep")
+    if choice not in ("mine", "theirs"):
+        raise Http404
+    value = conflict.value if choice == "mine" else answer.value
+    try:
+        conflict_resolve(
+            conflict=conflict,
+            value=value,
+            expected_version=answer.version,
+            by=request.user,
+            resolution=choice,
+        )
+    except StaleAnswer:
+        messages.warning(request, _("The answer changed again; compare the versions once more."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Kept %(whose)s version of %(ref)s.")
+            % {"whose": _("your") if choice == "mine" else _("their"), "ref": answer.question.ref},
+        )
+    return redirect(
+        section_url(
+            submission, answer.question.section, "q-" + answer.question.ref.replace(".", "-")
+        )
+    )
+
+
+@require_POST
+@login_required
+def clarification_answer_view(request: HttpRequest, public_id, clarification_id: int):
+    submission = submission_for(request.user, public_id)
+    clarification = get_object_or_404(
+        Clarification.objects.select_related("question__section"),
+        pk=clarification_id,
+        submission=submission,
+    )
+    try:
+        clarification_answer(
+            clarification=clarification,
+            text=request.POST.get(f"clarification-{clarification.pk}-text", ""),
+            by=request.user,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your answer to the clarification on %(ref)s is saved.")
+            % {"ref": clarification.question.ref},
+        )
+    return redirect(
+        section_url(
+            submission,
+            clarification.question.section,
+            "q-" + clarification.question.ref.replace(".", "-"),
+        )
+    )

@@ -1,0 +1,37 @@
+"""Writing the audit trail: one call per change, in the same transaction as the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from qualification.models import AuditEvent, Organisation, Qualification, User
+
+
+def audit_record(
+    *,
+    kind: str,
+    actor: User | None,
+    summary: str,
+    qualification: Qualification | None = None,
+    organisation: Organisation | None = None,
+    target: models.Model | None = None,
+    section_ref: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEvent:
+    if organisation is None and qualification is not None:
+        organisation = qualification.organisation
+    return AuditEvent.objects.create(
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        summary=summary,
+        qualification=qualification,
+        organisation=organisation,
+        object_type=target._meta.label if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        section_ref=section_ref,
+        before=before,
+        after=after,
+    )

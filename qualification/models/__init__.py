@@ -1,0 +1,43 @@
+from qualification.models.audit import AuditEvent, AuditRecordImmutable
+from qualification.models.participants import (
+    MPID_PATTERN,
+    CodeBody,
+    CodeBodyMembership,
+    Contact,
+    MarketRole,
+    Membership,
+    Mpid,
+    Organisation,
+)
+from qualification.models.qualifications import (
+    PreQualification,
+    Qualification,
+    QualificationRole,
+    QualificationTransition,
+    RoleApproval,
+    Wave,
+    WaveDeadline,
+)
+from qualification.models.users import User, UserManager
+
+__all__ = [
+    "MPID_PATTERN",
+    "AuditEvent",
+    "AuditRecordImmutable",
+    "CodeBody",
+    "CodeBodyMembership",
+    "Contact",
+    "MarketRole",
+    "Membership",
+    "Mpid",
+    "Organisation",
+    "PreQualification",
+    "Qualification",
+    "QualificationRole",
+    "QualificationTransition",
+    "RoleApproval",
+    "User",
+    "UserManager",
+    "Wave",
+    "WaveDeadline",
+]
