@@ -25,7 +25,8 @@ def question_prefix(question: Question) -> str:
 
 
 def _described_by(question: Question) -> str:
-    return f"guidance-{question.pk}"
+    # The guidance beside the question, and its save status (where errors appear).
+    return f"guidance-{question.pk} status-{question.pk}"
 
 
 def value_field(question: Question) -> forms.Field:
@@ -211,11 +212,17 @@ class QuestionForm:
         self.rows: forms.BaseFormSet | None = None
         if question.answer_type == AnswerType.TABLE:
             columns = question.options.get("columns", [])
-            initial = [_row_initial(columns, row) for row in (answer.value or [])]
+            # A bound formset must not have initial rows: Django skips a row whose data equals
+            # its initial values, which would drop a row re-sent unchanged.
+            initial = (
+                []
+                if data is not None
+                else [_row_initial(columns, row) for row in (answer.value or [])]
+            )
             self.rows = RowFormSet(
                 data, prefix=f"{self.prefix}-rows", initial=initial, columns=columns
             )
-            self.rows.extra = 1 + extra_rows
+            self.rows.extra = (1 + extra_rows) if editable else 0
         elif question.answer_type != AnswerType.EVIDENCE_ONLY:
             form = forms.Form(data, prefix=self.prefix)
             form.fields["value"] = value_field(question)

@@ -378,3 +378,9 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"Signed by {self.signatory_name} on {self.signed_at:%d %b %Y}"
+
+    @property
+    def capacity_label(self) -> str:
+        from qualification.enums import SignatoryCapacity
+
+        return SignatoryCapacity(self.capacity).label

@@ -49,8 +49,13 @@ def database_config(*, base_dir: Path, environ: Mapping[str, str] = os.environ) 
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(base_dir / "db.sqlite3"),
-            # Several threads (runserver, eager tasks) write to one file; wait rather than fail.
-            "OPTIONS": {"timeout": 20},
+            # Several threads (runserver, eager tasks) write to one file: take the write lock
+            # when a transaction begins and wait for it, rather than fail half-way through.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Tests use a file too, not memory: the browser tests' live server answers
+            # requests on several threads, and an in-memory database shared between threads
+            # fails with "table is locked".
+            "TEST": {"NAME": str(base_dir / "var" / "test-db.sqlite3")},
         }
     config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     return config

@@ -1,8 +1,15 @@
+from pathlib import Path
+
 import pytest
 
 from qualification import celery_app
 from qualification.models import CodeBody, MarketRole
 from qualification.reference_data import ensure_reference_data
+
+
+def pytest_configure(config):
+    # The SQLite test database is a file under var/ (see qualification/env.py).
+    (Path(__file__).resolve().parents[1] / "var").mkdir(exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from qad.enums import SubmissionState
 from qad.models import Signature, Submission
 from qad.rules import signing_capacity
 from qad.services.submissions import submission_transition
-from qualification.enums import QualificationState
+from qualification.enums import QualificationState, SignatoryCapacity
 from qualification.models import User
 
 DECLARATION = _(
@@ -71,7 +71,7 @@ def submission_sign(
             submission=locked,
             target=SubmissionState.SIGNED,
             actor=user,
-            note=f"Signed by {user.full_name} ({capacity})",
+            note=f"Signed by {user.full_name} ({SignatoryCapacity(capacity).label})",
         )
         qualification = locked.qualification
         if qualification.state == QualificationState.AWAITING_SIGNATURE:

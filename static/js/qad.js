@@ -41,6 +41,62 @@
     }
   });
 
+  /* Nothing typed is lost by leaving the page before the autosave has fired: a link waits
+     for pending saves, and closing the tab sends them as a beacon. */
+  function markEdited(event) {
+    var answer = event.target.closest && event.target.closest(".answer[hx-post]");
+    if (answer) { answer.dataset.edited = String(Date.now()); }
+  }
+  document.addEventListener("input", markEdited, true);
+  document.addEventListener("change", markEdited, true);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var answer = event.detail.elt;
+    if (answer && answer.dataset) { answer.dataset.sent = String(Date.now()); }
+  });
+
+  function pendingAnswers() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll(".answer[hx-post]"),
+      function (answer) {
+        return Number(answer.dataset.edited || 0) > Number(answer.dataset.sent || 0);
+      }
+    );
+  }
+
+  function saveNow(answer) {
+    return new Promise(function (resolve) {
+      function done(event) {
+        if (event.detail.elt === answer) {
+          document.body.removeEventListener("htmx:afterRequest", done);
+          resolve();
+        }
+      }
+      document.body.addEventListener("htmx:afterRequest", done);
+      window.htmx.trigger(answer, "change");
+      window.setTimeout(resolve, 8000);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey ||
+        link.target === "_blank" || !window.htmx) { return; }
+    var pending = pendingAnswers();
+    if (!pending.length) { return; }
+    event.preventDefault();
+    Promise.all(pending.map(saveNow)).then(function () { window.location.href = link.href; });
+  });
+
+  window.addEventListener("pagehide", function () {
+    pendingAnswers().forEach(function (answer) {
+      var form = answer.closest("form");
+      if (form && navigator.sendBeacon) {
+        navigator.sendBeacon(answer.getAttribute("hx-post"), new FormData(form));
+        answer.dataset.sent = String(Date.now());
+      }
+    });
+  });
+
   /* After a plain (no-JavaScript style) save with problems, take the reader to the summary. */
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");

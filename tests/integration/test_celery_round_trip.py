@@ -6,7 +6,7 @@ import pytest
 from qad.enums import AnswerType, SubmissionStage
 from qad.models import Revision
 from qad.services.answers import answer_save
-from tests.factories import UserFactory, start_qualification
+from tests.factories import member_of, start_qualification
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
@@ -32,7 +32,7 @@ def test_an_answer_saved_is_counted_by_a_real_worker(celery_worker_process, ship
         answer=answer,
         value="Documented in our operating manual.",
         expected_version=0,
-        by=UserFactory(),
+        by=member_of(qualification),
     )
 
     counted = wait_for(

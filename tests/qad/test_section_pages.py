@@ -250,3 +250,22 @@ def test_another_organisation_cannot_open_or_post_to_a_qad(client, northwind, me
     assert list(Answer.objects.values_list("pk", "value", "version")) == before
     northwind.submission.refresh_from_db()
     assert northwind.submission.state == SubmissionState.DRAFT
+
+
+def test_re_sending_an_unchanged_table_keeps_its_rows(client, northwind):
+    """Autosave sends the whole form again and again; unchanged rows must not vanish."""
+    client.force_login(northwind.contributor)
+    p = prefix(northwind, "4.4")
+    rows = {
+        f"{p}-rows-TOTAL_FORMS": 1,
+        f"{p}-rows-INITIAL_FORMS": 0,
+        f"{p}-rows-0-reference": "DEF-101",
+        f"{p}-rows-0-due": "2026-12-31",
+    }
+    url = autosave_url(northwind, "4.4")
+    client.post(url, {f"{p}-version": 0, **rows}, HTTP_HX_REQUEST="true")
+    again = client.post(url, {f"{p}-version": 1, **rows}, HTTP_HX_REQUEST="true")
+
+    assert "Saved at" in text(again)
+    answer = northwind.answer("4.4")
+    assert (answer.value, answer.version) == ([{"reference": "DEF-101", "due": "2026-12-31"}], 1)
