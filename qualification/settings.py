@@ -112,6 +112,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# clamd for the malware scan of evidence (tcp://host:3310 or a Unix socket path). Unset,
+# files are marked "not scanned" rather than clean (evidence/scanning/clamav.py).
+CLAMAV_URL = os.environ.get("CLAMAV_URL", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
