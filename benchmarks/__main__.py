@@ -24,12 +24,13 @@ def main() -> int:
     import django
 
     django.setup()
-    from benchmarks import pages, versions
+    from benchmarks import pages, upload, versions
     from benchmarks.report import print_table
 
     rows = []
     rows += versions.run()
     rows += pages.run()
+    rows += upload.run()
     print_table(rows, database=os.environ["DATABASE_URL"])
     return 0
 

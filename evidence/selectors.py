@@ -2,11 +2,84 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from evidence.enums import ScanState
+from evidence.models import EvidenceItem, EvidenceLink
+
+
+def revision_links(revision) -> QuerySet[EvidenceLink]:
+    return (
+        EvidenceLink.objects.filter(revision=revision)
+        .select_related(
+            "item__stored_file",
+            "item__uploaded_by",
+            "item__organisation",
+            "item__pack",
+            "question",
+            "question__section",
+        )
+        .order_by("question__position", "linked_at")
+    )
+
 
 def attached_evidence_types(revision) -> dict[int, set[str]]:
-    """{question id: evidence type codes attached to it} for a revision.
+    """{question id: evidence type codes attached to it}; rejected files do not count."""
+    attached: dict[int, set[str]] = defaultdict(set)
+    for question_id, evidence_type, state in EvidenceLink.objects.filter(
+        revision=revision
+    ).values_list("question_id", "item__evidence_type", "item__stored_file__scan_state"):
+        if state != ScanState.REJECTED:
+            attached[question_id].add(evidence_type)
+    return dict(attached)
 
-    No evidence can be attached to a revision yet, so every expected evidence type is
-    still missing.
-    """
-    return {}
+
+@dataclass(frozen=True)
+class EvidenceProblem:
+    question_id: int
+    item: EvidenceItem
+    message: str
+
+
+def evidence_problems(revision) -> list[EvidenceProblem]:
+    """Linked files that stand in the way of submitting: still being checked, rejected, or
+    with personal data findings nobody has resolved or justified."""
+    problems = []
+    for link in revision_links(revision):
+        item, state = link.item, link.item.state
+        if state == ScanState.PENDING:
+            message = f"“{item.title}” is still being checked; wait a moment and reload."
+        elif state == ScanState.REJECTED:
+            reason = "; ".join(item.stored_file.reasons) or "it did not pass the checks"
+            message = f"“{item.title}” was rejected ({reason}); remove or replace it."
+        elif state == ScanState.NEEDS_ATTENTION:
+            message = (
+                f"“{item.title}” seems to contain personal data; replace it with an "
+                "obfuscated copy, or explain why the findings are not personal data."
+            )
+        else:
+            continue
+        problems.append(EvidenceProblem(link.question_id, item, message))
+    return problems
+
+
+def reusable_evidence(organisation, *, exclude_submission=None) -> list[EvidenceItem]:
+    """Evidence this organisation may place reliance on: its own clean evidence from earlier
+    submitted revisions, and clean items of evidence packs it has been granted."""
+    own = (
+        EvidenceItem.objects.filter(
+            organisation=organisation,
+            stored_file__scan_state=ScanState.CLEAN,
+            links__revision__submitted_at__isnull=False,
+        )
+        .exclude(submission=exclude_submission)
+        .select_related("stored_file", "submission__qualification")
+        .distinct()
+    )
+    packs = EvidenceItem.objects.filter(
+        pack__granted_to=organisation, stored_file__scan_state=ScanState.CLEAN
+    ).select_related("stored_file", "pack__publisher")
+    return list(own) + list(packs)

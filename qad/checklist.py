@@ -20,6 +20,15 @@ def attached_evidence_types(revision: Revision) -> dict[int, set[str]]:
     return attached(revision)
 
 
+def _evidence_problems(revision: Revision) -> dict[int, list[str]]:
+    from evidence.selectors import evidence_problems
+
+    problems: dict[int, list[str]] = {}
+    for problem in evidence_problems(revision):
+        problems.setdefault(problem.question_id, []).append(problem.message)
+    return problems
+
+
 @dataclass(frozen=True)
 class ChecklistItem:
     kind: str  # missing_answer, missing_evidence, date_order, conflict, clarification
@@ -49,6 +58,7 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
         ).values_list("answer_id", flat=True)
     )
     names = dict(submission.template.evidence_types.values_list("code", "name"))
+    file_problems = _evidence_problems(revision)
     items: list[ChecklistItem] = []
     for answer in answers:
         question = answer.question
@@ -95,6 +105,8 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
             and not types
         ):
             item("missing_evidence", _("Attach the evidence this question asks for."))
+        for message in file_problems.get(question.pk, []):
+            item("evidence_problem", message)
         earlier = question.options.get("not_before")
         before = by_ref.get(earlier) if earlier else None
         if (

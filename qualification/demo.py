@@ -431,6 +431,8 @@ def _ensure_qualification(
         return qualification
     initial = Submission.objects.get(qualification=qualification, stage=SubmissionStage.INITIAL)
     _answer_share(initial, spec.share_answered, by=admin, organisation=organisation)
+    if spec.share_answered >= 0.5:
+        _attach_demo_evidence(initial, by=admin)
     if spec.stage in ("submitted", "final"):
         submission_transition(submission=initial, target=SubmissionState.SUBMITTED, actor=admin)
     if spec.stage == "final":
@@ -471,6 +473,49 @@ def _pre_qualify(
         lead = users[f"lead@{body.code.lower()}.example"]
         pre_qualification.refresh_from_db()
         pqs_decide(pre_qualification=pre_qualification, accept=True, note="", by=lead)
+
+
+def _attach_demo_evidence(submission: Submission, *, by: User) -> None:
+    """A few small, real files: a test execution log, a defect log and a process note."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.services import evidence_upload
+
+    revision = submission.revisions.get(number=1)
+    wanted = {
+        "test_execution_log": (
+            "PIT execution log.csv",
+            "test case,scenario,result,executed on\n"
+            "TC-SUP-001,Change of supplier,passed,2025-03-03\n"
+            "TC-SUP-002,Registration,passed,2025-03-04\n"
+            "TC-SUP-003,Appointment,failed,2025-03-05\n",
+        ),
+        "defect_log": (
+            "Defect log.csv",
+            "defect,severity,status,due\nDEF-101,Medium,Open,2026-12-31\n",
+        ),
+        "process_document": (
+            "MHHS operating procedures.txt",
+            "Settlement operations: daily checks of DIP message queues; escalation to the "
+            "Settlement Manager within one working day.\n",
+        ),
+    }
+    for answer in revision.answers.select_related("question").order_by("question__position"):
+        types = [e["type"] for e in answer.question.evidence]
+        for code in [t for t in types if t in wanted]:
+            name, text = wanted.pop(code)
+            content = text.encode()
+            evidence_upload(
+                submission=submission,
+                upload=SimpleUploadedFile(name, content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                title=name.rsplit(".", 1)[0],
+                evidence_type=code,
+                questions=[answer.question],
+                by=by,
+            )
 
 
 def _answer_share(

@@ -126,6 +126,34 @@ STORAGES = {
     },
 }
 
+# Evidence uploads: the largest file accepted, and where large uploads are streamed to
+# before they are stored (size it for concurrent uploads times the largest file).
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 1024**3))
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_PERMISSIONS = 0o640
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+
+# S3-compatible object storage for evidence when a bucket is named (README, "Storage").
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # Evidence keys are generated and never overwritten; no public access; files
+            # reach people only through the portal's authorised download view.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "location": os.environ.get("AWS_LOCATION", ""),
+        },
+    }
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -145,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-stale-completeness": {
         "task": "qad.submissions.recompute_stale_completeness",
         "schedule": 300.0,
+    },
+    "rescan-pending-evidence": {
+        "task": "qad.evidence.rescan_pending",
+        "schedule": 180.0,
     },
 }
 

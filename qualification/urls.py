@@ -37,5 +37,6 @@ urlpatterns = [
         name="final-qad-start",
     ),
     path("", include("qad.urls")),
+    path("", include("evidence.urls")),
     path("admin/", admin.site.urls),
 ]

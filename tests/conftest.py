@@ -54,3 +54,31 @@ def media_root(settings, tmp_path):
 def fast_password_hashing(settings):
     """Hashing a password at production strength costs most of a second; tests sign in often."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def journey_template(db):
+    from tests.participants import load_journey_template
+
+    return load_journey_template()
+
+
+@pytest.fixture
+def northwind(journey_template):
+    from tests.participants import Participant
+
+    return Participant()
+
+
+@pytest.fixture
+def meterline(journey_template):
+    from tests.participants import Participant
+
+    return Participant("Meterline Metering Services Ltd")
+
+
+@pytest.fixture
+def meterline_shipped(shipped_versions):
+    from tests.participants import Participant
+
+    return Participant("Meterline Metering Services Ltd")

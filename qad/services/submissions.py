@@ -52,6 +52,7 @@ def submission_start(
             return submission
         revision = Revision.objects.create(submission=submission, number=1)
         earlier = {}
+        latest = None
         if carry_over_from is not None:
             latest = carry_over_from.revisions.order_by("-number").first()
             earlier = {
@@ -59,10 +60,12 @@ def submission_start(
                 for a in Answer.objects.filter(revision=latest).select_related("question")
                 if latest.submission.template_id == template.pk
             }
-        Answer.objects.bulk_create(
+        answers = Answer.objects.bulk_create(
             Answer(revision=revision, question=question, value=earlier.get(question.ref))
             for question in applicable_questions(template=template, qualification=qualification)
         )
+        if latest is not None and latest.submission.template_id == template.pk:
+            _carry_evidence(latest, revision, {a.question_id for a in answers})
         send_recompute(revision)
     return submission
 
@@ -211,6 +214,7 @@ def revision_open_for_clarifications(
     if not latest.is_frozen:
         raise RevisionFrozen(_("The current revision is still open for editing."))
     revision = Revision.objects.create(submission=submission, number=latest.number + 1)
+    _carry_evidence(latest, revision, set(latest.answers.values_list("question_id", flat=True)))
     Answer.objects.bulk_create(
         Answer(
             revision=revision,
@@ -224,3 +228,20 @@ def revision_open_for_clarifications(
     )
     send_recompute(revision)
     return revision
+
+
+def _carry_evidence(source: Revision, target: Revision, question_ids: set[int]) -> None:
+    """The evidence linked in `source` supports the same questions in `target`."""
+    from evidence.models import EvidenceLink
+
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(
+            revision=target,
+            question_id=link.question_id,
+            item_id=link.item_id,
+            relied_on=link.relied_on,
+            reliance_statement=link.reliance_statement,
+            linked_by_id=link.linked_by_id,
+        )
+        for link in EvidenceLink.objects.filter(revision=source, question_id__in=question_ids)
+    )

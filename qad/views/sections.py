@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.models import Clarification
+from evidence.selectors import revision_links
 from qad.answers import is_answered
 from qad.checklist import question_anchor
 from qad.forms import QuestionForm
@@ -37,10 +39,16 @@ class QuestionBlock:
     conflict: AnswerConflict | None = None
     saved: bool = False
     expected_evidence: list[tuple[str, bool]] = field(default_factory=list)
+    evidence_links: list = field(default_factory=list)
+    evidence_type_choices: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def question(self):
         return self.answer.question
+
+    @property
+    def upload_form_id(self) -> str:
+        return f"upload-{self.answer.question_id}"
 
 
 def _sections(submission: Submission, revision: Revision) -> list[Section]:
@@ -87,6 +95,9 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
     ):
         threads.setdefault(clarification.question_id, []).append(clarification)
     names = dict(submission.template.evidence_types.values_list("code", "name"))
+    links_by_question: dict[int, list] = {}
+    for link in revision_links(revision).filter(question__in=[a.question_id for a in answers]):
+        links_by_question.setdefault(link.question_id, []).append(link)
     blocks = []
     for answer in answers:
         editable = can_edit_answer(request.user, answer, revision)
@@ -109,9 +120,18 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
                     (names.get(item["type"], item["type"]), item.get("required", False))
                     for item in answer.question.evidence
                 ],
+                evidence_links=links_by_question.get(answer.question_id, []),
+                evidence_type_choices=_type_choices(answer.question, names),
             )
         )
     return blocks
+
+
+def _type_choices(question, names: dict[str, str]) -> list[tuple[str, str]]:
+    """Every evidence type of the template, the ones this question expects first."""
+    expected = [item["type"] for item in question.evidence]
+    ordered = expected + [code for code in names if code not in expected]
+    return [(code, names.get(code, code)) for code in ordered]
 
 
 def _progress(answers: list[Answer]) -> tuple[int, int]:
@@ -147,6 +167,8 @@ def _render(request, submission, revision, section, blocks, *, status=200, resto
             "required": required,
             "can_edit": can_edit_submission(request.user, submission) and not revision.is_frozen,
             "restored": restored,
+            "max_bytes": settings.EVIDENCE_MAX_BYTES,
+            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         },
         status=status,
     )

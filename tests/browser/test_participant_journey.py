@@ -36,9 +36,22 @@ def saved(page, anchor: str) -> None:
     expect(page.locator(f"#{anchor} .save-status")).to_contain_text("Saved at", timeout=10_000)
 
 
+def autosaved(page, ref: str, value: str):
+    """Wait for the autosave of question `ref` that carries `value`."""
+    from urllib.parse import quote, quote_plus
+
+    def matches(response) -> bool:
+        body = response.request.post_data or ""
+        return f"/answers/{ref}/" in response.url and any(
+            form in body for form in (value, quote(value), quote_plus(value))
+        )
+
+    return page.expect_response(matches, timeout=15_000)
+
+
 def type_and_wait(page, locator, value: str, ref: str) -> None:
-    """Type, then wait for that question's own autosave to come back."""
-    with page.expect_response(lambda r: f"/answers/{ref}/" in r.url, timeout=10_000):
+    """Type, then wait for that question's own autosave of these words to come back."""
+    with autosaved(page, ref, value):
         locator.fill(value)
 
 
@@ -64,11 +77,18 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
 
     page.get_by_role("link", name="3.1").click()
     accessible(page, "section 3, empty")
-    page.locator("#q-3-1 textarea").fill("We run MHHS settlement in house with our own team.")
+    type_and_wait(
+        page,
+        page.locator("#q-3-1 textarea"),
+        "We run MHHS settlement in house with our own team.",
+        "3.1",
+    )
     saved(page, "q-3-1")
-    page.locator("#q-3-2").get_by_label("Yes").check()
+    with autosaved(page, "3.2", "yes"):
+        page.locator("#q-3-2").get_by_label("Yes").check()
     saved(page, "q-3-2")
-    page.locator("#q-3-3").get_by_label("With our provider").check()
+    with autosaved(page, "3.3", "provider"):
+        page.locator("#q-3-3").get_by_label("With our provider").check()
     saved(page, "q-3-3")
     expect(page.locator("#section-progress")).to_contain_text("3 of 3 required answers")
     accessible(page, "section 3, saved")
@@ -76,7 +96,7 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
 
     page.get_by_role("button", name="Save and go to the next section").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Testing")
-    page.locator("#q-4-1 input[type=date]").fill("2025-03-01")
+    type_and_wait(page, page.locator("#q-4-1 input[type=date]"), "2025-03-01", "4.1")
     saved(page, "q-4-1")
     page.locator("#q-4-2 input[type=date]").fill("2025-02-01")
     expect(page.locator("#q-4-2 .save-status")).to_contain_text(
@@ -84,13 +104,13 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
     )
     accessible(page, "section 4, error")
     screenshot(page, "section-error")
-    page.locator("#q-4-2 input[type=date]").fill("2025-06-30")
+    type_and_wait(page, page.locator("#q-4-2 input[type=date]"), "2025-06-30", "4.2")
     saved(page, "q-4-2")
-    page.locator("#q-4-3 input[type=number]").fill("412")
+    type_and_wait(page, page.locator("#q-4-3 input[type=number]"), "412", "4.3")
     saved(page, "q-4-3")
     table = page.locator("#q-4-4")
-    table.get_by_label("Defect reference, row 1").fill("DEF-101")
-    table.get_by_label("Due date, row 1").fill("2026-12-31")
+    type_and_wait(page, table.get_by_label("Defect reference, row 1"), "DEF-101", "4.4")
+    type_and_wait(page, table.get_by_label("Due date, row 1"), "2026-12-31", "4.4")
     saved(page, "q-4-4")
     table.get_by_role("button", name="Add a row").click()
     type_and_wait(page, table.get_by_label("Defect reference, row 2"), "DEF-102", "4.4")
@@ -120,7 +140,7 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
 
 def test_a_signatory_signs_the_agreed_final_qad(page, northwind):
     from tests.factories import start_qualification
-    from tests.qad.conftest import Participant
+    from tests.participants import Participant
     from tests.qad.test_submit_and_sign import COMPLETE, fill
 
     organisation, admin, signatory = northwind
@@ -166,7 +186,7 @@ def test_pqs_qualification_and_clarification_pages_are_accessible(page, northwin
     from assessment.services.clarifications import clarification_raise, clarifications_send
     from qualification.models import Qualification, Wave
     from tests.factories import CodeBodyMemberFactory, code_body, start_qualification
-    from tests.qad.conftest import Participant
+    from tests.participants import Participant
     from tests.qad.test_submit_and_sign import COMPLETE, fill
 
     organisation, admin, _ = northwind

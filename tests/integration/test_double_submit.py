@@ -9,7 +9,7 @@ from django.db import connection
 from qad.enums import SubmissionState
 from qad.models import SubmissionTransition
 from qad.services.submissions import AlreadySubmitted, submission_submit
-from tests.qad.conftest import Participant
+from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 

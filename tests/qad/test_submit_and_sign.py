@@ -71,7 +71,7 @@ def test_the_checklist_lists_every_missing_required_answer_with_a_link(client, n
 
 
 def test_the_checklist_lists_required_evidence_that_is_not_attached(client, shipped_versions):
-    from tests.qad.conftest import Participant
+    from tests.participants import Participant
 
     participant = Participant("Evidence Ltd")
     client.force_login(participant.contributor)

@@ -1,4 +1,4 @@
-import pytest
+"""Participants arranged the way the portal builds them, for tests of any app."""
 
 from qad.models import Revision, Submission
 from qad.services.templates import qad_template_load
@@ -7,8 +7,7 @@ from tests.factories import OrganisationFactory, member_of, start_qualification
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 
 
-@pytest.fixture
-def journey_template(db):
+def load_journey_template():
     """The small every-answer-type QAD, published as the current QAD."""
     return qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE)).version
 
@@ -37,13 +36,3 @@ class Participant:
 
     def answer(self, ref: str):
         return self.revision.answers.select_related("question").get(question__ref=ref)
-
-
-@pytest.fixture
-def northwind(journey_template):
-    return Participant()
-
-
-@pytest.fixture
-def meterline(journey_template):
-    return Participant("Meterline Metering Services Ltd")

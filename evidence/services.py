@@ -1,0 +1,335 @@
+"""Adding, linking, replacing and justifying evidence, and recording what the checks found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evidence.enums import MalwareState, ScanState
+from evidence.models import EvidenceItem, EvidenceLink, StoredFile
+from evidence.rules import can_add_evidence
+from evidence.selectors import reusable_evidence
+from evidence.storage import store
+from qad.models import Answer, Question, Revision, Submission
+from qad.rules import can_edit_answer
+from qad.services.answers import send_recompute
+from qualification.audit import audit_record
+from qualification.models import User
+from qualification.tasking import enqueue_on_commit
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    item: EvidenceItem
+    duplicate: bool  # the same content had been uploaded already and was linked instead
+
+
+def _check_questions(revision: Revision, questions: Iterable[Question], by: User) -> list[Answer]:
+    answers = list(
+        Answer.objects.filter(revision=revision, question__in=list(questions)).select_related(
+            "question"
+        )
+    )
+    if not answers:
+        raise ValidationError(_("Choose at least one question this evidence supports."))
+    for answer in answers:
+        if not can_edit_answer(by, answer, revision):
+            raise PermissionDenied(
+                _("Evidence for %(ref)s cannot be changed now.") % {"ref": answer.question.ref}
+            )
+    return answers
+
+
+def _check_type(submission: Submission, evidence_type: str) -> None:
+    if not submission.template.evidence_types.filter(code=evidence_type).exists():
+        raise ValidationError(_("Choose one of the evidence types listed."))
+
+
+def evidence_upload(
+    *,
+    submission: Submission,
+    upload: UploadedFile,
+    sha256: str,
+    title: str,
+    evidence_type: str,
+    questions: Iterable[Question],
+    by: User,
+) -> UploadResult:
+    """Store an uploaded file (once per content) and link it to questions of the current
+    revision. The checks run in a worker; until they pass the file shows as being checked."""
+    from evidence.scanning import safe_display_name
+
+    if not can_add_evidence(by, submission):
+        raise PermissionDenied(_("Evidence cannot be added to this QAD now."))
+    _check_type(submission, evidence_type)
+    revision = submission.revisions.order_by("-number").first()
+    answers = _check_questions(revision, questions, by)
+    title = title.strip() or safe_display_name(upload.name)
+    organisation = submission.qualification.organisation
+    stored, created = _stored_file_for(upload, sha256)
+    with transaction.atomic():
+        item = (
+            EvidenceItem.objects.filter(organisation=organisation, stored_file=stored)
+            .order_by("uploaded_at")
+            .first()
+        )
+        duplicate = item is not None
+        if item is None:
+            item = EvidenceItem.objects.create(
+                organisation=organisation,
+                submission=submission,
+                stored_file=stored,
+                title=title[:200],
+                evidence_type=evidence_type,
+                original_name=safe_display_name(upload.name),
+                uploaded_by=by,
+            )
+        for answer in answers:
+            EvidenceLink.objects.get_or_create(
+                revision=revision,
+                question=answer.question,
+                item=item,
+                defaults={"linked_by": by},
+            )
+        audit_record(
+            kind="evidence.uploaded" if not duplicate else "evidence.linked",
+            actor=by,
+            summary=(
+                f"Evidence “{item.title}” {'linked' if duplicate else 'uploaded'} for "
+                + ", ".join(a.question.ref for a in answers)
+            ),
+            qualification=submission.qualification,
+            target=item,
+            after={"sha256": stored.sha256, "size": stored.size, "type": evidence_type},
+        )
+        send_recompute(revision)
+        if created or stored.scan_state == ScanState.PENDING:
+            _send_scan(stored)
+    return UploadResult(item=item, duplicate=duplicate)
+
+
+def _stored_file_for(upload: UploadedFile, sha256: str) -> tuple[StoredFile, bool]:
+    """The stored content for this hash, storing the upload only if it is new."""
+    existing = StoredFile.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    name = store(upload, sha256=sha256)
+    try:
+        with transaction.atomic():
+            return StoredFile.objects.create(
+                sha256=sha256, size=upload.size, storage_name=name
+            ), True
+    except IntegrityError:
+        # The same content arrived twice at once; keep the first, drop our copy.
+        from django.core.files.storage import default_storage
+
+        default_storage.delete(name)
+        return StoredFile.objects.get(sha256=sha256), False
+
+
+def _send_scan(stored: StoredFile) -> None:
+    from evidence.tasks import scan_stored_file
+
+    enqueue_on_commit(scan_stored_file, stored_file_id=stored.pk)
+
+
+def evidence_link(
+    *, submission: Submission, item: EvidenceItem, question: Question, by: User
+) -> EvidenceLink:
+    """Link evidence the participant already has to another question."""
+    if item.organisation_id != submission.qualification.organisation_id:
+        raise PermissionDenied(_("Only your own evidence can be linked this way."))
+    revision = submission.revisions.order_by("-number").first()
+    _check_questions(revision, [question], by)
+    link, _created = EvidenceLink.objects.get_or_create(
+        revision=revision, question=question, item=item, defaults={"linked_by": by}
+    )
+    send_recompute(revision)
+    return link
+
+
+def evidence_unlink(*, link: EvidenceLink, by: User) -> None:
+    """Take evidence off a question of a revision still being written. The file itself is
+    kept: it may support other questions, and it stays in the record."""
+    revision = link.revision
+    if revision.is_frozen:
+        raise PermissionDenied(_("Evidence of a submitted revision cannot be removed."))
+    _check_questions(revision, [link.question], by)
+    with transaction.atomic():
+        audit_record(
+            kind="evidence.unlinked",
+            actor=by,
+            summary=f"Evidence “{link.item.title}” removed from {link.question.ref}",
+            qualification=revision.submission.qualification,
+            target=link.item,
+        )
+        link.delete()
+        send_recompute(revision)
+
+
+def evidence_replace(
+    *,
+    link: EvidenceLink,
+    upload: UploadedFile,
+    sha256: str,
+    by: User,
+) -> EvidenceItem:
+    """A new version of a file: it takes the old one's place wherever the old one supports a
+    question in the current revision; the old version is kept for the record."""
+    from evidence.scanning import safe_display_name
+
+    revision, old = link.revision, link.item
+    if revision.is_frozen:
+        raise PermissionDenied(_("Evidence of a submitted revision cannot be replaced."))
+    _check_questions(revision, [link.question], by)
+    if hasattr(old, "replaced_by"):
+        raise ValidationError(_("This file has already been replaced."))
+    stored, created = _stored_file_for(upload, sha256)
+    with transaction.atomic():
+        new = EvidenceItem.objects.create(
+            organisation=old.organisation,
+            submission=revision.submission,
+            stored_file=stored,
+            title=old.title,
+            evidence_type=old.evidence_type,
+            original_name=safe_display_name(upload.name),
+            uploaded_by=by,
+            replaces=old,
+        )
+        EvidenceLink.objects.filter(revision=revision, item=old).update(item=new)
+        audit_record(
+            kind="evidence.replaced",
+            actor=by,
+            summary=f"Evidence “{old.title}” replaced by a new version",
+            qualification=revision.submission.qualification,
+            target=new,
+            before={"sha256": old.stored_file.sha256},
+            after={"sha256": stored.sha256},
+        )
+        send_recompute(revision)
+        if created or stored.scan_state == ScanState.PENDING:
+            _send_scan(stored)
+    return new
+
+
+def evidence_justify(*, item: EvidenceItem, justification: str, by: User) -> EvidenceItem:
+    """The uploader explains why personal data findings are false positives."""
+    if item.submission is None or not can_add_evidence(by, item.submission):
+        raise PermissionDenied(_("Only the participant can explain its evidence."))
+    if item.stored_file.scan_state != ScanState.NEEDS_ATTENTION:
+        raise ValidationError(_("This file has no personal data findings to explain."))
+    if len(justification.strip()) < 20:
+        raise ValidationError(_("Explain in a sentence or two why these are not personal data."))
+    with transaction.atomic():
+        item.findings_justification = justification.strip()
+        item.justified_by = by
+        item.justified_at = timezone.now()
+        item.save(update_fields=["findings_justification", "justified_by", "justified_at"])
+        audit_record(
+            kind="evidence.justified",
+            actor=by,
+            summary=f"Personal data findings in “{item.title}” explained",
+            qualification=item.submission.qualification,
+            target=item,
+            after=item.findings_justification,
+        )
+        for revision_id in item.links.values_list("revision_id", flat=True).distinct():
+            send_recompute(Revision(pk=revision_id))
+    return item
+
+
+def evidence_rely(
+    *,
+    submission: Submission,
+    item: EvidenceItem,
+    question: Question,
+    statement: str,
+    by: User,
+) -> EvidenceLink:
+    """Place reliance on evidence accepted elsewhere: the organisation's own earlier
+    evidence, or a shared pack it has been granted. The statement says why it applies."""
+    organisation = submission.qualification.organisation
+    if item not in reusable_evidence(organisation, exclude_submission=submission):
+        raise PermissionDenied(_("That evidence is not available to rely on."))
+    if len(statement.strip()) < 20:
+        raise ValidationError(
+            _(
+                "Say why this evidence applies to you (same product, version and set-up, or "
+                "how yours differs)."
+            )
+        )
+    revision = submission.revisions.order_by("-number").first()
+    _check_questions(revision, [question], by)
+    with transaction.atomic():
+        link, _created = EvidenceLink.objects.update_or_create(
+            revision=revision,
+            question=question,
+            item=item,
+            defaults={"linked_by": by, "relied_on": True, "reliance_statement": statement.strip()},
+        )
+        audit_record(
+            kind="evidence.relied_on",
+            actor=by,
+            summary=f"Reliance placed on “{item.title}” for {question.ref}",
+            qualification=submission.qualification,
+            target=item,
+            after=statement.strip(),
+        )
+        send_recompute(revision)
+    return link
+
+
+def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
+    """Record what the checks found (called by the scanning task)."""
+    from evidence.scanning import MalwareStatus, Outcome
+
+    malware = report.malware
+    malware_state = {
+        None: "",
+        MalwareStatus.CLEAN: MalwareState.CLEAN,
+        MalwareStatus.INFECTED: MalwareState.INFECTED,
+        MalwareStatus.UNAVAILABLE: MalwareState.UNAVAILABLE,
+        MalwareStatus.LIMIT_EXCEEDED: MalwareState.REJECTED,
+        MalwareStatus.NOT_SCANNED: MalwareState.NOT_SCANNED,
+    }[malware.status if malware else None]
+    findings = report.personal_data.findings if report.personal_data else ()
+    if report.outcome == Outcome.PENDING:
+        state = ScanState.PENDING
+    elif report.outcome == Outcome.REJECTED:
+        state = ScanState.REJECTED
+    elif findings:
+        state = ScanState.NEEDS_ATTENTION
+    else:
+        state = ScanState.CLEAN
+    with transaction.atomic():
+        locked = StoredFile.objects.select_for_update().get(pk=stored.pk)
+        locked.scan_state = state
+        locked.content_type = report.file_type.content_type or locked.content_type
+        locked.malware_state = malware_state
+        locked.malware_name = (malware.signature or "") if malware else ""
+        locked.reasons = list(report.reasons)
+        locked.findings = [
+            {
+                "kind": str(f.kind),
+                "label": f.kind.label,
+                "location": f.location,
+                "preview": f.preview,
+            }
+            for f in findings
+        ]
+        locked.findings_total = report.personal_data.total if report.personal_data else 0
+        locked.scan_attempts += 1
+        locked.scanned_at = timezone.now()
+        locked.save()
+        revisions = EvidenceLink.objects.filter(item__stored_file=locked).values_list(
+            "revision_id", flat=True
+        )
+        for revision_id in set(revisions):
+            send_recompute(Revision(pk=revision_id))
+    return locked

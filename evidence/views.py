@@ -1,0 +1,407 @@
+"""Uploading, listing, downloading and managing evidence."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from evidence.exports import csv_safe
+from evidence.models import EvidenceItem, EvidenceLink
+from evidence.rules import can_add_evidence, can_download
+from evidence.selectors import reusable_evidence, revision_links
+from evidence.services import (
+    evidence_justify,
+    evidence_rely,
+    evidence_replace,
+    evidence_unlink,
+    evidence_upload,
+)
+from evidence.storage import open_stored
+from evidence.uploads import EvidenceUploadHandler, digests_for
+from qad.models import Question
+from qad.rules import is_participant
+from qad.views.access import current_revision, submission_for
+from qad.views.sections import section_url
+
+
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.EVIDENCE_MAX_BYTES + 64 * 1024  # the form fields around the file
+
+
+def _refuse(request: HttpRequest, message: str, back: str, status: int = 400) -> HttpResponse:
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": False, "message": message}, status=status)
+    messages.error(request, message)
+    return redirect(back)
+
+
+@csrf_exempt
+@login_required
+def evidence_upload_view(request: HttpRequest, public_id) -> HttpResponse:
+    """Receive one or more files for questions of the current revision.
+
+    CSRF is checked below, after our upload handler is in place: the handlers must be set
+    before anything reads the request body, and the CSRF check reads it.
+    """
+    if request.method != "POST":
+        raise Http404
+    submission = submission_for(request.user, public_id)
+    back = (
+        request.POST.get("back")
+        if False
+        else (request.GET.get("back") or f"/submissions/{submission.public_id}/evidence/")
+    )
+    if not back.startswith("/"):
+        back = f"/submissions/{submission.public_id}/evidence/"
+    if _too_large(request):
+        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        return _refuse(
+            request,
+            _("That file is larger than the %(limit)s MB limit.") % {"limit": f"{limit:,}"},
+            back,
+            status=413,
+        )
+    request.upload_handlers.insert(0, EvidenceUploadHandler(request))
+    return _receive(request, submission, back)
+
+
+@csrf_protect
+def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
+    if not can_add_evidence(request.user, submission):
+        if not is_participant(request.user, submission):
+            raise Http404
+        return _refuse(request, _("Evidence cannot be added to this QAD now."), back, 403)
+    files = request.FILES.getlist("files")
+    received = digests_for(request, "files")
+    if not files or len(files) != len(received):
+        return _refuse(request, _("Choose a file to upload."), back)
+    revision = current_revision(submission)
+    questions = list(
+        Question.objects.filter(
+            template=submission.template,
+            pk__in=[q for q in request.POST.getlist("questions") if q.isdigit()],
+            answers__revision=revision,
+        )
+    )
+    results = []
+    try:
+        for upload, digest in zip(files, received, strict=True):
+            title = request.POST.get("title", "") if len(files) == 1 else ""
+            results.append(
+                evidence_upload(
+                    submission=submission,
+                    upload=upload,
+                    sha256=digest.sha256,
+                    title=title,
+                    evidence_type=request.POST.get("evidence_type", ""),
+                    questions=questions,
+                    by=request.user,
+                )
+            )
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return _refuse(request, text, back)
+    notes = [
+        _("“%(title)s” was already uploaded; it is now linked here too, not stored twice.")
+        % {"title": r.item.title}
+        if r.duplicate
+        else _("“%(title)s” uploaded; it is being checked.") % {"title": r.item.title}
+        for r in results
+    ]
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {
+                "ok": True,
+                "messages": notes,
+                "items": [{"id": str(r.item.public_id), "duplicate": r.duplicate} for r in results],
+            }
+        )
+    for note in notes:
+        messages.success(request, note)
+    return redirect(back)
+
+
+def _register_rows(submission, revision, request):
+    links = list(revision_links(revision))
+    names = dict(submission.template.evidence_types.values_list("code", "name"))
+    rows: dict[int, dict] = {}
+    for link in links:
+        row = rows.setdefault(
+            link.item_id,
+            {
+                "item": link.item,
+                "type": names.get(link.item.evidence_type, link.item.evidence_type),
+                "questions": [],
+                "links": [],
+                "relied_on": link.relied_on,
+                "statement": link.reliance_statement,
+            },
+        )
+        row["questions"].append(link.question.ref)
+        row["links"].append(link)
+    result = list(rows.values())
+    wanted_type = request.GET.get("type", "")
+    wanted_state = request.GET.get("state", "")
+    if wanted_type:
+        result = [r for r in result if r["item"].evidence_type == wanted_type]
+    if wanted_state:
+        result = [r for r in result if r["item"].state == wanted_state]
+    sort = request.GET.get("sort", "uploaded")
+    keys = {
+        "title": lambda r: r["item"].title.lower(),
+        "type": lambda r: r["type"],
+        "size": lambda r: r["item"].stored_file.size,
+        "state": lambda r: r["item"].state,
+        "uploaded": lambda r: r["item"].uploaded_at,
+    }
+    result.sort(key=keys.get(sort, keys["uploaded"]), reverse=sort in ("size", "uploaded"))
+    return result, names
+
+
+@login_required
+def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    revision = current_revision(submission)
+    rows, names = _register_rows(submission, revision, request)
+    if request.GET.get("format") == "csv":
+        return _register_csv(submission, revision, rows)
+    questions = list(Question.objects.filter(answers__revision=revision).order_by("position"))
+    return render(
+        request,
+        "evidence/register.html",
+        {
+            "submission": submission,
+            "revision": revision,
+            "rows": rows,
+            "evidence_types": names,
+            "evidence_type_choices": list(names.items()),
+            "sort_options": [
+                ("uploaded", _("Newest first")),
+                ("title", _("Title")),
+                ("type", _("Type")),
+                ("size", _("Largest first")),
+                ("state", _("State")),
+            ],
+            "max_bytes": settings.EVIDENCE_MAX_BYTES,
+            "questions": questions,
+            "can_add": can_add_evidence(request.user, submission),
+            "reusable": reusable_evidence(
+                submission.qualification.organisation, exclude_submission=submission
+            )
+            if can_add_evidence(request.user, submission)
+            else [],
+            "filters": {k: request.GET.get(k, "") for k in ("type", "state", "sort")},
+            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _register_csv(submission, revision, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    organisation = submission.qualification.organisation
+    filename = f"evidence-{organisation.company_number}-{submission.stage}-r{revision.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Title",
+            "Type",
+            "Questions",
+            "File name",
+            "Size (bytes)",
+            "SHA-256",
+            "State",
+            "Relied on",
+            "Uploaded by",
+            "Uploaded at",
+        ]
+    )
+    for row in rows:
+        item = row["item"]
+        writer.writerow(
+            [
+                csv_safe(v)
+                for v in (
+                    item.title,
+                    row["type"],
+                    " ".join(row["questions"]),
+                    item.original_name,
+                    item.stored_file.size,
+                    item.stored_file.sha256,
+                    item.state_label,
+                    "yes" if row["relied_on"] else "no",
+                    item.uploaded_by.full_name,
+                    item.uploaded_at.isoformat(timespec="seconds"),
+                )
+            ]
+        )
+    return response
+
+
+@login_required
+def evidence_download(request: HttpRequest, public_id) -> HttpResponse:
+    item = get_object_or_404(
+        EvidenceItem.objects.select_related("stored_file", "organisation", "pack"),
+        public_id=public_id,
+    )
+    if not can_download(request.user, item):
+        # Quarantined content, and other people's files, do not exist for you.
+        raise Http404
+    stored = item.stored_file
+    response = FileResponse(
+        open_stored(stored.storage_name),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def evidence_state(request: HttpRequest, public_id) -> HttpResponse:
+    """The state badge of one file (polled while it is being checked)."""
+    item = get_object_or_404(
+        EvidenceItem.objects.select_related("stored_file"), public_id=public_id
+    )
+    if not (
+        can_download(request.user, item)
+        or (item.submission and is_participant(request.user, item.submission))
+    ):
+        raise Http404
+    return render(request, "evidence/partials/state.html", {"item": item})
+
+
+@require_POST
+@login_required
+def evidence_remove(request: HttpRequest, public_id, link_id: int) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    link = get_object_or_404(
+        EvidenceLink.objects.select_related("item", "question__section", "revision"),
+        pk=link_id,
+        revision__submission=submission,
+    )
+    try:
+        evidence_unlink(link=link, by=request.user)
+    except PermissionDenied as error:
+        if not is_participant(request.user, submission):
+            raise Http404 from None
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” no longer supports %(ref)s.")
+            % {"title": link.item.title, "ref": link.question.ref},
+        )
+    return redirect(
+        section_url(submission, link.question.section, "q-" + link.question.ref.replace(".", "-"))
+    )
+
+
+@csrf_exempt
+@login_required
+def evidence_replace_view(request: HttpRequest, public_id, link_id: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    submission = submission_for(request.user, public_id)
+    link = get_object_or_404(
+        EvidenceLink.objects.select_related("item__stored_file", "question__section", "revision"),
+        pk=link_id,
+        revision__submission=submission,
+    )
+    back = section_url(
+        submission, link.question.section, "q-" + link.question.ref.replace(".", "-")
+    )
+    if _too_large(request):
+        return _refuse(request, _("That file is larger than the limit."), back, 413)
+    request.upload_handlers.insert(0, EvidenceUploadHandler(request))
+    return _replace(request, submission, link, back)
+
+
+@csrf_protect
+def _replace(request, submission, link, back) -> HttpResponse:
+    if not is_participant(request.user, submission):
+        raise Http404
+    files = request.FILES.getlist("files")
+    received = digests_for(request, "files")
+    if len(files) != 1 or len(received) != 1:
+        return _refuse(request, _("Choose one file to replace it with."), back)
+    try:
+        evidence_replace(link=link, upload=files[0], sha256=received[0].sha256, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return _refuse(request, text, back)
+    messages.success(request, _("New version uploaded; the old one is kept for the record."))
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def evidence_justify_view(request: HttpRequest, public_id) -> HttpResponse:
+    item = get_object_or_404(
+        EvidenceItem.objects.select_related("stored_file", "submission"), public_id=public_id
+    )
+    if item.submission is None or not is_participant(request.user, item.submission):
+        raise Http404
+    try:
+        evidence_justify(
+            item=item, justification=request.POST.get("justification", ""), by=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("Explanation saved; the reviewers will see it."))
+    return redirect("evidence-register", public_id=item.submission.public_id)
+
+
+@require_POST
+@login_required
+def evidence_rely_view(request: HttpRequest, public_id) -> HttpResponse:
+    submission = submission_for(request.user, public_id)
+    if not can_add_evidence(request.user, submission):
+        if not is_participant(request.user, submission):
+            raise Http404
+        raise PermissionDenied
+    item = EvidenceItem.objects.filter(public_id=request.POST.get("item") or None).first()
+    question = Question.objects.filter(
+        template=submission.template, pk=request.POST.get("question") or 0
+    ).first()
+    if item is None or question is None:
+        messages.error(request, _("Choose the evidence and the question it supports."))
+        return redirect("evidence-register", public_id=submission.public_id)
+    try:
+        evidence_rely(
+            submission=submission,
+            item=item,
+            question=question,
+            statement=request.POST.get("statement", ""),
+            by=request.user,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("Reliance recorded for %(ref)s.") % {"ref": question.ref})
+    return redirect("evidence-register", public_id=submission.public_id)

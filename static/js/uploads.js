@@ -1,0 +1,120 @@
+/* Evidence uploads: drag and drop, several files at once, a progress bar per file.
+   Without JavaScript the same forms post the files in one go. */
+(function () {
+  "use strict";
+
+  function filesInput(form) {
+    return form.querySelector("input[type=file]") ||
+      document.querySelector("input[type=file][form='" + form.id + "']");
+  }
+
+  function fieldsOf(form) {
+    /* The form's own fields plus those that point at it with form="…". */
+    var data = new FormData(form);
+    data.delete("files");
+    return data;
+  }
+
+  function progressList(input) {
+    var zone = input.closest("[data-drop]");
+    return zone ? zone.querySelector(".upload-progress") : null;
+  }
+
+  function say(list, text, cls) {
+    if (!list) { return null; }
+    var item = document.createElement("li");
+    item.className = "small " + (cls || "");
+    item.textContent = text;
+    list.appendChild(item);
+    return item;
+  }
+
+  function sendOne(form, file, list) {
+    return new Promise(function (resolve) {
+      var line = say(list, file.name + ": 0%");
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0; bar.className = "portal-progress ms-2";
+      bar.setAttribute("aria-label", "Upload progress of " + file.name);
+      if (line) { line.appendChild(bar); }
+      var data = fieldsOf(form);
+      data.append("files", file, file.name);
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable && line) {
+          var percent = Math.round(100 * event.loaded / event.total);
+          bar.value = percent;
+          line.firstChild.nodeValue = file.name + ": " + percent + "% ";
+        }
+      });
+      request.addEventListener("load", function () {
+        var answer = {};
+        try { answer = JSON.parse(request.responseText); } catch (e) { answer = {}; }
+        if (line) {
+          line.firstChild.nodeValue = file.name + ": " +
+            (answer.ok ? (answer.messages || ["uploaded"]).join(" ") :
+              (answer.message || "upload failed (" + request.status + ")")) + " ";
+          line.className = "small " + (answer.ok ? "text-success" : "text-danger");
+        }
+        resolve(Boolean(answer.ok));
+      });
+      request.addEventListener("error", function () {
+        if (line) {
+          line.firstChild.nodeValue = file.name + ": the upload was interrupted; try again. ";
+          line.className = "small text-danger";
+        }
+        resolve(false);
+      });
+      request.send(data);
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-upload-form]") || !window.FormData) { return; }
+    var input = filesInput(form);
+    if (!input || !input.files.length) { return; }
+    event.preventDefault();
+    var list = progressList(input);
+    var limit = Number(form.dataset.maxBytes || 0);
+    var files = Array.prototype.slice.call(input.files);
+    var tooBig = files.filter(function (file) { return limit && file.size > limit; });
+    tooBig.forEach(function (file) {
+      say(list, file.name + ": larger than the " + Math.round(limit / 1048576) +
+        " MB limit, not uploaded.", "text-danger");
+    });
+    var sending = files.filter(function (file) { return !(limit && file.size > limit); });
+    var chain = Promise.resolve([]);
+    sending.forEach(function (file) {
+      chain = chain.then(function (results) {
+        return sendOne(form, file, list).then(function (ok) { return results.concat([ok]); });
+      });
+    });
+    chain.then(function (results) {
+      if (results.length && results.every(Boolean) && !tooBig.length) {
+        window.location.reload();
+      }
+    });
+  });
+
+  /* Dropping files on a zone puts them in its file input (the picker works as usual). */
+  document.addEventListener("dragover", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-drop]");
+    if (zone) { event.preventDefault(); zone.classList.add("drop-active"); }
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-drop]");
+    if (zone) { zone.classList.remove("drop-active"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-drop]");
+    if (!zone) { return; }
+    event.preventDefault();
+    zone.classList.remove("drop-active");
+    var input = zone.querySelector("input[type=file]");
+    if (input && event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+    }
+  });
+})();

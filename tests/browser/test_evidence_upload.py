@@ -1,0 +1,48 @@
+"""Uploading evidence in a real browser: several files at once, each with its progress, then
+the files' states on the section and in the register. Scanned with axe-core."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.evidence.scanning.files import make_pdf, valid_mpan
+from tests.factories.participants import PASSWORD
+from tests.participants import Participant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_participant_uploads_several_files_and_sees_them_checked(
+    page, shipped_versions, tmp_path
+):
+    participant = Participant("Harbour Energy Ltd")
+    report = make_pdf(
+        tmp_path / "PIT completion report.pdf",
+        ["<h1>PIT completion report</h1><p>All PIT exit criteria met.</p>"],
+    )
+    log = tmp_path / "PIT execution log.csv"
+    log.write_text(f"test case,result,MPAN\nTC-001,passed,{valid_mpan('131500116512')}\n")
+    sign_in(page, participant.contributor.email, PASSWORD)
+    page.goto(f"/submissions/{participant.submission.public_id}/sections/4.1/")
+    question = page.locator("#q-4-1-5")
+    expect(question.get_by_text("No evidence attached yet.")).to_be_visible()
+    assert axe_violations(page) == []
+
+    question.get_by_label("Files").set_input_files([str(report), str(log)])
+    question.get_by_label("Evidence type").select_option(label="Test completion report")
+    with page.expect_navigation(timeout=20_000):
+        question.get_by_role("button", name="Upload evidence").click()
+
+    question = page.locator("#q-4-1-5")
+    expect(question.get_by_role("link", name="PIT completion report")).to_be_visible()
+    expect(question.get_by_role("link", name="PIT execution log")).to_be_visible()
+    expect(question.get_by_text("Clean", exact=False).first).to_be_visible()
+    expect(question.get_by_text("personal data", exact=False).first).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "section-evidence")
+
+    page.goto(f"/submissions/{participant.submission.public_id}/evidence/")
+    expect(page.get_by_role("heading", name="Evidence register")).to_be_visible()
+    assert page.locator("table.register-table tbody tr").count() == 2
+    assert axe_violations(page) == []
+    screenshot(page, "evidence-register")

@@ -1,0 +1,397 @@
+"""Evidence end to end: upload, storage, checks, register, download, replace and reliance."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from django.test import TestCase
+from django.urls import reverse
+
+from evidence.enums import MalwareState, ScanState
+from evidence.models import EvidenceItem, EvidenceLink, EvidencePack, StoredFile
+from qad.content_hash import revision_content_hash
+from qad.enums import SubmissionState
+from qad.services.submissions import submission_transition
+from tests.evidence.scanning.files import EICAR, make_pdf, pe_executable, valid_mpan, zip_bytes
+from tests.factories import CodeBodyMemberFactory, code_body
+from tests.participants import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def upload(
+    client,
+    participant,
+    name,
+    content,
+    *,
+    ref="4.1.5",
+    evidence_type=None,
+    title="",
+    accept_json=False,
+):
+    answer = participant.answer(ref)
+    expected = [e["type"] for e in answer.question.evidence]
+    data = {
+        "files": [io.BytesIO(content) if isinstance(content, bytes) else content],
+        "questions": [answer.question_id],
+        "evidence_type": evidence_type or (expected[0] if expected else "process_document"),
+        "title": title,
+    }
+    data["files"][0].name = name
+    headers = {"HTTP_ACCEPT": "application/json"} if accept_json else {}
+    # The checks run when the upload commits; run them as a real request would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("evidence-upload", args=[participant.submission.public_id]), data, **headers
+        )
+
+
+@pytest.fixture
+def supplier(shipped_versions):
+    """A Supplier on the SIT route answering the shipped QAD v3.01."""
+    return Participant("Harbour Energy Ltd")
+
+
+@pytest.fixture
+def signed_in(client, supplier):
+    client.force_login(supplier.contributor)
+    return client
+
+
+CSV_CLEAN = b"test case,result,executed on\nTC-001,passed,2025-03-01\nTC-002,failed,2025-03-02\n"
+
+
+def test_a_clean_csv_is_stored_under_a_generated_name_hashed_and_linked(signed_in, supplier):
+    response = upload(
+        signed_in,
+        supplier,
+        "../../PIT log.csv",
+        CSV_CLEAN,
+        evidence_type="test_execution_log",
+        title="PIT execution log",
+    )
+
+    assert response.status_code == 302
+    item = EvidenceItem.objects.get()
+    stored = item.stored_file
+    import hashlib
+
+    assert stored.sha256 == hashlib.sha256(CSV_CLEAN).hexdigest()
+    assert stored.size == len(CSV_CLEAN)
+    assert item.original_name == "PIT log.csv", "path parts are dropped"
+    assert stored.storage_name.startswith("evidence/") and "PIT" not in stored.storage_name
+    assert default_storage.exists(stored.storage_name)
+    assert (item.title, item.evidence_type) == ("PIT execution log", "test_execution_log")
+    link = EvidenceLink.objects.get()
+    assert (link.question.ref, link.revision) == ("4.1.5", supplier.revision)
+    assert stored.scan_state == ScanState.CLEAN
+    assert stored.malware_state in (MalwareState.CLEAN, MalwareState.NOT_SCANNED)
+
+
+def test_uploading_the_same_content_again_links_it_instead_of_storing_it_twice(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    response = upload(
+        signed_in,
+        supplier,
+        "log-copy.csv",
+        CSV_CLEAN,
+        ref="4.1.6",
+        evidence_type="test_execution_log",
+        accept_json=True,
+    )
+
+    body = response.json()
+    assert body["ok"] and body["items"][0]["duplicate"]
+    assert (
+        "was already uploaded; it is now linked here too, not stored twice" in (body["messages"][0])
+    )
+    assert StoredFile.objects.count() == 1 and EvidenceItem.objects.count() == 1
+    assert sorted(EvidenceLink.objects.values_list("question__ref", flat=True)) == [
+        "4.1.5",
+        "4.1.6",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason_part"),
+    [
+        ("report.pdf", b"MZ" + pe_executable()[2:], "executable"),
+        ("chart.png", b"<html><script>alert(1)</script></html>", "HTML"),
+        ("notes.docx", CSV_CLEAN, "named .docx"),
+    ],
+    ids=["executable named .pdf", "html named .png", "text named .docx"],
+)
+def test_a_file_whose_name_lies_about_its_content_is_rejected_and_never_served(
+    signed_in, supplier, name, content, reason_part
+):
+    upload(signed_in, supplier, name, content, evidence_type="test_completion_report")
+
+    item = EvidenceItem.objects.get()
+    assert item.stored_file.scan_state == ScanState.REJECTED
+    assert reason_part.lower() in " ".join(item.stored_file.reasons).lower()
+    download = reverse("evidence-download", args=[item.public_id])
+    assert signed_in.get(download).status_code == 404
+    register = text(
+        signed_in.get(reverse("evidence-register", args=[supplier.submission.public_id]))
+    )
+    assert "Rejected" in register
+
+
+def test_personal_data_is_reported_masked_and_can_be_justified(signed_in, supplier):
+    mpan = valid_mpan("131500116512")
+    content = (f"MPAN,customer email,phone\n{mpan},jane.doe@gmail.com,07700 900123\n").encode()
+    upload(signed_in, supplier, "results.csv", content, evidence_type="test_execution_log")
+
+    item = EvidenceItem.objects.get()
+    stored = item.stored_file
+    assert stored.scan_state == ScanState.NEEDS_ATTENTION
+    kinds = {f["kind"] for f in stored.findings}
+    assert {"mpan", "email", "phone"} <= kinds
+    previews = " ".join(f["preview"] for f in stored.findings)
+    assert mpan not in previews and "jane.doe@gmail.com" not in previews
+    register_url = reverse("evidence-register", args=[supplier.submission.public_id])
+    page = text(signed_in.get(register_url))
+    assert "possible items of personal data" in page and mpan not in page
+
+    checklist = text(
+        signed_in.get(reverse("submission-checklist", args=[supplier.submission.public_id]))
+    )
+    assert "seems to contain personal data" in checklist
+
+    signed_in.post(
+        reverse("evidence-justify", args=[item.public_id]),
+        {"justification": "These are synthetic test values from the DIP simulator."},
+    )
+    item.refresh_from_db()
+    assert item.state == ScanState.CLEAN
+    checklist = text(
+        signed_in.get(reverse("submission-checklist", args=[supplier.submission.public_id]))
+    )
+    assert "seems to contain personal data" not in checklist
+
+
+def test_required_evidence_leaves_the_checklist_once_attached(signed_in, supplier, tmp_path):
+    checklist_url = reverse("submission-checklist", args=[supplier.submission.public_id])
+    assert "4.1.5</a>: Attach evidence: Test completion report." in text(
+        signed_in.get(checklist_url)
+    )
+    pdf = make_pdf(
+        tmp_path / "pit.pdf", ["<h1>PIT completion report</h1><p>All exit criteria met.</p>"]
+    )
+    upload(signed_in, supplier, "pit.pdf", pdf.read_bytes(), evidence_type="test_completion_report")
+
+    page = text(signed_in.get(checklist_url))
+    assert "4.1.5</a>: Attach evidence: Test completion report." not in page
+    assert "4.1.5</a>: Attach evidence: Test execution log." in page
+
+
+def test_a_scanner_that_cannot_be_reached_leaves_the_file_pending(signed_in, supplier, settings):
+    settings.CLAMAV_URL = "tcp://127.0.0.1:9"
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    stored = StoredFile.objects.get()
+    assert stored.scan_state == ScanState.PENDING
+    assert stored.malware_state == MalwareState.UNAVAILABLE
+    checklist = text(
+        signed_in.get(reverse("submission-checklist", args=[supplier.submission.public_id]))
+    )
+    assert "is still being checked" in checklist
+
+
+def test_eicar_alone_and_zipped_is_quarantined_and_cannot_be_downloaded(
+    signed_in, supplier, settings
+):
+    import os
+
+    if not os.environ.get("CLAMAV_URL"):
+        pytest.skip("needs CLAMAV_URL: a real clamd with the test EICAR signature (.ci/run)")
+    settings.CLAMAV_URL = os.environ["CLAMAV_URL"]
+    upload(signed_in, supplier, "eicar.txt", EICAR, evidence_type="test_execution_log")
+    upload(
+        signed_in,
+        supplier,
+        "eicar.zip",
+        zip_bytes({"eicar.com": EICAR}),
+        evidence_type="test_execution_log",
+        ref="4.1.6",
+    )
+
+    for item in EvidenceItem.objects.all():
+        assert item.stored_file.malware_state == MalwareState.INFECTED
+        assert item.stored_file.quarantined
+        assert signed_in.get(reverse("evidence-download", args=[item.public_id])).status_code == 404
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(signed_in, supplier, settings):
+    settings.EVIDENCE_MAX_BYTES = 1000
+    response = upload(
+        signed_in,
+        supplier,
+        "big.csv",
+        b"x" * 200_000,
+        accept_json=True,
+        evidence_type="test_execution_log",
+    )
+    assert response.status_code == 413
+    assert "larger than the" in response.json()["message"]
+    assert not StoredFile.objects.exists()
+
+
+def test_a_file_that_grows_past_the_limit_while_streaming_is_stopped(signed_in, supplier, settings):
+    """A client that understates the size is cut off by the upload handler itself."""
+    settings.EVIDENCE_MAX_BYTES = 1000
+    response = upload(
+        signed_in,
+        supplier,
+        "big.csv",
+        b"x" * 5000,
+        accept_json=True,
+        evidence_type="test_execution_log",
+    )
+    assert response.status_code == 400
+    assert not StoredFile.objects.exists() and not EvidenceItem.objects.exists()
+
+
+def test_download_is_an_attachment_with_the_sniffed_type_and_nosniff(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    item = EvidenceItem.objects.get()
+    response = signed_in.get(reverse("evidence-download", args=[item.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="log.csv"'
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == CSV_CLEAN
+
+
+def test_who_may_download(client, signed_in, supplier, meterline_shipped):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    item = EvidenceItem.objects.get()
+    url = reverse("evidence-download", args=[item.public_id])
+    client.force_login(meterline_shipped.admin)
+    assert client.get(url).status_code == 404
+    client.force_login(CodeBodyMemberFactory(code_body=code_body("BSC")).user)
+    assert client.get(url).status_code == 200, "the BSC assesses Suppliers"
+
+
+def test_a_file_of_a_submitted_revision_cannot_be_removed_or_replaced(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    link = EvidenceLink.objects.get()
+    submission_transition(
+        submission=supplier.submission, target=SubmissionState.SUBMITTED, actor=supplier.admin
+    )
+    public_id = supplier.submission.public_id
+    signed_in.post(reverse("evidence-remove", args=[public_id, link.pk]))
+    replacement = io.BytesIO(b"test case,result\nTC-9,passed\n")
+    replacement.name = "new.csv"
+    signed_in.post(reverse("evidence-replace", args=[public_id, link.pk]), {"files": [replacement]})
+    assert EvidenceLink.objects.filter(pk=link.pk, item=link.item).exists()
+    assert EvidenceItem.objects.count() == 1
+
+
+def test_replacing_a_file_keeps_the_old_version_for_the_record(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    link = EvidenceLink.objects.get()
+    replacement = io.BytesIO(b"test case,result\nTC-001,passed\nTC-002,passed\n")
+    replacement.name = "log-v2.csv"
+    signed_in.post(
+        reverse("evidence-replace", args=[supplier.submission.public_id, link.pk]),
+        {"files": [replacement]},
+    )
+
+    old = link.item
+    new = EvidenceItem.objects.get(replaces=old)
+    link.refresh_from_db()
+    assert link.item == new and new.original_name == "log-v2.csv"
+    assert default_storage.exists(old.stored_file.storage_name)
+
+
+def test_the_content_hash_covers_the_evidence(signed_in, supplier):
+    before = revision_content_hash(supplier.revision)
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    assert revision_content_hash(supplier.revision) != before
+
+
+def test_the_register_exports_csv_with_formulas_neutralised(signed_in, supplier):
+    upload(
+        signed_in,
+        supplier,
+        "log.csv",
+        CSV_CLEAN,
+        evidence_type="test_execution_log",
+        title='=HYPERLINK("http://evil")',
+    )
+    url = reverse("evidence-register", args=[supplier.submission.public_id]) + "?format=csv"
+    response = signed_in.get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Title", "Type", "Questions"]
+    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][5] == EvidenceItem.objects.get().stored_file.sha256
+
+
+@pytest.mark.parametrize("who", ["other organisation", "unrelated assessor"])
+def test_uploads_are_refused_to_outsiders_and_change_nothing(
+    client, supplier, who, meterline_shipped
+):
+    user = (
+        meterline_shipped.admin
+        if who == "other organisation"
+        else CodeBodyMemberFactory(code_body=code_body("DIP")).user
+    )
+    client.force_login(user)
+    response = upload(client, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    assert response.status_code in (403, 404)
+    assert not StoredFile.objects.exists() and not EvidenceItem.objects.exists()
+
+
+def test_reliance_on_a_granted_evidence_pack_shows_its_source(signed_in, supplier, client):
+    from tests.factories import OrganisationFactory, UserFactory
+
+    vendor = OrganisationFactory(legal_name="GridSoft Ltd")
+    pack = EvidencePack.objects.create(publisher=vendor, name="GridSoft 4.2 QT evidence")
+    pack.granted_to.add(supplier.organisation)
+    stored = StoredFile.objects.create(
+        sha256="a" * 64, size=10, storage_name="evidence/x", scan_state=ScanState.CLEAN
+    )
+    item = EvidenceItem.objects.create(
+        organisation=vendor,
+        pack=pack,
+        stored_file=stored,
+        title="GridSoft QT completion report",
+        evidence_type="test_completion_report",
+        original_name="qt.pdf",
+        uploaded_by=UserFactory(),
+    )
+    question = supplier.answer("4.1.5").question
+    rely = reverse("evidence-rely", args=[supplier.submission.public_id])
+    signed_in.post(
+        rely,
+        {
+            "item": item.public_id,
+            "question": question.pk,
+            "statement": "We run GridSoft 4.2 unchanged, same configuration.",
+        },
+    )
+
+    link = EvidenceLink.objects.get()
+    assert link.relied_on and link.item == item
+    page = text(signed_in.get(reverse("evidence-register", args=[supplier.submission.public_id])))
+    assert "Relied on" in page and "published by GridSoft Ltd" in page
+    assert "We run GridSoft 4.2 unchanged" in page
+
+    pack.granted_to.clear()
+    EvidenceLink.objects.all().delete()
+    signed_in.post(
+        rely,
+        {
+            "item": item.public_id,
+            "question": question.pk,
+            "statement": "We run GridSoft 4.2 unchanged, same configuration.",
+        },
+    )
+    assert not EvidenceLink.objects.exists(), "a pack not granted cannot be relied on"
