@@ -28,3 +28,9 @@ def can_download(user: AnyUser, item: EvidenceItem) -> bool:
         item=item,
         revision__submission__qualification__roles__market_role__approvers__code__in=bodies,
     ).exists()
+
+
+def can_manage_packs(user: AnyUser, organisation) -> bool:
+    from qualification.enums import MembershipRole
+
+    return MembershipRole.ORG_ADMIN in organisation_roles(user, organisation)

@@ -333,3 +333,83 @@ def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
         for revision_id in set(revisions):
             send_recompute(Revision(pk=revision_id))
     return locked
+
+
+def pack_create(*, publisher, name: str, description: str, by: User):
+    """A provider or vendor publishes an evidence pack for its customers to rely on."""
+    from evidence.models import EvidencePack
+    from evidence.rules import can_manage_packs
+
+    if not can_manage_packs(by, publisher):
+        raise PermissionDenied(_("Only the organisation admin can publish evidence packs."))
+    if not name.strip():
+        raise ValidationError(_("Give the pack a name."))
+    with transaction.atomic():
+        pack = EvidencePack.objects.create(
+            publisher=publisher, name=name.strip()[:200], description=description.strip()
+        )
+        audit_record(
+            kind="pack.created",
+            actor=by,
+            summary=f"Evidence pack “{pack.name}” published",
+            organisation=publisher,
+            target=pack,
+        )
+    return pack
+
+
+def pack_upload(
+    *, pack, upload: UploadedFile, sha256: str, title: str, evidence_type: str, by: User
+) -> EvidenceItem:
+    from evidence.rules import can_manage_packs
+    from evidence.scanning import safe_display_name
+
+    if not can_manage_packs(by, pack.publisher):
+        raise PermissionDenied(_("Only the organisation admin can add to this pack."))
+    if not evidence_type:
+        raise ValidationError(_("Choose one of the evidence types listed."))
+    stored, created = _stored_file_for(upload, sha256)
+    with transaction.atomic():
+        item = EvidenceItem.objects.create(
+            organisation=pack.publisher,
+            pack=pack,
+            stored_file=stored,
+            title=(title.strip() or safe_display_name(upload.name))[:200],
+            evidence_type=evidence_type,
+            original_name=safe_display_name(upload.name),
+            uploaded_by=by,
+        )
+        audit_record(
+            kind="pack.item_added",
+            actor=by,
+            summary=f"“{item.title}” added to evidence pack “{pack.name}”",
+            organisation=pack.publisher,
+            target=item,
+            after={"sha256": stored.sha256},
+        )
+        if created or stored.scan_state == ScanState.PENDING:
+            _send_scan(stored)
+    return item
+
+
+def pack_grant(*, pack, organisation, by: User, grant: bool = True) -> None:
+    """Let an organisation rely on the pack's evidence (or take that back)."""
+    from evidence.rules import can_manage_packs
+
+    if not can_manage_packs(by, pack.publisher):
+        raise PermissionDenied(_("Only the organisation admin can share this pack."))
+    if organisation == pack.publisher:
+        raise ValidationError(_("Your own organisation always has its packs."))
+    with transaction.atomic():
+        if grant:
+            pack.granted_to.add(organisation)
+        else:
+            pack.granted_to.remove(organisation)
+        audit_record(
+            kind="pack.granted" if grant else "pack.revoked",
+            actor=by,
+            summary=f"Evidence pack “{pack.name}” {'shared with' if grant else 'withdrawn from'} "
+            f"{organisation.legal_name}",
+            organisation=pack.publisher,
+            target=pack,
+        )

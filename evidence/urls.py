@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views
+from evidence import pack_views, views
 
 urlpatterns = [
     path(
@@ -31,4 +31,10 @@ urlpatterns = [
     path(
         "evidence/<uuid:public_id>/justify/", views.evidence_justify_view, name="evidence-justify"
     ),
+    path("organisations/<uuid:public_id>/evidence-packs/", pack_views.pack_list, name="pack-list"),
+    path("evidence-packs/<uuid:public_id>/", pack_views.pack_detail, name="pack-detail"),
+    path(
+        "evidence-packs/<uuid:public_id>/upload/", pack_views.pack_upload_view, name="pack-upload"
+    ),
+    path("evidence-packs/<uuid:public_id>/share/", pack_views.pack_share, name="pack-share"),
 ]

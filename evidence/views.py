@@ -48,9 +48,27 @@ def _too_large(request: HttpRequest) -> bool:
 
 
 def _refuse(request: HttpRequest, message: str, back: str, status: int = 400) -> HttpResponse:
+    response = upload_answer(request, ok=False, notes=[message], back=back)
+    if isinstance(response, JsonResponse):
+        response.status_code = status
+    return response
+
+
+def upload_answer(request: HttpRequest, *, ok: bool, notes, back: str, items=()) -> HttpResponse:
+    """The browser's uploader asks for JSON (one file per request); a plain form post gets
+    its messages and a redirect back."""
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": False, "message": message}, status=status)
-    messages.error(request, message)
+        return JsonResponse(
+            {
+                "ok": ok,
+                "messages": [str(n) for n in notes],
+                "message": " ".join(str(n) for n in notes),
+                "items": list(items),
+            },
+            status=200 if ok else 400,
+        )
+    for note in notes:
+        (messages.success if ok else messages.error)(request, note)
     return redirect(back)
 
 
@@ -127,17 +145,13 @@ def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
         else _("“%(title)s” uploaded; it is being checked.") % {"title": r.item.title}
         for r in results
     ]
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse(
-            {
-                "ok": True,
-                "messages": notes,
-                "items": [{"id": str(r.item.public_id), "duplicate": r.duplicate} for r in results],
-            }
-        )
-    for note in notes:
-        messages.success(request, note)
-    return redirect(back)
+    return upload_answer(
+        request,
+        ok=True,
+        notes=notes,
+        back=back,
+        items=[{"id": str(r.item.public_id), "duplicate": r.duplicate} for r in results],
+    )
 
 
 def _register_rows(submission, revision, request):

@@ -46,3 +46,21 @@ def test_a_participant_uploads_several_files_and_sees_them_checked(
     assert page.locator("table.register-table tbody tr").count() == 2
     assert axe_violations(page) == []
     screenshot(page, "evidence-register")
+
+
+def test_evidence_pack_pages_are_accessible(page, shipped_versions, tmp_path):
+    participant = Participant("GridSoft Ltd")
+    sign_in(page, participant.admin.email, PASSWORD)
+    page.get_by_role("link", name="Evidence packs").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Name").fill("GridSoft 4.2 QT evidence")
+    page.get_by_role("button", name="Create the pack").click()
+    expect(page.get_by_role("heading", name="GridSoft 4.2 QT evidence")).to_be_visible()
+    log = tmp_path / "QT log.csv"
+    log.write_text("test case,result\nTC-001,passed\n")
+    page.get_by_label("Files").set_input_files(str(log))
+    page.get_by_label("Evidence type").select_option(label="Test execution log")
+    with page.expect_navigation(timeout=20_000):
+        page.get_by_role("button", name="Add to the pack").click()
+    expect(page.get_by_role("link", name="QT log")).to_be_visible()
+    assert axe_violations(page) == []
