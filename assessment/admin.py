@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from assessment.models import Clarification, ClarificationMessage, CriteriaSet, Criterion
+from assessment.models import (
+    Clarification,
+    ClarificationMessage,
+    CriteriaSet,
+    Criterion,
+    CriterionOutcome,
+    Review,
+    ReviewAssignment,
+    ServiceActivationStep,
+    WorkOffException,
+    WorkOffItem,
+)
 from qad.admin import ReadOnlyInline, VersionContentAdmin
 from qualification.admin_mixins import RecordAdmin
 
@@ -62,3 +73,61 @@ class ClarificationAdmin(admin.ModelAdmin):
 class ClarificationMessageAdmin(RecordAdmin):
     list_display = ["clarification", "author", "written_at", "from_code_body"]
     search_fields = ["text", "author__email"]
+
+
+class ReviewAssignmentInline(admin.TabularInline):
+    model = ReviewAssignment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["assignee", "assigned_by", "assigned_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["submission", "code_body", "state", "assignee", "waiting_since"]
+    list_filter = ["code_body", "state"]
+    search_fields = ["submission__qualification__organisation__legal_name"]
+    readonly_fields = [
+        "public_id",
+        "submission",
+        "code_body",
+        "state",
+        "waiting_since",
+        "reviewed_revision",
+        "completed_by",
+        "completed_at",
+    ]
+    inlines = [ReviewAssignmentInline]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(RecordAdmin):
+    list_display = ["review", "assignee", "assigned_by", "assigned_at"]
+
+
+@admin.register(CriterionOutcome)
+class CriterionOutcomeAdmin(RecordAdmin):
+    list_display = ["review", "criterion", "outcome", "recorded_by", "recorded_at"]
+    list_filter = ["outcome", "review__code_body"]
+    search_fields = ["criterion__ref", "comment"]
+
+
+@admin.register(WorkOffItem)
+class WorkOffItemAdmin(admin.ModelAdmin):
+    list_display = ["defect_reference", "qualification", "owner", "due_date", "status", "required"]
+    list_filter = ["status", "required"]
+    search_fields = ["defect_reference", "description", "qualification__organisation__legal_name"]
+
+
+@admin.register(WorkOffException)
+class WorkOffExceptionAdmin(RecordAdmin):
+    list_display = ["item", "code_body", "recorded_by", "recorded_at"]
+
+
+@admin.register(ServiceActivationStep)
+class ServiceActivationStepAdmin(admin.ModelAdmin):
+    list_display = ["label", "qualification", "planned_date", "done_at", "done_by"]
+    list_filter = ["done_at"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
@@ -106,3 +108,182 @@ class ClarificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.clarification}"
+
+
+class Review(models.Model):
+    """One Code Body's review of one submission, across its revisions."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for review"
+        IN_REVIEW = "in_review", "In review"
+        AWAITING_PARTICIPANT = "awaiting_participant", "Awaiting the participant"
+        COMPLETE = "complete", "Assessment complete"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(
+        "qad.Submission", on_delete=models.CASCADE, related_name="reviews"
+    )
+    code_body = models.ForeignKey(
+        "qualification.CodeBody", on_delete=models.PROTECT, related_name="reviews"
+    )
+    state = models.CharField(max_length=30, choices=State.choices, default=State.WAITING)
+    assignee = models.ForeignKey(
+        "qualification.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the revision now under review was submitted."
+    )
+    reviewed_revision = models.ForeignKey(
+        "qad.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The revision this Code Body last reviewed (changes are shown against it).",
+    )
+    completed_by = models.ForeignKey(
+        "qualification.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["waiting_since", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "code_body"], name="one_review_per_code_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code_body.code} review of {self.submission}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("review-detail", kwargs={"public_id": self.public_id})
+
+
+class ReviewAssignment(models.Model):
+    """Who was given a review, by whom, when: reassignments stay on record."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey("qualification.User", on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        "qualification.User", on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "assigned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review} → {self.assignee}"
+
+
+class CriterionOutcome(models.Model):
+    class Outcome(models.TextChoices):
+        MET = "met", "Met"
+        NOT_MET = "not_met", "Not met"
+        CLARIFICATION = "clarification", "Clarification needed"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="outcomes")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="outcomes")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    comment = models.TextField(blank=True)
+    revision = models.ForeignKey("qad.Revision", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        "qualification.User", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="one_outcome_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.ref}: {self.get_outcome_display()}"
+
+
+class WorkOffItem(models.Model):
+    """Something left open at the end of testing (a defect, an unfinished test) and the plan
+    to close it, agreed between the participant and the Code Bodies."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    qualification = models.ForeignKey(
+        "qualification.Qualification", on_delete=models.CASCADE, related_name="work_off_items"
+    )
+    defect_reference = models.CharField(max_length=50)
+    description = models.TextField()
+    owner = models.CharField(max_length=150)
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    required = models.BooleanField(
+        default=True, help_text="Must be closed (or excepted) before the Final QAD is accepted."
+    )
+    closure_evidence = models.ForeignKey(
+        "evidence.EvidenceItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey("qualification.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["qualification", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.defect_reference} ({self.get_status_display()})"
+
+    @property
+    def blocking(self) -> bool:
+        return (
+            self.required and self.status != self.Status.CLOSED and not hasattr(self, "exception")
+        )
+
+
+class WorkOffException(models.Model):
+    """A lead assessor's agreement that an open item need not block acceptance."""
+
+    item = models.OneToOneField(WorkOffItem, on_delete=models.CASCADE, related_name="exception")
+    code_body = models.ForeignKey(
+        "qualification.CodeBody", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        "qualification.User", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Exception for {self.item}"
+
+
+class ServiceActivationStep(models.Model):
+    qualification = models.ForeignKey(
+        "qualification.Qualification",
+        on_delete=models.CASCADE,
+        related_name="activation_steps",
+    )
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    planned_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "qualification.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["qualification", "position"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -38,6 +38,8 @@ from qad.rules import is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
 
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"})
+
 
 def _too_large(request: HttpRequest) -> bool:
     try:
@@ -281,14 +283,18 @@ def evidence_download(request: HttpRequest, public_id) -> HttpResponse:
         # Quarantined content, and other people's files, do not exist for you.
         raise Http404
     stored = item.stored_file
+    content_type = stored.content_type or "application/octet-stream"
+    # PDFs, images and plain text may open in the browser (sandboxed); anything else, or
+    # anything whose type is not known, is a download.
+    inline = request.GET.get("inline") == "1" and content_type.split(";")[0] in INLINE_TYPES
     response = FileResponse(
         open_stored(stored.storage_name),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=item.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
 

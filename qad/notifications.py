@@ -1,4 +1,5 @@
-"""E-mails at hand-overs, sent from a Celery task after the change commits."""
+"""E-mails at each hand-over, sent from a Celery task after the change commits: one per
+hand-over, whatever pages people reload."""
 
 from __future__ import annotations
 
@@ -7,30 +8,54 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from qad.models import Revision, Submission
-from qualification.models import User
+from qualification.enums import MembershipRole
+from qualification.models import Qualification, User
 from qualification.tasking import enqueue_on_commit
 
 
-def code_body_recipients(submission: Submission) -> list[str]:
-    bodies = submission.qualification.roles.values_list("market_role__approvers__code", flat=True)
-    return sorted(
-        set(
-            User.objects.filter(
-                is_active=True, code_body_memberships__code_body__code__in=list(bodies)
-            ).values_list("email", flat=True)
-        )
-    )
+def notify(kind: str, **ids: int) -> None:
+    """Send the `kind` e-mail once the current change commits."""
+    from qad.tasks import send_notification
+
+    enqueue_on_commit(send_notification, kind=kind, **ids)
 
 
 def notify_submitted(submission: Submission, revision: Revision) -> None:
-    from qad.tasks import send_notification
+    notify("submitted", submission_id=submission.pk, revision_id=revision.pk)
 
-    enqueue_on_commit(
-        send_notification,
-        kind="submitted",
-        submission_id=submission.pk,
-        revision_id=revision.pk,
+
+def _link(qualification: Qualification) -> str:
+    return settings.PORTAL_URL.rstrip("/") + reverse(
+        "qualification-detail", kwargs={"public_id": qualification.public_id}
     )
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> int:
+    if not recipients:
+        return 0
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(recipients)))
+
+
+def code_body_recipients(submission: Submission, codes: list[str] | None = None) -> list[str]:
+    bodies = codes or list(
+        submission.qualification.roles.values_list("market_role__approvers__code", flat=True)
+    )
+    return list(
+        User.objects.filter(
+            is_active=True,
+            code_body_memberships__code_body__code__in=bodies,
+            code_body_memberships__role__in=["assessor", "lead_assessor"],
+        ).values_list("email", flat=True)
+    )
+
+
+def participant_recipients(qualification: Qualification, roles=None) -> list[str]:
+    members = User.objects.filter(
+        is_active=True, memberships__organisation_id=(qualification.organisation_id)
+    )
+    if roles:
+        members = members.filter(memberships__role__in=roles)
+    return list(members.values_list("email", flat=True))
 
 
 def send_submitted(*, submission_id: int, revision_id: int) -> int:
@@ -38,13 +63,7 @@ def send_submitted(*, submission_id: int, revision_id: int) -> int:
         pk=submission_id
     )
     revision = Revision.objects.get(pk=revision_id)
-    recipients = code_body_recipients(submission)
-    if not recipients:
-        return 0
     organisation = submission.qualification.organisation
-    link = settings.PORTAL_URL.rstrip("/") + reverse(
-        "qualification-detail", kwargs={"public_id": submission.qualification.public_id}
-    )
     subject = (
         f"{organisation.legal_name} submitted its {submission.get_stage_display()} "
         f"(revision {revision.number})"
@@ -52,6 +71,114 @@ def send_submitted(*, submission_id: int, revision_id: int) -> int:
     body = (
         f"{organisation.legal_name} submitted revision {revision.number} of its "
         f"{submission.get_stage_display()} on {revision.submitted_at:%d %b %Y at %H:%M}.\n\n"
-        f"Content hash: {revision.content_hash}\n\nOpen it in the QAD Portal: {link}\n"
+        f"Content hash: {revision.content_hash}\n\n"
+        f"Open it in the QAD Portal: {_link(submission.qualification)}\n"
     )
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return _send(subject, body, code_body_recipients(submission))
+
+
+def send_assigned(*, review_id: int, assignee_id: int) -> int:
+    from assessment.models import Review
+
+    review = Review.objects.select_related(
+        "submission__qualification__organisation", "code_body"
+    ).get(pk=review_id)
+    assignee = User.objects.get(pk=assignee_id)
+    organisation = review.submission.qualification.organisation
+    subject = f"Assigned to you: {organisation.legal_name}, {review.submission.get_stage_display()}"
+    body = (
+        f"You have been assigned the {review.code_body.code} review of "
+        f"{organisation.legal_name}'s {review.submission.get_stage_display()}.\n\n"
+        f"{settings.PORTAL_URL.rstrip('/')}"
+        f"{reverse('review-detail', kwargs={'public_id': review.public_id})}\n"
+    )
+    return _send(subject, body, [assignee.email])
+
+
+def send_clarification_requested(*, review_id: int) -> int:
+    from assessment.models import Review
+
+    review = Review.objects.select_related(
+        "submission__qualification__organisation", "code_body"
+    ).get(pk=review_id)
+    qualification = review.submission.qualification
+    subject = (
+        f"{review.code_body.code} asks for clarification on your "
+        f"{review.submission.get_stage_display()}"
+    )
+    body = (
+        f"The {review.code_body.name} has questions about your "
+        f"{review.submission.get_stage_display()}. Answer each one in the portal; only the "
+        f"questions asked about are open for changes.\n\n{_link(qualification)}\n"
+    )
+    return _send(subject, body, participant_recipients(qualification))
+
+
+def send_clarification_answered(*, submission_id: int, revision_id: int) -> int:
+    submission = Submission.objects.select_related("qualification__organisation").get(
+        pk=submission_id
+    )
+    codes = list(submission.clarifications.values_list("code_body__code", flat=True).distinct())
+    organisation = submission.qualification.organisation
+    subject = f"{organisation.legal_name} answered your clarifications"
+    body = (
+        f"{organisation.legal_name} answered the clarifications on its "
+        f"{submission.get_stage_display()} and submitted a new revision.\n\n"
+        f"{_link(submission.qualification)}\n"
+    )
+    return _send(subject, body, code_body_recipients(submission, codes))
+
+
+def send_ready_to_sign(*, submission_id: int) -> int:
+    submission = Submission.objects.select_related("qualification__organisation").get(
+        pk=submission_id
+    )
+    qualification = submission.qualification
+    subject = "Your Final QAD is agreed complete: ready to sign"
+    body = (
+        "Every Code Body has agreed your Final QAD is complete. A Company Director (or, for "
+        "REC-only roles, a delegate) can now sign it in the portal.\n\n"
+        f"{_link(qualification)}\n"
+    )
+    return _send(
+        subject,
+        body,
+        participant_recipients(
+            qualification, roles=[MembershipRole.SIGNATORY, MembershipRole.ORG_ADMIN]
+        ),
+    )
+
+
+def send_approved(*, approval_id: int) -> int:
+    from qualification.models import RoleApproval
+
+    approval = RoleApproval.objects.select_related(
+        "qualification_role__qualification__organisation",
+        "qualification_role__market_role",
+        "code_body",
+    ).get(pk=approval_id)
+    role = approval.qualification_role
+    subject = (
+        f"{approval.code_body.approver_name}: {approval.get_outcome_display()} for "
+        f"{role.market_role.name}"
+    )
+    body = (
+        f"{approval.code_body.approver_name} decided: {approval.get_outcome_display()} for "
+        f"{role.market_role.name}"
+        + (f" ({role.mpid.code})" if role.mpid_id else "")
+        + ".\n"
+        + (f"Conditions: {approval.conditions}\n" if approval.conditions else "")
+        + (f"Reason: {approval.reason}\n" if approval.reason else "")
+        + f"\n{_link(role.qualification)}\n"
+    )
+    return _send(subject, body, participant_recipients(role.qualification))
+
+
+SENDERS = {
+    "submitted": send_submitted,
+    "assigned": send_assigned,
+    "clarification_requested": send_clarification_requested,
+    "clarification_answered": send_clarification_answered,
+    "ready_to_sign": send_ready_to_sign,
+    "approved": send_approved,
+}

@@ -28,7 +28,6 @@ def recompute_stale_completeness() -> int:
     max_retries=5,
 )
 def send_notification(*, kind: str, **ids: int) -> int:
-    from qad import notifications
+    from qad.notifications import SENDERS
 
-    senders = {"submitted": notifications.send_submitted}
-    return senders[kind](**ids)
+    return SENDERS[kind](**ids)

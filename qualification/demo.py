@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.services.criteria import criteria_set_load
+from assessment.services.reviews import reviews_open
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
 from qad.models import Answer, Question, Submission
 from qad.services.answers import answer_save
@@ -435,10 +436,30 @@ def _ensure_qualification(
         _attach_demo_evidence(initial, by=admin)
     if spec.stage in ("submitted", "final"):
         submission_transition(submission=initial, target=SubmissionState.SUBMITTED, actor=admin)
+        reviews_open(submission=initial, revision=initial.revisions.get(number=1))
     if spec.stage == "final":
-        submission_transition(submission=initial, target=SubmissionState.UNDER_REVIEW, actor=None)
+        _review_started(initial, users)
         final_qad_start(qualification=qualification, by=admin)
     return qualification
+
+
+def _review_started(submission: Submission, users: dict[str, User]) -> None:
+    """The BSC has picked up the review and recorded its first outcomes."""
+    from assessment.models import Review
+    from assessment.services.reviews import applicable_criteria, outcome_record, review_assign
+
+    review = Review.objects.get(submission=submission, code_body__code=CodeBody.BSC)
+    assessor = users["assessor@bsc.example"]
+    review_assign(review=review, assignee=assessor, by=users["lead@bsc.example"])
+    revision = submission.revisions.get(number=1)
+    for criterion in applicable_criteria(review, revision)[:3]:
+        outcome_record(
+            review=review,
+            criterion=criterion,
+            outcome="met",
+            comment="Clear and evidenced.",
+            by=assessor,
+        )
 
 
 def _pre_qualify(

@@ -58,6 +58,7 @@ class SignatoryCapacity(models.TextChoices):
 class CodeBodyRole(models.TextChoices):
     ASSESSOR = "assessor", _("Assessor")
     LEAD_ASSESSOR = "lead_assessor", _("Lead assessor")
+    REVIEWER = "reviewer", _("Reviewer (read only)")
 
 
 class ContactPurpose(models.TextChoices):

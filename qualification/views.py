@@ -80,6 +80,7 @@ def qualification_detail(request: HttpRequest, public_id) -> HttpResponse:
             "decision_form": PqsDecisionForm(),
         }
     )
+    _add_assessment_context(request.user, qualification, context)
     return render(request, "qualification/qualification_detail.html", context)
 
 
@@ -215,3 +216,44 @@ def final_qad_start_view(request: HttpRequest, public_id) -> HttpResponse:
         request, _("Final QAD started from your Initial QAD's answers; update what changed.")
     )
     return redirect("submission-detail", public_id=submission.public_id)
+
+
+def _add_assessment_context(user, qualification: Qualification, context: dict) -> None:
+    """Reviews, approval decisions and Service Activation, with what this user may do."""
+    from assessment.models import Review
+    from assessment.rules import can_decide, can_view_review
+    from qualification.enums import ApprovalOutcome
+
+    awaiting = qualification.state == QualificationState.AWAITING_APPROVAL
+    for _role, approvals in context["approvals"]:
+        for approval in approvals:
+            decidable = (
+                awaiting
+                and can_decide(user, approval)
+                and approval.outcome
+                in (ApprovalOutcome.PENDING, ApprovalOutcome.SCHEDULED, ApprovalOutcome.DEFERRED)
+            )
+            approval.can_schedule = (
+                decidable
+                and approval.code_body.decides_at_meeting
+                and (approval.outcome != ApprovalOutcome.SCHEDULED)
+            )
+            approval.can_decide = decidable and not approval.can_schedule
+    context["reviews"] = [
+        review
+        for review in Review.objects.filter(submission__qualification=qualification)
+        .select_related("code_body", "submission", "assignee")
+        .order_by("submission__created_at", "code_body__position")
+        if can_view_review(user, review)
+    ]
+    context["decision_outcomes"] = [
+        (value, label)
+        for value, label in ApprovalOutcome.choices
+        if value not in (ApprovalOutcome.PENDING, ApprovalOutcome.SCHEDULED)
+    ]
+    context["activation_steps"] = qualification.activation_steps.select_related("done_by")
+    context["can_record_activation"] = is_lead_of_any(user, qualification)
+
+
+def is_lead_of_any(user, qualification: Qualification) -> bool:
+    return Actor.LEAD_ASSESSOR in actor_capacities(user, qualification)

@@ -4,12 +4,20 @@ from qad.models import Revision, Submission
 from qad.services.templates import qad_template_load
 from qualification.enums import MembershipRole, Route
 from tests.factories import OrganisationFactory, member_of, start_qualification
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes
+from tests.version_files import JOURNEY_CRITERIA, JOURNEY_TEMPLATE, as_bytes
 
 
 def load_journey_template():
-    """The small every-answer-type QAD, published as the current QAD."""
-    return qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE)).version
+    """The small every-answer-type QAD, published as the current QAD, with BSC and REC
+    criteria bound to it."""
+    from assessment.services.criteria import criteria_set_load
+
+    template = qad_template_load(
+        filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE)
+    ).version
+    for code, document in JOURNEY_CRITERIA.items():
+        criteria_set_load(filename=f"journey-{code}.yaml", content=as_bytes(document))
+    return template
 
 
 class Participant:

@@ -188,3 +188,43 @@ JOURNEY_TEMPLATE: dict[str, Any] = {
         },
     ],
 }
+
+
+JOURNEY_CRITERIA: dict[str, dict[str, Any]] = {
+    "BSC": {
+        "format": "criteria-set/1",
+        "code_body": "BSC",
+        "version": "99.0",
+        "title": "Journey BSC criteria",
+        "qad_template": {"document": "QAD", "version": "99.0"},
+        "criteria": [
+            {
+                "ref": "BSC-3",
+                "title": "Operating model described",
+                "looks_for": "A clear description of how MHHS settlement is run.",
+                "questions": ["3.1", "3.2", "3.3"],
+            },
+            {
+                "ref": "BSC-4",
+                "title": "Testing complete",
+                "looks_for": "Testing dates in order and a pass count that matches the report.",
+                "questions": ["4.1", "4.2", "4.3", "4.4"],
+            },
+        ],
+    },
+    "REC": {
+        "format": "criteria-set/1",
+        "code_body": "REC",
+        "version": "99.0",
+        "title": "Journey REC criteria",
+        "qad_template": {"document": "QAD", "version": "99.0"},
+        "criteria": [
+            {
+                "ref": "REC-3",
+                "title": "Operating model described",
+                "looks_for": "The REC obligations are covered.",
+                "questions": ["3.1", "4.1"],
+            },
+        ],
+    },
+}

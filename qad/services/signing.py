@@ -32,7 +32,8 @@ def submission_sign(
 ) -> Signature:
     """Sign the agreed revision. The person re-enters their password and confirms the
     declaration; the signature records who, in what capacity, when, and the content hash."""
-    capacity = signing_capacity(user, submission)
+    current = Submission.objects.select_related("qualification__organisation").get(pk=submission.pk)
+    capacity = signing_capacity(user, current)
     if capacity is None:
         raise PermissionDenied(
             _("Only a Company Director (or, for REC-only roles, a delegate) can sign this QAD.")

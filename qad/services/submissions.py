@@ -138,8 +138,9 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     `revision_number` is the revision the person was looking at: a second click, or a second
     tab, finds it already submitted and changes nothing. The checklist must be empty.
     """
+    from assessment.services.reviews import reviews_open
     from qad.checklist import revision_checklist
-    from qad.notifications import notify_submitted
+    from qad.notifications import notify, notify_submitted
 
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -148,7 +149,8 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
             raise AlreadySubmitted(
                 _("Revision %(n)s was already submitted.") % {"n": revision_number}
             )
-        if locked.state == SubmissionState.CLARIFICATION_REQUESTED:
+        answering = locked.state == SubmissionState.CLARIFICATION_REQUESTED
+        if answering:
             _require_clarifications_answered(revision)
         items = revision_checklist(revision)
         if items:
@@ -156,7 +158,12 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
         submitted = submission_transition(
             submission=locked, target=SubmissionState.SUBMITTED, actor=by
         )
-        notify_submitted(submitted, revision)
+        revision.refresh_from_db()
+        reviews_open(submission=submitted, revision=revision)
+        if answering:
+            notify("clarification_answered", submission_id=submitted.pk, revision_id=revision.pk)
+        else:
+            notify_submitted(submitted, revision)
     submission.refresh_from_db()
     return submission
 

@@ -50,3 +50,17 @@ def _cell(column, cell) -> str:
     if column["type"] == TableColumnType.DATE:
         return dt.date.fromisoformat(cell).strftime("%d %b %Y")
     return str(cell)
+
+
+def answer_text(answer) -> str:
+    """The answer as plain text (tables one row a line), for comparing revisions."""
+    question, value = answer.question, answer.value
+    if value in (None, "", []):
+        return ""
+    if question.answer_type == AnswerType.TABLE:
+        columns = question.options.get("columns", [])
+        return "\n".join(
+            "; ".join(f"{c['label']}: {_cell(c, row.get(c['key']))}" for c in columns)
+            for row in value
+        )
+    return _text(question, value)

@@ -36,6 +36,10 @@ class CodeBody(models.Model):
     approver_name = models.CharField(
         max_length=150, help_text=_("Who takes the approval decision, e.g. the BSC PAB.")
     )
+    review_target_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text=_("Working days (England and Wales) within which a submission is reviewed."),
+    )
     decides_at_meeting = models.BooleanField(
         default=False,
         help_text=_("Approvals are scheduled for a board meeting before they are decided."),

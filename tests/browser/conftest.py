@@ -79,6 +79,7 @@ def screenshot(page, name: str) -> Path:
 
 
 def sign_in(page, email: str, password: str) -> None:
+    page.context.clear_cookies()  # whoever was signed in before
     page.goto("/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)

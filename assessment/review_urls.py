@@ -1,0 +1,26 @@
+from django.urls import path
+
+from assessment.views import decisions, reviews, workoff
+
+urlpatterns = [
+    path("code-bodies/<str:code>/queue/", reviews.review_queue, name="review-queue"),
+    path("reviews/<uuid:public_id>/", reviews.review_detail, name="review-detail"),
+    path("reviews/<uuid:public_id>/assign/", reviews.review_assign_view, name="review-assign"),
+    path(
+        "reviews/<uuid:public_id>/criteria/<int:criterion_id>/",
+        reviews.outcome_record_view,
+        name="outcome-record",
+    ),
+    path(
+        "reviews/<uuid:public_id>/clarifications/send/",
+        reviews.clarifications_send_view,
+        name="clarifications-send",
+    ),
+    path(
+        "reviews/<uuid:public_id>/complete/", reviews.review_complete_view, name="review-complete"
+    ),
+    path("reviews/<uuid:public_id>/changes/", reviews.review_changes, name="review-changes"),
+    path("qualifications/<uuid:public_id>/work-off/", workoff.work_off_plan, name="work-off"),
+    path("approvals/<int:approval_id>/", decisions.approval_view, name="approval-decide"),
+    path("activation-steps/<int:step_id>/", decisions.activation_step_view, name="activation-step"),
+]

@@ -1,0 +1,254 @@
+"""Reads for the Code Body pages: the work queue, a review, and what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from assessment.models import Clarification, Criterion, CriterionOutcome, Review
+from assessment.services.reviews import applicable_criteria, blocking_work_off
+from assessment.working_days import add_working_days, working_days_between
+from evidence.models import EvidenceLink
+from evidence.selectors import revision_links
+from qad.models import Answer, Revision
+from qad.templatetags.qad_answers import answer_text
+from qualification.models import CodeBody, QualificationRole, User, WaveDeadline
+
+PAGE_SIZE = 50
+OPEN_STATES = (Review.State.WAITING, Review.State.IN_REVIEW, Review.State.AWAITING_PARTICIPANT)
+
+
+@dataclass
+class QueueRow:
+    review: Review
+    revision: Revision | None
+    days_waiting: int
+    target: int
+    due: dt.date | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.review.state != Review.State.COMPLETE and self.days_waiting > self.target
+
+
+def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
+    reviews = (
+        Review.objects.filter(code_body=code_body)
+        .select_related(
+            "submission__qualification__organisation", "submission__qualification__wave", "assignee"
+        )
+        .prefetch_related(
+            Prefetch(
+                "submission__qualification__roles",
+                queryset=QualificationRole.objects.select_related("market_role", "mpid"),
+            ),
+            Prefetch("submission__revisions", queryset=Revision.objects.order_by("-number")),
+            Prefetch(
+                "submission__qualification__wave__deadlines", queryset=WaveDeadline.objects.all()
+            ),
+        )
+    )
+    state = filters.get("state") or "open"
+    if state == "open":
+        reviews = reviews.filter(state__in=OPEN_STATES)
+    elif state in Review.State.values:
+        reviews = reviews.filter(state=state)
+    if filters.get("role"):
+        reviews = reviews.filter(
+            submission__qualification__roles__market_role__code=filters["role"]
+        )
+    if filters.get("route"):
+        reviews = reviews.filter(submission__qualification__route=filters["route"])
+    if filters.get("stage"):
+        reviews = reviews.filter(submission__stage=filters["stage"])
+    if filters.get("wave"):
+        reviews = reviews.filter(submission__qualification__wave__code=filters["wave"])
+    assignee = filters.get("assignee")
+    if assignee == "me":
+        reviews = reviews.filter(assignee=user)
+    elif assignee == "none":
+        reviews = reviews.filter(assignee__isnull=True)
+    elif assignee and assignee.isdigit():
+        reviews = reviews.filter(assignee_id=int(assignee))
+    sort = filters.get("sort") or "waiting"
+    order = {
+        "waiting": ["waiting_since", "pk"],
+        "organisation": ["submission__qualification__organisation__legal_name", "pk"],
+        "stage": ["submission__stage", "waiting_since"],
+    }.get(sort, ["waiting_since", "pk"])
+    reviews = reviews.distinct().order_by(*order)
+    today = timezone.localdate()
+    target = code_body.review_target_working_days
+
+    def row(review: Review) -> QueueRow:
+        revisions = list(review.submission.revisions.all())
+        since = timezone.localdate(review.waiting_since) if review.waiting_since else today
+        return QueueRow(
+            review=review,
+            revision=revisions[0] if revisions else None,
+            days_waiting=working_days_between(since, today),
+            target=target,
+            due=add_working_days(since, target) if review.waiting_since else None,
+        )
+
+    if filters.get("overdue") == "yes":
+        # The working-day clock is computed in Python; the queue of open reviews is small.
+        rows = [r for r in map(row, reviews) if r.overdue]
+        paginator = Paginator(rows, PAGE_SIZE)
+        page_obj = paginator.get_page(page)
+        return page_obj, list(page_obj.object_list)
+    paginator = Paginator(reviews, PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    return page_obj, [row(r) for r in page_obj.object_list]
+
+
+@dataclass
+class QuestionView:
+    answer: Answer
+    evidence: list[EvidenceLink]
+    clarifications: list[Clarification]
+
+
+@dataclass
+class CriterionView:
+    criterion: Criterion
+    outcome: CriterionOutcome | None
+    questions: list[QuestionView]
+    checks: list = field(default_factory=list)
+
+
+def review_screen(review: Review) -> dict:
+    submission = review.submission
+    revision = submission.revisions.order_by("-number").first()
+    criteria = applicable_criteria(review, revision)
+    answers = {
+        a.question_id: a
+        for a in revision.answers.select_related("question", "question__section", "updated_by")
+    }
+    links: dict[int, list[EvidenceLink]] = {}
+    for link in revision_links(revision):
+        links.setdefault(link.question_id, []).append(link)
+    threads: dict[int, list[Clarification]] = {}
+    for clarification in Clarification.objects.filter(
+        submission=submission, code_body=review.code_body
+    ).prefetch_related("messages__author"):
+        threads.setdefault(clarification.question_id, []).append(clarification)
+    outcomes = {
+        o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
+    }
+    views = []
+    for criterion in criteria:
+        questions = [
+            QuestionView(answers[q.pk], links.get(q.pk, []), threads.get(q.pk, []))
+            for q in sorted(criterion.questions.all(), key=lambda q: q.position)
+            if q.pk in answers
+        ]
+        views.append(CriterionView(criterion, outcomes.get(criterion.pk), questions))
+    decided = sum(1 for v in views if v.outcome is not None)
+    drafts = Clarification.objects.filter(
+        submission=submission, code_body=review.code_body, state=Clarification.State.DRAFT
+    ).count()
+    return {
+        "review": review,
+        "submission": submission,
+        "qualification": submission.qualification,
+        "revision": revision,
+        "criteria": views,
+        "decided": decided,
+        "total": len(views),
+        "draft_clarifications": drafts,
+        "blocking_work_off": blocking_work_off(review),
+        "assessors": User.objects.filter(
+            code_body_memberships__code_body=review.code_body,
+            code_body_memberships__role__in=["assessor", "lead_assessor"],
+        ).order_by("full_name"),
+        "assignments": review.assignments.select_related("assignee", "assigned_by"),
+    }
+
+
+@dataclass
+class AnswerChange:
+    answer: Answer
+    before: str
+    after: str
+    segments: list[tuple[str, str]]
+
+
+@dataclass
+class EvidenceChange:
+    question_ref: str
+    added: list[str]
+    removed: list[str]
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """[(op, text)] with op one of equal, delete, insert: a word-level diff for reading."""
+    old, new = before.split(), after.split()
+    segments: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("equal", " ".join(old[i1:i2])))
+        if op in ("delete", "replace"):
+            segments.append(("delete", " ".join(old[i1:i2])))
+        if op in ("insert", "replace"):
+            segments.append(("insert", " ".join(new[j1:j2])))
+    return segments
+
+
+def revision_changes(review: Review) -> dict:
+    """What changed between the revision this Code Body last reviewed and the current one."""
+    submission = review.submission
+    current = submission.revisions.order_by("-number").first()
+    base = review.reviewed_revision
+    if base is None or base.pk == current.pk:
+        base = submission.revisions.filter(number__lt=current.number).order_by("-number").first()
+    if base is None:
+        return {"base": None, "current": current, "answers": [], "evidence": [], "criteria": []}
+    before = {a.question_id: a for a in base.answers.select_related("question")}
+    changes: list[AnswerChange] = []
+    for answer in current.answers.select_related("question").order_by("question__position"):
+        old = before.get(answer.question_id)
+        if old is not None and old.value != answer.value:
+            old_text, new_text = answer_text(old), answer_text(answer)
+            changes.append(AnswerChange(answer, old_text, new_text, word_diff(old_text, new_text)))
+
+    def files(revision) -> dict[int, dict[str, str]]:
+        by_question: dict[int, dict[str, str]] = {}
+        for link in EvidenceLink.objects.filter(revision=revision).select_related(
+            "item__stored_file", "question"
+        ):
+            by_question.setdefault(link.question_id, {})[link.item.stored_file.sha256] = (
+                link.item.title
+            )
+        return by_question
+
+    old_files, new_files = files(base), files(current)
+    refs = dict(current.answers.values_list("question_id", "question__ref"))
+    evidence = []
+    for question_id in sorted(set(old_files) | set(new_files), key=lambda q: refs.get(q, "")):
+        old, new = old_files.get(question_id, {}), new_files.get(question_id, {})
+        added = [new[h] for h in new.keys() - old.keys()]
+        removed = [old[h] for h in old.keys() - new.keys()]
+        if added or removed:
+            evidence.append(EvidenceChange(refs.get(question_id, "?"), added, removed))
+    changed_questions = {c.answer.question_id for c in changes} | {
+        q for q in set(old_files) | set(new_files) if old_files.get(q) != new_files.get(q)
+    }
+    criteria = [
+        c
+        for c in applicable_criteria(review, current)
+        if {q.pk for q in c.questions.all()} & changed_questions
+    ]
+    outcomes = {o.criterion_id: o for o in review.outcomes.all()}
+    return {
+        "base": base,
+        "current": current,
+        "answers": changes,
+        "evidence": evidence,
+        "criteria": [(c, outcomes.get(c.pk)) for c in criteria],
+    }

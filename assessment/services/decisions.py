@@ -1,0 +1,180 @@
+"""Approval of Qualification, per market role and per approving Code Body, and the Service
+Activation that follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.models import ServiceActivationStep
+from assessment.rules import can_decide, is_lead
+from qualification.audit import audit_record
+from qualification.enums import ApprovalOutcome, QualificationState
+from qualification.models import Qualification, RoleApproval, User
+
+DECIDED = (
+    ApprovalOutcome.APPROVED,
+    ApprovalOutcome.APPROVED_WITH_CONDITIONS,
+    ApprovalOutcome.DEFERRED,
+    ApprovalOutcome.REJECTED,
+)
+APPROVING = (ApprovalOutcome.APPROVED, ApprovalOutcome.APPROVED_WITH_CONDITIONS)
+
+ACTIVATION_STEPS = (
+    "Production DIP connection enabled",
+    "Market Domain Data / Industry Standing Data entries confirmed",
+    "Migration slot agreed",
+    "Service Activation confirmed by the Code Bodies",
+)
+
+
+def _decidable(approval: RoleApproval, by: User) -> Qualification:
+    if not can_decide(by, approval):
+        raise PermissionDenied(
+            _("Only a lead assessor of %(body)s records its decision.")
+            % {"body": approval.code_body.code}
+        )
+    qualification = approval.qualification_role.qualification
+    if qualification.state != QualificationState.AWAITING_APPROVAL:
+        raise ValidationError(_("Approval is decided after the Final QAD is signed."))
+    if approval.outcome in (
+        ApprovalOutcome.APPROVED,
+        ApprovalOutcome.APPROVED_WITH_CONDITIONS,
+        ApprovalOutcome.REJECTED,
+    ):
+        raise ValidationError(_("This approval has already been decided."))
+    return qualification
+
+
+def approval_schedule(*, approval: RoleApproval, meeting_date: dt.date, by: User) -> RoleApproval:
+    """The BSC decides at a Performance Assurance Board meeting: schedule it first."""
+    qualification = _decidable(approval, by)
+    if not approval.code_body.decides_at_meeting:
+        raise ValidationError(
+            _("%(body)s decides directly, without a board meeting.")
+            % {"body": approval.code_body.code}
+        )
+    if meeting_date < timezone.localdate():
+        raise ValidationError(_("Choose a meeting date that is not in the past."))
+    with transaction.atomic():
+        approval.outcome = ApprovalOutcome.SCHEDULED
+        approval.meeting_date = meeting_date
+        approval.save(update_fields=["outcome", "meeting_date"])
+        audit_record(
+            kind="approval.scheduled",
+            actor=by,
+            summary=f"{approval.qualification_role.market_role.name}: "
+            f"{approval.code_body.approver_name} meeting on {meeting_date:%d %b %Y}",
+            qualification=qualification,
+            target=approval,
+            after=meeting_date.isoformat(),
+        )
+    return approval
+
+
+def approval_decide(
+    *,
+    approval: RoleApproval,
+    outcome: str,
+    by: User,
+    reason: str = "",
+    conditions: str = "",
+) -> RoleApproval:
+    """Record a Code Body's decision on one role. A role is Qualified when every approver it
+    needs has approved; the qualification is Qualified when every role is."""
+    from qad.notifications import notify
+    from qualification.services import qualification_transition
+
+    qualification = _decidable(approval, by)
+    if outcome not in DECIDED:
+        raise ValidationError(_("Choose a decision."))
+    if approval.code_body.decides_at_meeting and approval.outcome != ApprovalOutcome.SCHEDULED:
+        raise ValidationError(_("Schedule the board meeting before recording its decision."))
+    if outcome == ApprovalOutcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError(_("Write down the conditions."))
+    if outcome in (ApprovalOutcome.DEFERRED, ApprovalOutcome.REJECTED) and not reason.strip():
+        raise ValidationError(_("Give the reason for the decision."))
+    with transaction.atomic():
+        before = approval.outcome
+        approval.outcome = outcome
+        approval.reason = reason.strip()
+        approval.conditions = conditions.strip()
+        approval.decided_by = by
+        approval.decided_at = timezone.now()
+        approval.save()
+        role = approval.qualification_role
+        audit_record(
+            kind="approval.decided",
+            actor=by,
+            summary=f"{role.market_role.name}: {approval.code_body.approver_name} "
+            f"{approval.get_outcome_display().lower()}",
+            qualification=qualification,
+            target=approval,
+            before=before,
+            after={
+                "outcome": outcome,
+                "reason": approval.reason,
+                "conditions": approval.conditions,
+            },
+        )
+        notify("approved", approval_id=approval.pk)
+        if all(a.outcome in APPROVING for a in role.approvals.all()) and not role.qualified_on:
+            role.qualified_on = timezone.localdate()
+            role.save(update_fields=["qualified_on"])
+            audit_record(
+                kind="role.qualified",
+                actor=None,
+                summary=f"{role.market_role.name} Qualified",
+                qualification=qualification,
+                target=role,
+            )
+        roles = list(qualification.roles.all())
+        if all(r.qualified_on for r in roles):
+            qualification_transition(
+                qualification=qualification,
+                target=QualificationState.QUALIFIED,
+                actor=None,
+                note="Every approver has approved every role",
+            )
+            qualification_transition(
+                qualification=qualification,
+                target=QualificationState.SERVICE_ACTIVATION,
+                actor=None,
+            )
+            ServiceActivationStep.objects.bulk_create(
+                ServiceActivationStep(qualification=qualification, label=label, position=i)
+                for i, label in enumerate(ACTIVATION_STEPS)
+            )
+    return approval
+
+
+def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceActivationStep:
+    from qualification.services import qualification_transition
+
+    qualification = step.qualification
+    bodies = {a.code_body for role in qualification.roles.all() for a in role.approvals.all()}
+    if not any(is_lead(by, body) for body in bodies):
+        raise PermissionDenied(_("Only a lead assessor records Service Activation."))
+    with transaction.atomic():
+        step.done_at = timezone.now()
+        step.done_by = by
+        step.save(update_fields=["done_at", "done_by"])
+        audit_record(
+            kind="activation.step",
+            actor=by,
+            summary=f"Service Activation: {step.label}",
+            qualification=qualification,
+            target=step,
+        )
+        if not qualification.activation_steps.filter(done_at__isnull=True).exists():
+            qualification_transition(
+                qualification=qualification,
+                target=QualificationState.ACTIVE,
+                actor=by,
+                note="Service Activation complete",
+            )
+    return step

@@ -1,0 +1,33 @@
+"""Finding the review or Code Body a URL names, for a user allowed to see it (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessment.models import Review
+from assessment.rules import can_view_review, role_in
+from qualification.models import CodeBody
+from qualification.rules import is_portal_admin
+
+
+def review_for(user, public_id) -> Review:
+    review = get_object_or_404(
+        Review.objects.select_related(
+            "submission__qualification__organisation",
+            "submission__template",
+            "code_body",
+            "assignee",
+        ),
+        public_id=public_id,
+    )
+    if not can_view_review(user, review):
+        raise Http404
+    return review
+
+
+def code_body_for(user, code: str) -> CodeBody:
+    code_body = get_object_or_404(CodeBody, code=code.upper())
+    if role_in(user, code_body) is None and not is_portal_admin(user):
+        raise Http404
+    return code_body

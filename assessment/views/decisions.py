@@ -1,0 +1,74 @@
+"""Approval decisions per role and Code Body, and Service Activation steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.models import ServiceActivationStep
+from assessment.services.decisions import activation_step_done, approval_decide, approval_schedule
+from qualification.models import RoleApproval
+from qualification.rules import can_view_qualification
+
+
+@require_POST
+@login_required
+def approval_view(request: HttpRequest, approval_id: int) -> HttpResponse:
+    approval = get_object_or_404(
+        RoleApproval.objects.select_related(
+            "qualification_role__qualification__organisation", "code_body"
+        ),
+        pk=approval_id,
+    )
+    qualification = approval.qualification_role.qualification
+    if not can_view_qualification(request.user, qualification):
+        raise Http404
+    try:
+        if request.POST.get("meeting_date"):
+            approval_schedule(
+                approval=approval,
+                by=request.user,
+                meeting_date=dt.date.fromisoformat(request.POST["meeting_date"]),
+            )
+        else:
+            approval_decide(
+                approval=approval,
+                by=request.user,
+                outcome=request.POST.get("outcome", ""),
+                reason=request.POST.get("reason", ""),
+                conditions=request.POST.get("conditions", ""),
+            )
+    except ValueError:
+        messages.error(request, _("Enter the meeting date as a date."))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect(qualification.get_absolute_url(), permanent=False)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect(qualification.get_absolute_url() + "#approvals")
+
+
+@require_POST
+@login_required
+def activation_step_view(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = get_object_or_404(
+        ServiceActivationStep.objects.select_related("qualification"), pk=step_id
+    )
+    if not can_view_qualification(request.user, step.qualification):
+        raise Http404
+    try:
+        activation_step_done(step=step, by=request.user)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Recorded: %(step)s.") % {"step": step.label})
+    return redirect(step.qualification.get_absolute_url() + "#activation")

@@ -1,0 +1,164 @@
+"""The Code Body side: the work queue, a review, assigning it, outcomes and clarifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment import selectors
+from assessment.models import Criterion, CriterionOutcome, Review
+from assessment.rules import can_assess, is_lead, role_in
+from assessment.services.reviews import (
+    outcome_record,
+    review_assign,
+    review_complete,
+    review_send_clarifications,
+)
+from assessment.views.access import code_body_for, review_for
+from qad.enums import SubmissionStage
+from qad.models import Question
+from qualification.enums import Route
+from qualification.models import MarketRole, User, Wave
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@login_required
+def review_queue(request: HttpRequest, code: str) -> HttpResponse:
+    code_body = code_body_for(request.user, code)
+    filters = {
+        key: request.GET.get(key, "")
+        for key in ("state", "role", "route", "stage", "wave", "assignee", "overdue", "sort")
+    }
+    page, rows = selectors.queue(
+        code_body, filters=filters, user=request.user, page=request.GET.get("page") or 1
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessment/queue.html",
+        {
+            "code_body": code_body,
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "filters": filters,
+            "role": role_in(request.user, code_body),
+            "roles": MarketRole.objects.filter(approvers=code_body).order_by("position"),
+            "routes": Route.choices,
+            "stages": SubmissionStage.choices,
+            "waves": Wave.objects.order_by("testing_starts"),
+            "states": [("open", _("Open")), *Review.State.choices],
+            "assessors": User.objects.filter(code_body_memberships__code_body=code_body).order_by(
+                "full_name"
+            ),
+        },
+    )
+
+
+@login_required
+def review_detail(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_for(request.user, public_id)
+    context = selectors.review_screen(review)
+    context.update(
+        {
+            "can_assess": can_assess(request.user, review),
+            "is_lead": is_lead(request.user, review.code_body),
+            "outcome_choices": CriterionOutcome.Outcome.choices,
+        }
+    )
+    return render(request, "assessment/review_detail.html", context)
+
+
+@require_POST
+@login_required
+def review_assign_view(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_for(request.user, public_id)
+    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+    if request.POST.get("pick_up"):
+        assignee = request.user
+    try:
+        if assignee is None:
+            raise ValidationError(_("Choose an assessor."))
+        review_assign(review=review, assignee=assignee, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
+    next_url = request.POST.get("next", "")
+    safe = next_url.startswith("/") and not next_url.startswith("//")
+    return redirect(next_url if safe else review.get_absolute_url())
+
+
+@require_POST
+@login_required
+def outcome_record_view(request: HttpRequest, public_id, criterion_id: int) -> HttpResponse:
+    review = review_for(request.user, public_id)
+    criterion = get_object_or_404(
+        Criterion, pk=criterion_id, criteria_set__code_body=review.code_body
+    )
+    question = Question.objects.filter(pk=request.POST.get("question") or 0).first()
+    try:
+        outcome_record(
+            review=review,
+            criterion=criterion,
+            outcome=request.POST.get("outcome", ""),
+            comment=request.POST.get("comment", ""),
+            by=request.user,
+            clarification_question=question,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, f"{criterion.ref}: {_error_text(error)}")
+    else:
+        messages.success(request, _("%(ref)s recorded.") % {"ref": criterion.ref})
+    return redirect(f"{review.get_absolute_url()}#criterion-{criterion.pk}")
+
+
+@require_POST
+@login_required
+def clarifications_send_view(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_for(request.user, public_id)
+    try:
+        sent = review_send_clarifications(review=review, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("%(n)s clarification(s) sent to the participant.") % {"n": sent}
+        )
+    return redirect(review.get_absolute_url())
+
+
+@require_POST
+@login_required
+def review_complete_view(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_for(request.user, public_id)
+    try:
+        review_complete(review=review, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("%(body)s assessment marked complete.") % {"body": review.code_body.code}
+        )
+    return redirect(review.get_absolute_url())
+
+
+@login_required
+def review_changes(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_for(request.user, public_id)
+    context = selectors.revision_changes(review)
+    context["review"] = review
+    return render(request, "assessment/review_changes.html", context)

@@ -1,0 +1,114 @@
+"""The work-off plan of a qualification, kept by the participant and its assessors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from assessment.models import WorkOffItem
+from assessment.rules import is_lead
+from assessment.services.workoff import can_edit_work_off, work_off_exception, work_off_save
+from evidence.models import EvidenceItem
+from qualification.models import CodeBody, Qualification
+from qualification.rules import approving_code_bodies, can_view_qualification
+
+
+def _qualification(user, public_id) -> Qualification:
+    qualification = get_object_or_404(
+        Qualification.objects.select_related("organisation"), public_id=public_id
+    )
+    if not can_view_qualification(user, qualification):
+        raise Http404
+    return qualification
+
+
+@login_required
+def work_off_plan(request: HttpRequest, public_id) -> HttpResponse:
+    qualification = _qualification(request.user, public_id)
+    editable = can_edit_work_off(request.user, qualification)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if request.POST.get("exception_for"):
+            return _exception(request, qualification)
+        return _save(request, qualification)
+    lead_bodies = [
+        body
+        for body in CodeBody.objects.filter(code__in=approving_code_bodies(qualification))
+        if is_lead(request.user, body)
+    ]
+    return render(
+        request,
+        "assessment/work_off.html",
+        {
+            "qualification": qualification,
+            "items": qualification.work_off_items.select_related(
+                "closure_evidence", "exception__recorded_by", "exception__code_body"
+            ),
+            "editable": editable,
+            "lead_bodies": lead_bodies,
+            "statuses": WorkOffItem.Status.choices,
+            "evidence": EvidenceItem.objects.filter(
+                organisation=qualification.organisation
+            ).order_by("title"),
+        },
+    )
+
+
+def _save(request, qualification) -> HttpResponse:
+    item = None
+    if request.POST.get("item"):
+        item = get_object_or_404(
+            WorkOffItem, public_id=request.POST["item"], qualification=qualification
+        )
+    evidence = EvidenceItem.objects.filter(
+        public_id=request.POST.get("closure_evidence") or None,
+        organisation=qualification.organisation,
+    ).first()
+    try:
+        due = dt.date.fromisoformat(request.POST.get("due_date", ""))
+    except ValueError:
+        messages.error(request, _("Enter the due date as a date."))
+        return redirect("work-off", public_id=qualification.public_id)
+    try:
+        work_off_save(
+            qualification=qualification,
+            by=request.user,
+            item=item,
+            defect_reference=request.POST.get("defect_reference", ""),
+            description=request.POST.get("description", ""),
+            owner=request.POST.get("owner", ""),
+            due_date=due,
+            status=request.POST.get("status", "open"),
+            required=request.POST.get("required") == "on",
+            closure_evidence=evidence,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Work-off plan saved."))
+    return redirect("work-off", public_id=qualification.public_id)
+
+
+def _exception(request, qualification) -> HttpResponse:
+    item = get_object_or_404(
+        WorkOffItem, public_id=request.POST["exception_for"], qualification=qualification
+    )
+    code_body = get_object_or_404(CodeBody, code=request.POST.get("code_body", ""))
+    try:
+        work_off_exception(
+            item=item, code_body=code_body, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request, _("Exception recorded for %(ref)s.") % {"ref": item.defect_reference}
+        )
+    return redirect("work-off", public_id=qualification.public_id)
