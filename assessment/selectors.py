@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -15,6 +14,7 @@ from assessment.services.reviews import applicable_criteria, blocking_work_off
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceLink
 from evidence.selectors import revision_links
+from qad.diff import word_diff
 from qad.models import Answer, Revision
 from qad.templatetags.qad_answers import answer_text
 from qualification.models import CodeBody, QualificationRole, User, WaveDeadline
@@ -184,20 +184,6 @@ class EvidenceChange:
     question_ref: str
     added: list[str]
     removed: list[str]
-
-
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """[(op, text)] with op one of equal, delete, insert: a word-level diff for reading."""
-    old, new = before.split(), after.split()
-    segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            segments.append(("equal", " ".join(old[i1:i2])))
-        if op in ("delete", "replace"):
-            segments.append(("delete", " ".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            segments.append(("insert", " ".join(new[j1:j2])))
-    return segments
 
 
 def revision_changes(review: Review) -> dict:

@@ -5,6 +5,7 @@ from qad.models import (
     Answer,
     AnswerConflict,
     EvidenceType,
+    OrphanedAnswer,
     QadTemplate,
     Question,
     Revision,
@@ -12,6 +13,7 @@ from qad.models import (
     Signature,
     Submission,
     SubmissionTransition,
+    TemplateMove,
 )
 from qualification.admin_mixins import RecordAdmin
 
@@ -167,3 +169,24 @@ class AnswerConflictAdmin(RecordAdmin):
 class SignatureAdmin(RecordAdmin):
     list_display = ["submission", "signatory_name", "capacity", "signed_at", "content_hash"]
     search_fields = ["signatory_name", "submission__qualification__organisation__legal_name"]
+
+
+@admin.register(OrphanedAnswer)
+class OrphanedAnswerAdmin(RecordAdmin):
+    list_display = ["question_ref", "revision", "from_template", "moved_at"]
+    search_fields = ["question_ref", "prompt"]
+
+
+@admin.register(TemplateMove)
+class TemplateMoveAdmin(RecordAdmin):
+    list_display = [
+        "qualification",
+        "from_template",
+        "to_template",
+        "moved_by",
+        "moved_at",
+        "carried",
+        "reworded",
+        "orphaned",
+        "added",
+    ]

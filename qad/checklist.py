@@ -77,6 +77,8 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
                 ChecklistItem(kind, question.ref, section.ref, section.title, message, url)
             )
 
+        if answer.needs_confirmation:
+            item("confirm", _("The question was reworded; confirm your answer still fits."))
         if answer.pk in open_conflicts:
             item(
                 "conflict",

@@ -246,6 +246,13 @@ class Revision(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
+    template = models.ForeignKey(
+        QadTemplate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        help_text=_("The template version this revision answers; it never changes once submitted."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -300,6 +307,13 @@ class Answer(models.Model):
     reopened = models.BooleanField(
         default=False,
         help_text=_("In a revision answering clarifications: this answer may be changed."),
+    )
+    needs_confirmation = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The question was reworded in a new template version: the participant "
+            "confirms the answer still fits."
+        ),
     )
 
     class Meta:
@@ -384,3 +398,49 @@ class Signature(models.Model):
         from qualification.enums import SignatoryCapacity
 
         return SignatoryCapacity(self.capacity).label
+
+
+class OrphanedAnswer(models.Model):
+    """An answer whose question no longer exists after a move to a new template version:
+    kept, read-only, so that nothing a participant wrote is lost."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="orphans")
+    question_ref = models.CharField(max_length=20)
+    prompt = models.TextField()
+    value = models.JSONField(null=True, blank=True)
+    answer_type = models.CharField(max_length=20)
+    from_template = models.ForeignKey(QadTemplate, on_delete=models.PROTECT, related_name="+")
+    evidence = models.JSONField(
+        default=list, blank=True, help_text=_("Titles and hashes of evidence that was linked.")
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["revision", "question_ref"]
+
+    def __str__(self) -> str:
+        return f"{self.question_ref} (from {self.from_template})"
+
+
+class TemplateMove(models.Model):
+    """A qualification's draft moved from one template version to another."""
+
+    qualification = models.ForeignKey(
+        "qualification.Qualification", on_delete=models.CASCADE, related_name="template_moves"
+    )
+    from_template = models.ForeignKey(QadTemplate, on_delete=models.PROTECT, related_name="+")
+    to_template = models.ForeignKey(QadTemplate, on_delete=models.PROTECT, related_name="+")
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+    carried = models.PositiveIntegerField(default=0)
+    reworded = models.PositiveIntegerField(default=0)
+    orphaned = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-moved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.qualification}: {self.from_template} → {self.to_template}"

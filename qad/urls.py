@@ -15,6 +15,11 @@ urlpatterns = [
         name="answer-autosave",
     ),
     path(
+        "submissions/<uuid:public_id>/answers/<str:question_ref>/confirm/",
+        sections.answer_confirm_view,
+        name="answer-confirm",
+    ),
+    path(
         "submissions/<uuid:public_id>/checklist/",
         submissions.submission_checklist,
         name="submission-checklist",

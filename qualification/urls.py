@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("qad.urls")),
     path("", include("evidence.urls")),
     path("", include("assessment.review_urls")),
+    path("", include("qad.version_urls")),
     path("admin/", admin.site.urls),
 ]

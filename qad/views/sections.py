@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -309,3 +310,27 @@ def section_url(submission: Submission, section: Section, anchor: str = "") -> s
         kwargs={"public_id": submission.public_id, "section_ref": section.ref},
     )
     return f"{url}#{anchor}" if anchor else url
+
+
+@require_POST
+@login_required
+def answer_confirm_view(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
+    """The participant confirms an answer still fits its reworded question."""
+    from django.core.exceptions import PermissionDenied
+
+    from qad.services.moves import answer_confirm
+
+    submission = submission_for(request.user, public_id)
+    revision = current_revision(submission)
+    answer = get_object_or_404(
+        revision.answers.select_related("question__section", "revision"),
+        question__ref=question_ref,
+    )
+    try:
+        answer_confirm(answer=answer, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(
+        request, _("Confirmed: your answer to %(ref)s still fits.") % {"ref": question_ref}
+    )
+    return redirect(section_url(submission, answer.question.section, question_anchor(question_ref)))

@@ -1,0 +1,183 @@
+"""Moving work in flight to a new template version without losing a word.
+
+A draft revision moves as a whole: each answer whose question still exists (by reference)
+is carried over, flagged for the participant to confirm where the question was reworded;
+answers whose question is gone are kept, read-only, as orphaned answers; new questions start
+unanswered. Submitted revisions stay on the version they were submitted under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evidence.models import EvidenceLink
+from qad.enums import VersionStatus
+from qad.models import (
+    Answer,
+    AnswerConflict,
+    OrphanedAnswer,
+    QadTemplate,
+    Question,
+    Revision,
+    Submission,
+    TemplateMove,
+)
+from qad.selectors import applicable_questions
+from qad.services.answers import send_recompute
+from qualification.audit import audit_record
+from qualification.models import Qualification, User
+from qualification.rules import is_portal_admin
+
+
+@dataclass
+class MovePlan:
+    qualification: Qualification
+    submission: Submission | None = None
+    revision: Revision | None = None
+    carried: list[tuple[Answer, Question]] = field(default_factory=list)
+    reworded: list[tuple[Answer, Question]] = field(default_factory=list)
+    orphaned: list[Answer] = field(default_factory=list)
+    added: list[Question] = field(default_factory=list)
+    blocked: str = ""
+
+    @property
+    def movable(self) -> bool:
+        return not self.blocked
+
+
+def _draft(qualification: Qualification) -> tuple[Submission | None, Revision | None]:
+    submission = qualification.submissions.order_by("-created_at").first()
+    if submission is None:
+        return None, None
+    revision = submission.revisions.order_by("-number").first()
+    return submission, revision
+
+
+def plan_move(qualification: Qualification, to_template: QadTemplate) -> MovePlan:
+    plan = MovePlan(qualification=qualification)
+    submission, revision = _draft(qualification)
+    plan.submission, plan.revision = submission, revision
+    if to_template.status != VersionStatus.PUBLISHED:
+        plan.blocked = _("%(t)s is not published yet.") % {"t": to_template}
+    elif submission is None:
+        plan.blocked = _("No QAD yet: it will be built on the current version.")
+    elif revision.is_frozen:
+        plan.blocked = _(
+            "Nothing to move: the latest revision is submitted and stays on %(t)s."
+        ) % {"t": submission.template}
+    elif submission.template_id == to_template.pk:
+        plan.blocked = _("Already on %(t)s.") % {"t": to_template}
+    elif submission.template.document_code != to_template.document_code:
+        plan.blocked = _("%(t)s is a different kind of document.") % {"t": to_template}
+    elif AnswerConflict.objects.filter(
+        answer__revision=revision, resolved_at__isnull=True
+    ).exists():
+        plan.blocked = _("Someone has an unresolved edit conflict; it must be settled first.")
+    if plan.blocked:
+        return plan
+    new_questions = {
+        q.ref: q for q in applicable_questions(template=to_template, qualification=qualification)
+    }
+    answered_refs = set()
+    for answer in revision.answers.select_related("question"):
+        target = new_questions.get(answer.question.ref)
+        if target is None:
+            plan.orphaned.append(answer)
+            continue
+        answered_refs.add(target.ref)
+        plan.carried.append((answer, target))
+        if target.prompt != answer.question.prompt:
+            plan.reworded.append((answer, target))
+    plan.added = [q for ref, q in new_questions.items() if ref not in answered_refs]
+    return plan
+
+
+def move_qualification(
+    *, qualification: Qualification, to_template: QadTemplate, by: User
+) -> TemplateMove:
+    """Apply a move, all or nothing for this qualification."""
+    if not is_portal_admin(by):
+        raise PermissionDenied(_("Only portal admins move work to a new version."))
+    with transaction.atomic():
+        locked = Qualification.objects.select_for_update().get(pk=qualification.pk)
+        plan = plan_move(locked, to_template)
+        if plan.blocked:
+            raise ValueError(plan.blocked)
+        revision, submission = plan.revision, plan.submission
+        from_template = submission.template
+        reworded = {answer.pk for answer, _q in plan.reworded}
+        for answer, question in plan.carried:
+            Answer.objects.filter(pk=answer.pk).update(
+                question=question, needs_confirmation=answer.pk in reworded
+            )
+            EvidenceLink.objects.filter(revision=revision, question=answer.question).update(
+                question=question
+            )
+        for answer in plan.orphaned:
+            links = EvidenceLink.objects.filter(revision=revision, question=answer.question)
+            OrphanedAnswer.objects.create(
+                revision=revision,
+                question_ref=answer.question.ref,
+                prompt=answer.question.prompt,
+                value=answer.value,
+                answer_type=answer.question.answer_type,
+                from_template=from_template,
+                evidence=[
+                    {"title": link.item.title, "sha256": link.item.stored_file.sha256}
+                    for link in links.select_related("item__stored_file")
+                ],
+            )
+            links.delete()
+            answer.delete()
+        Answer.objects.bulk_create(Answer(revision=revision, question=q) for q in plan.added)
+        revision.template = to_template
+        revision.save(update_fields=["template"])
+        submission.template = to_template
+        submission.save(update_fields=["template", "updated_at"])
+        move = TemplateMove.objects.create(
+            qualification=locked,
+            from_template=from_template,
+            to_template=to_template,
+            moved_by=by,
+            carried=len(plan.carried),
+            reworded=len(plan.reworded),
+            orphaned=len(plan.orphaned),
+            added=len(plan.added),
+        )
+        audit_record(
+            kind="qualification.moved_version",
+            actor=by,
+            summary=f"Draft moved from {from_template} to {to_template}: "
+            f"{move.carried} carried ({move.reworded} to confirm), {move.orphaned} kept "
+            f"without a question, {move.added} new",
+            qualification=locked,
+            target=move,
+            before=str(from_template),
+            after=str(to_template),
+        )
+        send_recompute(revision)
+    return move
+
+
+def answer_confirm(*, answer: Answer, by: User) -> Answer:
+    """The participant confirms an answer still fits its reworded question."""
+    from qad.rules import can_edit_answer
+
+    if not can_edit_answer(by, answer, answer.revision):
+        raise PermissionDenied(_("This answer cannot be changed now."))
+    with transaction.atomic():
+        Answer.objects.filter(pk=answer.pk).update(needs_confirmation=False)
+        audit_record(
+            kind="answer.confirmed",
+            actor=by,
+            summary=f"Answer to reworded question {answer.question.ref} confirmed",
+            qualification=answer.revision.submission.qualification,
+            target=answer,
+            section_ref=answer.question.section.ref,
+        )
+    answer.refresh_from_db()
+    return answer

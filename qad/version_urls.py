@@ -1,0 +1,14 @@
+from django.urls import path
+
+from qad.views import versions
+
+urlpatterns = [
+    path("versions/", versions.versions_list, name="versions"),
+    path("versions/templates/<int:pk>/", versions.template_version, name="template-version"),
+    path(
+        "versions/templates/<int:pk>/publish/", versions.template_publish, name="template-publish"
+    ),
+    path("versions/templates/<int:pk>/move/", versions.template_move, name="template-move"),
+    path("versions/criteria/<int:pk>/", versions.criteria_version, name="criteria-version"),
+    path("versions/criteria/<int:pk>/publish/", versions.criteria_publish, name="criteria-publish"),
+]
