@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from qualification import views
+from qualification import people_views, programme_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,6 +35,20 @@ urlpatterns = [
         "qualifications/<uuid:public_id>/final-qad/",
         views.final_qad_start_view,
         name="final-qad-start",
+    ),
+    path("programme/", programme_views.programme, name="programme"),
+    path("people/", people_views.people, name="people"),
+    path("people/<int:pk>/", people_views.person, name="person"),
+    path("organisations/", people_views.organisations, name="organisations"),
+    path(
+        "invitations/<str:token>/",
+        people_views.invitation_accept_view,
+        name="invitation-accept",
+    ),
+    path(
+        "programme/export.<str:file_format>",
+        programme_views.programme_export,
+        name="programme-export",
     ),
     path("", include("qad.urls")),
     path("", include("evidence.urls")),

@@ -194,3 +194,36 @@ class CodeBodyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.code_body.code}"
+
+
+class Invitation(models.Model):
+    """A one-time link, sent by e-mail, that lets a person set a password and join with the
+    portal role they were given. Only a hash of the token is stored."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    membership_role = models.CharField(max_length=20, choices=MembershipRole.choices, blank=True)
+    signatory_capacity = models.CharField(
+        max_length=20, choices=SignatoryCapacity.choices, blank=True
+    )
+    code_body = models.ForeignKey(
+        CodeBody, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    code_body_role = models.CharField(max_length=20, choices=CodeBodyRole.choices, blank=True)
+    portal_admin = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"

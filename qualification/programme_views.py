@@ -1,0 +1,81 @@
+"""The programme dashboard and its exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evidence.exports import csv_safe
+from qualification.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
+from qualification.enums import CodeBodyRole, Route
+from qualification.models import MarketRole, Wave
+from qualification.rules import code_body_roles, is_portal_admin
+
+FILTERS = ("wave", "role", "route")
+
+
+def _allowed(user) -> bool:
+    return is_portal_admin(user) or CodeBodyRole.LEAD_ASSESSOR in code_body_roles(user).values()
+
+
+def _filters(request: HttpRequest) -> dict:
+    return {key: request.GET.get(key, "") for key in FILTERS}
+
+
+@login_required
+def programme(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request.user):
+        raise PermissionDenied(
+            _("The programme dashboard is for portal admins and lead assessors.")
+        )
+    filters = _filters(request)
+    context = programme_dashboard(filters)
+    context.update(
+        {
+            "filters": filters,
+            "query": request.GET.urlencode(),
+            "waves": Wave.objects.order_by("testing_starts"),
+            "roles": MarketRole.objects.order_by("position"),
+            "routes": Route.choices,
+        }
+    )
+    return render(request, "qualification/programme.html", context)
+
+
+@login_required
+def programme_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    if not _allowed(request.user):
+        raise PermissionDenied
+    rows = programme_rows(_filters(request))
+    stamp = timezone.localdate().isoformat()
+    if file_format == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Programme status")
+        sheet.append(EXPORT_COLUMNS)
+        for row in rows:
+            sheet.append([csv_safe(v) for v in row])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="programme-status-{stamp}.xlsx"'
+        return response
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow([csv_safe(v) for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="programme-status-{stamp}.csv"'
+    return response

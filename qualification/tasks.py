@@ -1,0 +1,33 @@
+"""Background work for participants and people: thin wrappers over services."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from qualification.models import Invitation
+
+
+@shared_task(
+    name="qad.people.send_invitation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def send_invitation(*, invitation_id: int, token: str) -> int:
+    invitation = Invitation.objects.select_related("organisation", "code_body", "invited_by").get(
+        pk=invitation_id
+    )
+    link = settings.PORTAL_URL.rstrip("/") + reverse("invitation-accept", args=[token])
+    where = (
+        invitation.organisation.legal_name
+        if invitation.organisation
+        else invitation.code_body.name
+        if invitation.code_body
+        else "the QAD Portal"
+    )
+    body = (
+        f"{invitation.invited_by.full_name} has invited you to the QAD Portal for {where}.\n\n"
+        f"Set your password with this link (it works once, until "
+        f"{invitation.expires_at:%d %b %Y %H:%M}):\n{link}\n"
+    )
+    return send_mail(
+        "Your invitation to the QAD Portal", body, settings.DEFAULT_FROM_EMAIL, [invitation.email]
+    )
