@@ -8,6 +8,7 @@ from qualification.models import (
     CodeBody,
     CodeBodyMembership,
     Contact,
+    Invitation,
     MarketRole,
     Membership,
     Mpid,
@@ -231,3 +232,23 @@ class PreQualificationAdmin(admin.ModelAdmin):
     list_filter = ["state", "preferred_wave"]
     search_fields = ["qualification__organisation__legal_name"]
     readonly_fields = ["state", "submitted_at", "submitted_by", "decided_at", "decided_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(RecordAdmin):
+    """Invitations are sent from the People page; only a hash of each link is stored."""
+
+    list_display = [
+        "email",
+        "organisation",
+        "code_body",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+    ]
+    search_fields = ["email", "full_name"]
+    exclude = ["token_hash"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.concrete_fields if f.name != "token_hash"]
