@@ -138,6 +138,7 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     `revision_number` is the revision the person was looking at: a second click, or a second
     tab, finds it already submitted and changes nothing. The checklist must be empty.
     """
+    from assessment.checks import enqueue_for_revision
     from qad.checklist import revision_checklist
     from qad.notifications import notify_submitted
 
@@ -157,6 +158,7 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
             submission=locked, target=SubmissionState.SUBMITTED, actor=by
         )
         notify_submitted(submitted, revision)
+        enqueue_for_revision(revision)
     submission.refresh_from_db()
     return submission
 
