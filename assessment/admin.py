@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from assessment.models import (
+    CheckResult,
+    CheckRun,
     Clarification,
     ClarificationMessage,
     CriteriaSet,
@@ -73,6 +75,48 @@ class ClarificationAdmin(admin.ModelAdmin):
 class ClarificationMessageAdmin(RecordAdmin):
     list_display = ["clarification", "author", "written_at", "from_code_body"]
     search_fields = ["text", "author__email"]
+
+
+class CheckResultInline(admin.TabularInline):
+    model = CheckResult
+    fields = ["criterion", "check_name", "status", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(RecordAdmin):
+    list_display = [
+        "revision",
+        "status",
+        "trigger",
+        "started_at",
+        "duration_ms",
+        "criteria_checked",
+        "files_read",
+        "attempts",
+    ]
+    list_filter = ["status", "trigger"]
+    search_fields = ["revision__submission__qualification__organisation__legal_name"]
+    list_select_related = ["revision__submission__qualification__organisation"]
+    inlines = [CheckResultInline]
+
+
+@admin.register(CheckResult)
+class CheckResultAdmin(RecordAdmin):
+    list_display = ["criterion", "check_name", "status", "run"]
+    list_filter = ["status", "check_name", "criterion__criteria_set__code_body"]
+    search_fields = [
+        "criterion__ref",
+        "message",
+        "run__revision__submission__qualification__organisation__legal_name",
+    ]
+    list_select_related = ["criterion", "run__revision__submission__qualification__organisation"]
 
 
 class ReviewAssignmentInline(admin.TabularInline):

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.check_names import KNOWN_CHECKS
+from assessment.checks.params import TemplateFacts
+from assessment.checks.registry import CHECKS
 from qad.versionfile import (
     VERSION_PATTERN,
     Reader,
@@ -54,15 +55,16 @@ class CriteriaSpec:
     criteria: list[CriterionSpec]
 
 
-# Given the bound template, the Code Bodies that assess each question ref; None if not loaded.
-TemplateQuestions = Callable[[TemplateRef], Mapping[str, list[str]] | None]
+# The bound template's questions (with the Code Bodies that assess each) and evidence types;
+# None if that template is not loaded.
+TemplateLookup = Callable[[TemplateRef], TemplateFacts | None]
 
 
 def read_criteria(
-    source: Source, *, code_bodies: frozenset[str], template_questions: TemplateQuestions
+    source: Source, *, code_bodies: frozenset[str], template_facts: TemplateLookup
 ) -> CriteriaSpec:
     document = parse_yaml(source)
-    reader = _CriteriaReader(code_bodies, template_questions)
+    reader = _CriteriaReader(code_bodies, template_facts)
     spec = reader.read(document)
     if reader.problems or spec is None:
         raise VersionFileError(source.filename, reader.problems)
@@ -70,10 +72,11 @@ def read_criteria(
 
 
 class _CriteriaReader(Reader):
-    def __init__(self, code_bodies: frozenset[str], template_questions: TemplateQuestions):
+    def __init__(self, code_bodies: frozenset[str], template_facts: TemplateLookup):
         super().__init__()
         self.code_bodies = code_bodies
-        self.template_questions = template_questions
+        self.template_facts = template_facts
+        self.template: TemplateFacts | None = None
         self.refs: dict[str, str] = {}
 
     def read(self, document: Any) -> CriteriaSpec | None:
@@ -114,8 +117,12 @@ class _CriteriaReader(Reader):
         )
         questions: Mapping[str, list[str]] | None = None
         if template.document and template.version:
-            questions = self.template_questions(template)
-            if questions is None:
+            self.template = self.template_facts(template)
+            if self.template is not None:
+                questions = {
+                    ref: list(facts.assessed_by) for ref, facts in self.template.questions.items()
+                }
+            else:
                 self.problem(
                     "qad_template",
                     f"{template.document} v{template.version} is not loaded; load the template "
@@ -211,11 +218,18 @@ class _CriteriaReader(Reader):
             else:
                 self.problem(item_path, f"expected a check name, found {describe(item)}")
                 continue
-            if name and name not in KNOWN_CHECKS:
+            if name and name not in CHECKS:
                 self.problem(
                     item_path,
-                    f"unknown check {name!r} (known: {', '.join(sorted(KNOWN_CHECKS))})",
+                    f"unknown check {name!r} (known: {', '.join(sorted(CHECKS))})",
                 )
             elif name:
+                self.check_params(name, params, join(item_path, "params"))
                 checks.append(CheckSpec(name=name, params=params))
         return checks
+
+    def check_params(self, name: str, params: dict[str, Any], path: str) -> None:
+        """Each parameter as the check declares it, and against the bound template."""
+        _values, problems = CHECKS[name].clean_params(params, self.template)
+        for where, message in problems:
+            self.problem(join(path, where), message)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
+from assessment.enums import CheckRunStatus, CheckStatus
 from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
 
 
@@ -108,6 +110,90 @@ class ClarificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.clarification}"
+
+
+class CheckRun(models.Model):
+    """One run of the automated checks over a submitted revision.
+
+    A run is keyed by what it read: the criteria sets it used (and the checks' own version)
+    and a fingerprint of the revision's inputs (answers, evidence and its scan states,
+    reliance, signature). The same inputs are checked once, however often the task is
+    delivered. Its results are written in the same transaction that marks it complete, so
+    assessors, who read only complete runs, never see half a set.
+    """
+
+    revision = models.ForeignKey(
+        "qad.Revision", on_delete=models.CASCADE, related_name="check_runs"
+    )
+    criteria_fingerprint = models.CharField(max_length=64)
+    inputs_fingerprint = models.CharField(max_length=64)
+    criteria_versions = models.JSONField(
+        default=list, blank=True, help_text="The criteria sets used: [{id, code_body, version}]"
+    )
+    status = models.CharField(
+        max_length=20, choices=CheckRunStatus.choices, default=CheckRunStatus.RUNNING
+    )
+    trigger = models.CharField(max_length=30, blank=True, help_text="What started the run.")
+    attempts = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When these results were last found to match the revision's inputs.",
+    )
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    criteria_checked = models.PositiveIntegerField(default=0)
+    criteria_not_applicable = models.PositiveIntegerField(
+        default=0, help_text="Criteria none of whose questions are in the revision."
+    )
+    counts = models.JSONField(default=dict, blank=True, help_text="{result status: count}")
+    check_counts = models.JSONField(default=dict, blank=True, help_text="{check: times run}")
+    check_timings = models.JSONField(
+        default=dict, blank=True, help_text="{check: milliseconds, all criteria together}"
+    )
+    files_read = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["revision", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "criteria_fingerprint", "inputs_fingerprint"],
+                name="check_run_once_per_inputs",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["revision", "status", "confirmed_at"], name="check_run_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Checks on {self.revision} ({self.get_status_display().lower()})"
+
+
+class CheckResult(models.Model):
+    """What one check found for one criterion in one run."""
+
+    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="check_results")
+    position = models.PositiveSmallIntegerField(help_text="The check's place in the criterion.")
+    check_name = models.CharField(max_length=50)
+    status = models.CharField(max_length=20, choices=CheckStatus.choices)
+    message = models.TextField()
+    refs = models.JSONField(
+        default=dict, blank=True, help_text="{questions: [ref], evidence: [public id]}"
+    )
+
+    class Meta:
+        ordering = ["run", "pk"]  # written in criteria order
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "criterion", "position"], name="check_result_once_per_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.ref} {self.check_name}: {self.get_status_display()}"
 
 
 class Review(models.Model):

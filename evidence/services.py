@@ -286,7 +286,9 @@ def evidence_rely(
 
 
 def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
-    """Record what the checks found (called by the scanning task)."""
+    """Record what the checks found (called by the scanning task). Submitted revisions that
+    link the file have their assessment checks run again once its scan is finished."""
+    from assessment.checks import enqueue_for_revisions
     from evidence.scanning import MalwareStatus, Outcome
 
     malware = report.malware
@@ -332,6 +334,8 @@ def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
         )
         for revision_id in set(revisions):
             send_recompute(Revision(pk=revision_id))
+        if state != ScanState.PENDING:
+            enqueue_for_revisions(set(revisions), trigger="evidence_scanned")
     return locked
 
 

@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qad.evidence.rescan_pending",
         "schedule": 180.0,
     },
+    "sweep-automated-checks": {
+        "task": "qad.assessment.sweep_checks",
+        "schedule": 600.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

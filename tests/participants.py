@@ -7,7 +7,7 @@ from tests.factories import OrganisationFactory, member_of, start_qualification
 from tests.version_files import JOURNEY_CRITERIA, JOURNEY_TEMPLATE, as_bytes
 
 
-def load_journey_template():
+def load_journey_template(*, criteria: bool = True):
     """The small every-answer-type QAD, published as the current QAD, with BSC and REC
     criteria bound to it."""
     from assessment.services.criteria import criteria_set_load
@@ -15,15 +15,25 @@ def load_journey_template():
     template = qad_template_load(
         filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE)
     ).version
-    for code, document in JOURNEY_CRITERIA.items():
+    for code, document in JOURNEY_CRITERIA.items() if criteria else ():
         criteria_set_load(filename=f"journey-{code}.yaml", content=as_bytes(document))
     return template
 
 
 class Participant:
-    """A Supplier on the SIT route with its Initial QAD, and colleagues in each role."""
+    """A Supplier on the SIT route with its Initial QAD, and colleagues in each role.
 
-    def __init__(self, name: str = "Northwind Energy Supply Ltd"):
+    Other roles, routes and options (`places_reliance`, `sms_exemption_requested`) can be
+    chosen; a route that starts with pre-qualification gets its Initial QAD started too."""
+
+    def __init__(
+        self,
+        name: str = "Northwind Energy Supply Ltd",
+        *,
+        role_codes: tuple[str, ...] = ("SUP",),
+        route: str = Route.SIT,
+        **options,
+    ):
         self.organisation = OrganisationFactory(legal_name=name)
         self.admin = member_of(self.organisation, MembershipRole.ORG_ADMIN, full_name="Olivia Hart")
         self.contributor = member_of(self.organisation, full_name="Ben Okafor")
@@ -32,11 +42,23 @@ class Participant:
         )
         self.qualification = start_qualification(
             organisation=self.organisation,
-            role_codes=("SUP",),
-            route=Route.SIT,
+            role_codes=role_codes,
+            route=route,
             created_by=self.admin,
+            **options,
         )
-        self.submission = Submission.objects.get(qualification=self.qualification)
+        submission = Submission.objects.filter(qualification=self.qualification).first()
+        if submission is None:
+            from qad.enums import SubmissionStage
+            from qad.services.submissions import submission_start
+            from qad.services.templates import current_template
+
+            submission = submission_start(
+                qualification=self.qualification,
+                stage=SubmissionStage.INITIAL,
+                template=current_template(),
+            )
+        self.submission = submission
 
     @property
     def revision(self) -> Revision:

@@ -228,3 +228,59 @@ JOURNEY_CRITERIA: dict[str, dict[str, Any]] = {
         ],
     },
 }
+
+# BSC criteria for the journey QAD with automated checks, loaded instead of JOURNEY_CRITERIA:
+# what a submission of the journey QAD is checked against end to end (tests of check runs
+# and the real worker).
+JOURNEY_CHECKED_CRITERIA: dict[str, Any] = {
+    "format": "criteria-set/1",
+    "code_body": "BSC",
+    "version": "99.0",
+    "title": "Journey BSC criteria v99.0",
+    "qad_template": {"document": "QAD", "version": "99.0"},
+    "criteria": [
+        {
+            "ref": "J-3-01",
+            "title": "Operating model described",
+            "looks_for": "A description of the operating model and the testing approach.",
+            "questions": ["3.1", "3.2", "3.3"],
+            "checks": ["required_answers_present"],
+        },
+        {
+            "ref": "J-4-01",
+            "title": "Testing dates in order",
+            "looks_for": "Testing finished after it started, and before the QAD was submitted.",
+            "questions": ["4.1", "4.2"],
+            "checks": [
+                "required_answers_present",
+                {"name": "dates_in_order", "params": {"not_after_submission": ["4.2"]}},
+            ],
+        },
+        {
+            "ref": "J-4-02",
+            "title": "Open defects planned",
+            "looks_for": "Every open defect has a due date after submission.",
+            "questions": ["4.3", "4.4"],
+            "checks": [{"name": "dates_in_order", "params": {"after_submission": ["4.4:due"]}}],
+        },
+        {
+            "ref": "J-4-03",
+            "title": "Test results",
+            "looks_for": "The execution log shows at least 90% of test cases passed.",
+            "questions": ["4.5"],
+            "checks": [
+                {
+                    "name": "test_results_summary",
+                    "params": {"min_pass_rate": 0.9, "evidence_type": "process_document"},
+                },
+                "evidence_scan_clean",
+            ],
+        },
+    ],
+}
+
+
+def journey_criteria_doc(**changes: Any) -> dict[str, Any]:
+    document = copy.deepcopy(JOURNEY_CHECKED_CRITERIA)
+    document.update(changes)
+    return document

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.checks.params import QuestionFacts, TemplateFacts
 from assessment.criteria_file import CriteriaSpec, TemplateRef, read_criteria
 from assessment.models import CriteriaSet, Criterion
 from qad.enums import VersionStatus
@@ -14,11 +15,26 @@ from qad.versionfile import Source
 from qualification.models import CodeBody, User
 
 
-def _template_questions(ref: TemplateRef) -> dict[str, list[str]] | None:
+def _template_facts(ref: TemplateRef) -> TemplateFacts | None:
+    """What a criteria file may refer to in its bound template: the questions (who assesses
+    each, its answer type, a table's date columns) and the evidence types."""
     template = QadTemplate.objects.filter(document_code=ref.document, version=ref.version).first()
     if template is None:
         return None
-    return dict(template.questions.values_list("ref", "assessed_by"))
+    questions = {
+        ref: QuestionFacts(
+            answer_type=answer_type,
+            assessed_by=tuple(assessed_by),
+            date_columns=tuple(
+                c["key"] for c in (options or {}).get("columns", []) if c.get("type") == "date"
+            ),
+        )
+        for ref, answer_type, assessed_by, options in template.questions.values_list(
+            "ref", "answer_type", "assessed_by", "options"
+        )
+    }
+    evidence_types = frozenset(template.evidence_types.values_list("code", flat=True))
+    return TemplateFacts(questions=questions, evidence_types=evidence_types)
 
 
 def criteria_set_load(
@@ -35,7 +51,7 @@ def criteria_set_load(
         read=lambda source: read_criteria(
             source,
             code_bodies=frozenset(CodeBody.objects.values_list("code", flat=True)),
-            template_questions=_template_questions,
+            template_facts=_template_facts,
         ),
         find=lambda spec: CriteriaSet.objects.filter(
             code_body__code=spec.code_body, version=spec.version

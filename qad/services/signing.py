@@ -42,6 +42,7 @@ def submission_sign(
         raise ValidationError(_("Confirm the declaration to sign."))
     if not user.check_password(password):
         raise ValidationError(_("That password is not right. Enter the password you sign in with."))
+    from assessment.checks import enqueue_for_revision
     from qualification.services import qualification_transition
 
     with transaction.atomic():
@@ -74,6 +75,7 @@ def submission_sign(
             actor=user,
             note=f"Signed by {user.full_name} ({SignatoryCapacity(capacity).label})",
         )
+        enqueue_for_revision(revision, trigger="signed")  # sign_off_matches reads it
         qualification = locked.qualification
         if qualification.state == QualificationState.AWAITING_SIGNATURE:
             qualification_transition(

@@ -138,6 +138,7 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     `revision_number` is the revision the person was looking at: a second click, or a second
     tab, finds it already submitted and changes nothing. The checklist must be empty.
     """
+    from assessment.checks import enqueue_for_revision
     from assessment.services.reviews import reviews_open
     from qad.checklist import revision_checklist
     from qad.notifications import notify, notify_submitted
@@ -164,6 +165,7 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
             notify("clarification_answered", submission_id=submitted.pk, revision_id=revision.pk)
         else:
             notify_submitted(submitted, revision)
+        enqueue_for_revision(revision)
     submission.refresh_from_db()
     return submission
 

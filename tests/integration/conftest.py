@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from qualification import celery_app
@@ -60,7 +61,13 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
         pytest.skip(reason)
     queue = f"test-{uuid.uuid4().hex[:12]}"
     log_path = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        # The same evidence storage as this test (tests/conftest.py's media_root).
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PYTHONUNBUFFERED": "1",
+    }
     node = f"{queue}@%h"
     with log_path.open("w") as log:
         process = subprocess.Popen(

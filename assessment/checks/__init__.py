@@ -1,0 +1,49 @@
+"""Automated assessment-criteria checks, run by Celery workers on submitted revisions.
+
+- `registry`: the `Check` contract, `@register`, and `CHECKS` (what criteria files may name)
+- `params`: the parameters each check declares, checked when a criteria file is loaded
+- `context`: `RevisionContext` (what checks read, built once per run) and `CriterionView`
+- `files`: evidence files read once per run (CSV and Excel tables, document dates)
+- one module per group of checks: answers, evidence, dates, testing, reliance, signoff
+
+The run itself (which criteria apply, idempotency, storing results) is
+`assessment.services.checks`; assessors read results through `assessment.selectors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from assessment.checks import answers, dates, evidence, reliance, signoff, testing  # noqa: F401
+from assessment.checks.context import CriterionView, RevisionContext
+from assessment.checks.registry import CHECKS, Check, CheckOutcome, Params, register
+
+__all__ = [
+    "CHECKS",
+    "Check",
+    "CheckOutcome",
+    "CriterionView",
+    "Params",
+    "RevisionContext",
+    "enqueue_for_revision",
+    "enqueue_for_revisions",
+    "register",
+]
+
+
+def enqueue_for_revision(revision, *, trigger: str = "submitted") -> None:
+    """Run the checks on `revision` in a worker once the current transaction commits."""
+    from assessment.tasks import run_checks
+    from qualification.tasking import enqueue_on_commit
+
+    enqueue_on_commit(run_checks, revision_id=revision.pk, trigger=trigger)
+
+
+def enqueue_for_revisions(revision_ids: Iterable[int], *, trigger: str) -> None:
+    """Run the checks again on those of `revision_ids` that are submitted (what they read
+    changed, e.g. an evidence file finished its scan)."""
+    from qad.models import Revision
+
+    submitted = Revision.objects.filter(pk__in=list(revision_ids), submitted_at__isnull=False)
+    for revision in submitted.only("pk"):
+        enqueue_for_revision(revision, trigger=trigger)

@@ -1,0 +1,384 @@
+"""Running the automated checks on a submitted revision: which criteria apply, once per set of
+inputs, and every result made visible at once.
+
+A run is keyed by (revision, criteria fingerprint, inputs fingerprint). The criteria
+fingerprint covers the criteria sets used and the checks' version; the inputs fingerprint
+covers everything the checks read (the revision's content hash, each linked file's content
+and scan state, reliance facts, the signature). So:
+
+- the same task delivered twice, or sent again by the sweep, finds the complete run and
+  writes nothing: one set of results;
+- a worker killed mid-run leaves the run `running` with no results; the task is delivered
+  again (late acknowledgement, retry on worker lost) and the next attempt finishes it;
+- when something the checks read changes (a scan finishes, a signature is added, a new
+  criteria version is published) the fingerprint changes and a new run is made.
+
+Results are computed outside any transaction and written in the one transaction that marks
+the run complete. Assessors read only complete runs (`assessment.selectors`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import DatabaseError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from assessment.checks.context import CriterionView, RevisionContext
+from assessment.checks.registry import CHECKS_VERSION
+from assessment.checks.runner import evaluate
+from assessment.enums import CheckRunStatus, CheckStatus
+from assessment.models import CheckResult, CheckRun, CriteriaSet, Criterion
+from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
+from qad.enums import VersionStatus
+from qad.models import Question, Revision, Signature
+
+logger = logging.getLogger(__name__)
+
+# A run still `running` after this long lost its worker and its message: the sweep sends it
+# again. Longer than the task's hard time limit (CELERY_TASK_TIME_LIMIT, 600 s).
+STALE_AFTER = dt.timedelta(minutes=15)
+# The sweep gives up on a run that failed this many times (a poison revision); it is logged.
+MAX_ATTEMPTS = 5
+
+
+def _digest(document) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def applicable_criteria_sets(revision: Revision) -> list[CriteriaSet]:
+    """The latest published criteria set of each Code Body that approves one of the
+    qualification's roles, bound to the template the revision answers."""
+    submission = revision.submission
+    role_ids = submission.qualification.roles.values_list("market_role_id", flat=True)
+    candidates = (
+        CriteriaSet.objects.filter(
+            template_id=submission.template_id,
+            status=VersionStatus.PUBLISHED,
+            code_body__approved_roles__in=list(role_ids),
+        )
+        .select_related("code_body")
+        .distinct()
+        .order_by("code_body__position", "code_body__code", "-published_at", "-pk")
+    )
+    latest: dict[int, CriteriaSet] = {}
+    for criteria_set in candidates:
+        latest.setdefault(criteria_set.code_body_id, criteria_set)
+    return list(latest.values())
+
+
+def inputs_fingerprint(revision: Revision) -> str:
+    """A fingerprint of everything the checks read from the revision."""
+    submission = revision.submission
+    qualification = submission.qualification
+    links = list(
+        EvidenceLink.objects.filter(revision=revision)
+        .order_by("question_id", "item_id")
+        .values_list(
+            "question_id",
+            "item_id",
+            "relied_on",
+            "reliance_statement",
+            "item__title",
+            "item__evidence_type",
+            "item__original_name",
+            "item__uploaded_at",
+            "item__organisation_id",
+            "item__submission_id",
+            "item__pack_id",
+            "item__findings_justification",
+            "item__stored_file__sha256",
+            "item__stored_file__content_type",
+            "item__stored_file__scan_state",
+            "item__stored_file__malware_state",
+            "item__stored_file__findings_total",
+            "item__stored_file__reasons",
+        )
+    )
+    links = [(*row[:11], bool(row[11]), *row[12:]) for row in links]
+    relied = [row for row in links if row[2]]
+    packs = sorted({row[10] for row in relied if row[10]})
+    granted = (
+        sorted(
+            EvidencePack.objects.filter(
+                pk__in=packs, granted_to=qualification.organisation_id
+            ).values_list("pk", flat=True)
+        )
+        if packs
+        else []
+    )
+    own = sorted({row[1] for row in relied if not row[10]})
+    reused = (
+        sorted(
+            EvidenceItem.objects.filter(pk__in=own, links__revision__submitted_at__isnull=False)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if own
+        else []
+    )
+    signature = (
+        Signature.objects.filter(submission_id=submission.pk)
+        .values_list("pk", "revision_id", "content_hash", "signatory_name", "capacity", "signed_at")
+        .first()
+    )
+    return _digest(
+        {
+            "revision": [
+                revision.pk,
+                revision.number,
+                revision.submitted_at,
+                revision.content_hash,
+            ],
+            "stage": submission.stage,
+            "qualification": [qualification.organisation_id, qualification.places_reliance],
+            "links": links,
+            "granted_packs": granted,
+            "reused_items": reused,
+            "signature": signature,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    criteria_sets: list[CriteriaSet]
+    criteria_fingerprint: str
+    inputs_fingerprint: str
+
+    @property
+    def versions(self) -> list[dict]:
+        return [
+            {"id": s.pk, "code_body": s.code_body.code, "version": s.version}
+            for s in self.criteria_sets
+        ]
+
+
+def check_plan(revision: Revision) -> CheckPlan:
+    """Which criteria sets apply and what the run's key is. Cheap: a handful of queries."""
+    sets = applicable_criteria_sets(revision)
+    criteria = _digest(
+        {"checks_version": CHECKS_VERSION, "sets": [[s.pk, s.source_sha256] for s in sets]}
+    )
+    return CheckPlan(sets, criteria, inputs_fingerprint(revision))
+
+
+def _load(revision: Revision) -> Revision:
+    return Revision.objects.select_related(
+        "submission__qualification__organisation", "submission__template"
+    ).get(pk=revision.pk)
+
+
+def checks_run(*, revision: Revision, trigger: str = "") -> CheckRun | None:
+    """Run every applicable check on a submitted revision and store the results; a run
+    with the same inputs that is complete already is returned as it is. None for a
+    revision that is not submitted (there is nothing fixed to check)."""
+    revision = _load(revision)
+    if not revision.is_frozen:
+        return None
+    plan = check_plan(revision)  # before reading, so a change while we read makes a new run
+    run = _claim(revision, plan, trigger)
+    if run.status == CheckRunStatus.COMPLETE:
+        return run
+    started = time.perf_counter()
+    try:
+        ctx = RevisionContext.build(revision)
+        criteria, not_applicable = _criteria_views(plan.criteria_sets, ctx)
+        results: list[CheckResult] = []
+        timings: dict[str, float] = defaultdict(float)
+        for criterion, view in criteria:
+            for position, spec in enumerate(criterion.checks):
+                name, params = spec.get("name", ""), spec.get("params") or {}
+                began = time.perf_counter()
+                outcome = evaluate(ctx, view, name, params)
+                timings[name] += (time.perf_counter() - began) * 1000
+                results.append(
+                    CheckResult(
+                        criterion=criterion,
+                        position=position,
+                        check_name=name,
+                        status=outcome.status,
+                        message=outcome.message,
+                        refs=outcome.refs,
+                    )
+                )
+    except Exception as exc:
+        _fail(run, exc)
+        raise
+    return _finish(
+        run,
+        results=results,
+        timings=timings,
+        criteria_checked=len(criteria),
+        not_applicable=not_applicable,
+        files_read=ctx.files.files_read,
+        started=started,
+    )
+
+
+def _criteria_views(
+    sets: list[CriteriaSet], ctx: RevisionContext
+) -> tuple[list[tuple[Criterion, CriterionView]], int]:
+    """The criteria with at least one question in the revision, in Code Body and criteria
+    order, and how many had none (not applicable)."""
+    order = {s.pk: index for index, s in enumerate(sets)}
+    criteria = sorted(
+        Criterion.objects.filter(criteria_set__in=sets)
+        .select_related("criteria_set__code_body")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position"))),
+        key=lambda c: (order[c.criteria_set_id], c.position),
+    )
+    views = []
+    for criterion in criteria:
+        view = CriterionView.of(
+            id=criterion.pk,
+            ref=criterion.ref,
+            title=criterion.title,
+            code_body=criterion.criteria_set.code_body.code,
+            questions=criterion.questions.all(),
+            present=ctx.questions,
+        )
+        if view.question_refs:
+            views.append((criterion, view))
+    return views, len(criteria) - len(views)
+
+
+def _claim(revision: Revision, plan: CheckPlan, trigger: str) -> CheckRun:
+    """The run for these inputs: new, or an earlier attempt to finish, or complete already."""
+    now = timezone.now()
+    with transaction.atomic():
+        run, created = CheckRun.objects.get_or_create(
+            revision=revision,
+            criteria_fingerprint=plan.criteria_fingerprint,
+            inputs_fingerprint=plan.inputs_fingerprint,
+            defaults={"criteria_versions": plan.versions, "trigger": trigger, "started_at": now},
+        )
+        if created:
+            return run
+        run = CheckRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == CheckRunStatus.COMPLETE:
+            # The inputs are current again (they may have changed and changed back).
+            run.confirmed_at = now
+            run.save(update_fields=["confirmed_at"])
+            return run
+        run.status = CheckRunStatus.RUNNING
+        run.attempts += 1
+        run.started_at = now
+        run.error = ""
+        run.save(update_fields=["status", "attempts", "started_at", "error"])
+    return run
+
+
+def _finish(
+    run: CheckRun,
+    *,
+    results: list[CheckResult],
+    timings: dict[str, float],
+    criteria_checked: int,
+    not_applicable: int,
+    files_read: int,
+    started: float,
+) -> CheckRun:
+    """Write the results and mark the run complete, in one transaction."""
+    with transaction.atomic():
+        locked = CheckRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == CheckRunStatus.COMPLETE:
+            return locked  # a second delivery of the same task finished first
+        for result in results:
+            result.run = locked
+        CheckResult.objects.filter(run=locked).delete()
+        CheckResult.objects.bulk_create(results)
+        counts = dict.fromkeys(CheckStatus.values, 0)
+        counts.update(Counter(str(r.status) for r in results))
+        now = timezone.now()
+        locked.status = CheckRunStatus.COMPLETE
+        locked.finished_at = now
+        locked.confirmed_at = now
+        locked.duration_ms = round((time.perf_counter() - started) * 1000)
+        locked.criteria_checked = criteria_checked
+        locked.criteria_not_applicable = not_applicable
+        locked.counts = counts
+        locked.check_counts = dict(sorted(Counter(r.check_name for r in results).items()))
+        locked.check_timings = {name: round(ms, 1) for name, ms in sorted(timings.items())}
+        locked.files_read = files_read
+        locked.error = ""
+        locked.save()
+    return locked
+
+
+def _fail(run: CheckRun, exc: Exception) -> None:
+    """The run could not finish (not one check: the run). It is tried again."""
+    logger.exception("Check run %s on revision %s failed", run.pk, run.revision_id)
+    try:
+        CheckRun.objects.filter(pk=run.pk).exclude(status=CheckRunStatus.COMPLETE).update(
+            status=CheckRunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    except DatabaseError:
+        logger.warning("Could not record the failure of check run %s", run.pk)
+
+
+def latest_submitted_revisions() -> list[int]:
+    """The newest submitted revision of each submission."""
+    latest: dict[int, int] = {}
+    for pk, submission_id in (
+        Revision.objects.filter(submitted_at__isnull=False)
+        .order_by("submission_id", "-number")
+        .values_list("pk", "submission_id")
+    ):
+        latest.setdefault(submission_id, pk)
+    return list(latest.values())
+
+
+def checks_needed(revision: Revision, *, now: dt.datetime | None = None) -> bool:
+    """Whether the revision's current results are missing or stale and no live run is on
+    its way (a run left `running` longer than STALE_AFTER lost its worker)."""
+    now = now or timezone.now()
+    plan = check_plan(revision)
+    run = CheckRun.objects.filter(
+        revision=revision,
+        criteria_fingerprint=plan.criteria_fingerprint,
+        inputs_fingerprint=plan.inputs_fingerprint,
+    ).first()
+    if run is None:
+        return True
+    if run.status == CheckRunStatus.COMPLETE:
+        latest = (
+            CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE)
+            .order_by("-confirmed_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return latest != run.pk
+    if run.status == CheckRunStatus.RUNNING:
+        return run.started_at < now - STALE_AFTER
+    if run.attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "Check run %s failed %s times; not retried: %s", run.pk, run.attempts, run.error
+        )
+        return False
+    return True
+
+
+def checks_sweep() -> int:
+    """Send the checks for every latest submitted revision whose results are missing or
+    stale (a lost task, a broker that was down, a change nobody announced). Returns how
+    many were sent."""
+    from assessment.checks import enqueue_for_revision
+
+    sent = 0
+    for revision_id in latest_submitted_revisions():
+        revision = _load(Revision(pk=revision_id))
+        if checks_needed(revision):
+            enqueue_for_revision(revision, trigger="sweep")
+            sent += 1
+    return sent
