@@ -81,8 +81,12 @@ def _run(work: Path, megabytes: int) -> list[Row]:
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     setup = subprocess.run(
-        [python, "manage.py", "shell", "-c", _SETUP], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True,
+        [python, "manage.py", "shell", "-c", _SETUP],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     session_key, submission, question = setup.stdout.strip().splitlines()[-1].split()
     source = work / "results.zip"
@@ -97,7 +101,10 @@ def _run(work: Path, megabytes: int) -> list[Row]:
     port = _free_port()
     server = subprocess.Popen(
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -111,11 +118,14 @@ def _run(work: Path, megabytes: int) -> list[Row]:
     if status != 200:
         raise RuntimeError(f"the upload was answered with HTTP {status}")
     mb = size / CHUNK
-    note = (f"server RSS {idle_kib / 1024:.0f} MiB idle, peak {peak_kib / 1024:.0f} MiB; "
-            f"{mb / seconds:.0f} MB/s vs plain copy {mb / copy_seconds:.0f} MB/s "
-            f"({seconds / copy_seconds:.1f}x)")
-    return [Row(f"upload a {mb:.0f} MB file (real view)", 1, seconds * 1000, seconds * 1000,
-                None, note)]
+    note = (
+        f"server RSS {idle_kib / 1024:.0f} MiB idle, peak {peak_kib / 1024:.0f} MiB; "
+        f"{mb / seconds:.0f} MB/s vs plain copy {mb / copy_seconds:.0f} MB/s "
+        f"({seconds / copy_seconds:.1f}x)"
+    )
+    return [
+        Row(f"upload a {mb:.0f} MB file (real view)", 1, seconds * 1000, seconds * 1000, None, note)
+    ]
 
 
 _SETUP = """
@@ -160,12 +170,17 @@ def _upload(port, source: Path, session_key: str, submission: str, question: str
     boundary = uuid.uuid4().hex
     token = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header
     head = "".join(
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        for name, value in (("questions", question), ("evidence_type", "test_completion_report"),
-                            ("title", "Benchmark results"))
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in (
+            ("questions", question),
+            ("evidence_type", "test_completion_report"),
+            ("title", "Benchmark results"),
+        )
     ).encode()
-    file_head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
-                 f"filename=\"{source.name}\"\r\nContent-Type: application/zip\r\n\r\n").encode()
+    file_head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+        f'filename="{source.name}"\r\nContent-Type: application/zip\r\n\r\n'
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     length = len(head) + len(file_head) + source.stat().st_size + len(tail)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
