@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from assessment.models import Clarification, ClarificationMessage, CriteriaSet, Criterion
+from assessment.reports import admin as report_admin  # noqa: F401  (registers Report)
 from qad.admin import ReadOnlyInline, VersionContentAdmin
 from qualification.admin_mixins import RecordAdmin
 

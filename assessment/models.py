@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from assessment.reports.models import Report  # noqa: F401  (defined apart: PDF reports)
 from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
 
 

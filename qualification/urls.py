@@ -38,5 +38,6 @@ urlpatterns = [
     ),
     path("", include("qad.urls")),
     path("", include("evidence.urls")),
+    path("", include("assessment.reports.urls")),
     path("admin/", admin.site.urls),
 ]
