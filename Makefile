@@ -36,9 +36,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# A Celery worker for when REDIS_URL is set (scripts/run.sh starts one itself).
+# A Celery worker for when REDIS_URL is set (scripts/run.sh starts one itself): the default
+# queue and PDF reports (docker-compose.yml runs a separate worker for reports).
 worker: setup
-	$(BIN)/celery -A qualification worker --loglevel=INFO -Q default
+	$(BIN)/celery -A qualification worker --loglevel=INFO -Q default,reports \
+		--max-tasks-per-child 20
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -14,6 +14,7 @@ from assessment.models import (
     WorkOffException,
     WorkOffItem,
 )
+from assessment.reports import admin as report_admin  # noqa: F401  (registers Report)
 from qad.admin import ReadOnlyInline, VersionContentAdmin
 from qualification.admin_mixins import RecordAdmin
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from assessment.enums import CheckRunStatus, CheckStatus
+from assessment.reports.models import Report  # noqa: F401  (defined apart: PDF reports)
 from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
 
 

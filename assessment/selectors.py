@@ -26,7 +26,7 @@ from evidence.models import EvidenceLink
 from evidence.selectors import revision_links
 from qad.diff import word_diff
 from qad.models import Answer, Revision
-from qad.templatetags.qad_answers import answer_text
+from qad.templatetags.qad_answers import answer_plain_text
 from qualification.models import CodeBody, QualificationRole, User, WaveDeadline
 
 PAGE_SIZE = 50
@@ -210,7 +210,7 @@ def revision_changes(review: Review) -> dict:
     for answer in current.answers.select_related("question").order_by("question__position"):
         old = before.get(answer.question_id)
         if old is not None and old.value != answer.value:
-            old_text, new_text = answer_text(old), answer_text(answer)
+            old_text, new_text = answer_plain_text(old), answer_plain_text(answer)
             changes.append(AnswerChange(answer, old_text, new_text, word_diff(old_text, new_text)))
 
     def files(revision) -> dict[int, dict[str, str]]:

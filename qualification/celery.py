@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualification.settings")
 app = Celery("qualification")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Report rendering lives in a package of its own inside the assessment app.
+app.autodiscover_tasks(["assessment.reports"])

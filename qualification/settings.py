@@ -169,6 +169,9 @@ CACHES = {
 
 globals().update(celery_config())
 CELERY_TIMEZONE = TIME_ZONE
+# PDF rendering has a queue of its own, served by workers that render one report at a time
+# and are recycled often (WeasyPrint does not give memory back): see README, "Workers".
+CELERY_TASK_ROUTES = {"qad.reports.render": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULE = {
     "recompute-stale-completeness": {
         "task": "qad.submissions.recompute_stale_completeness",
@@ -181,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-automated-checks": {
         "task": "qad.assessment.sweep_checks",
         "schedule": 600.0,
+    },
+    "resend-lost-reports": {
+        "task": "qad.reports.sweep",
+        "schedule": 300.0,
     },
 }
 
@@ -220,5 +227,7 @@ LOGGING = {
         # Eager tasks (the embedded default) would log every run in the web process.
         "celery.app.trace": {"level": "INFO" if _REDIS_URL else "WARNING"},
         "kombu": {"level": "WARNING" if _REDIS_URL else "ERROR"},
+        # WeasyPrint logs every layout step at INFO; its warnings (a refused URL) stay.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

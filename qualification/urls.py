@@ -54,5 +54,6 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("assessment.review_urls")),
     path("", include("qad.version_urls")),
+    path("", include("assessment.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0003_automated_checks'),
+        ('assessment', '0004_reports'),
         ('evidence', '0001_initial'),
         ('qad', '0002_answer_reopened_answerconflict_signature'),
         ('qualification', '0004_codebody_review_target_working_days_and_more'),

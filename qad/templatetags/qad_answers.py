@@ -19,14 +19,15 @@ def answer_display(answer) -> str:
     kind = question.answer_type
     if kind == AnswerType.TABLE:
         columns = question.options.get("columns", [])
-        rows = [[_cell(column, row.get(column["key"])) for column in columns] for row in value]
+        rows = [[cell_text(column, row.get(column["key"])) for column in columns] for row in value]
         return render_to_string(
             "qad/partials/answer_table.html", {"columns": columns, "rows": rows, "answer": answer}
         )
-    return render_to_string("qad/partials/answer_text.html", {"text": _text(question, value)})
+    return render_to_string("qad/partials/answer_text.html", {"text": answer_text(question, value)})
 
 
-def _text(question, value) -> str:
+def answer_text(question, value) -> str:
+    """An answer that is not a table, as a reader sees it."""
     kind = question.answer_type
     if kind == AnswerType.YES_NO:
         return _("Yes") if value else _("No")
@@ -42,7 +43,8 @@ def _text(question, value) -> str:
     return str(value)
 
 
-def _cell(column, cell) -> str:
+def cell_text(column, cell) -> str:
+    """One cell of a table answer, as a reader sees it."""
     if cell is None:
         return ""
     if column["type"] == TableColumnType.YES_NO:
@@ -52,7 +54,7 @@ def _cell(column, cell) -> str:
     return str(cell)
 
 
-def answer_text(answer) -> str:
+def answer_plain_text(answer) -> str:
     """The answer as plain text (tables one row a line), for comparing revisions."""
     question, value = answer.question, answer.value
     if value in (None, "", []):
@@ -60,7 +62,7 @@ def answer_text(answer) -> str:
     if question.answer_type == AnswerType.TABLE:
         columns = question.options.get("columns", [])
         return "\n".join(
-            "; ".join(f"{c['label']}: {_cell(c, row.get(c['key']))}" for c in columns)
+            "; ".join(f"{c['label']}: {cell_text(c, row.get(c['key']))}" for c in columns)
             for row in value
         )
-    return _text(question, value)
+    return answer_text(question, value)

@@ -1,7 +1,9 @@
 """A real Celery worker, in its own process, on the real Redis and the test database.
 
 Each test gets a worker on a queue of its own, so that no other worker on the same Redis (a
-developer's `make run`, say) can take its tasks, and it takes no one else's.
+developer's `make run`, say) can take its tasks, and it takes no one else's. Tasks that are
+routed to a queue of their own (PDF rendering on `reports`) go to a private copy of that
+queue, which the same worker consumes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def needs_real_services() -> str | None:
 @dataclass
 class Worker:
     queue: str
+    queues: list[str]
     process: subprocess.Popen
     log_path: Path
 
@@ -60,11 +63,16 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
     if reason:
         pytest.skip(reason)
     queue = f"test-{uuid.uuid4().hex[:12]}"
+    routes = {
+        task: {**route, "queue": f"{queue}-{route['queue']}"}
+        for task, route in (celery_app.conf.task_routes or {}).items()
+    }
+    queues = [queue, *sorted({route["queue"] for route in routes.values()})]
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
-        # The same evidence storage as this test (tests/conftest.py's media_root).
+        # The worker stores and reads files where this test does (tests/conftest.py).
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
     }
@@ -79,7 +87,7 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
                 "qualification",
                 "worker",
                 "-Q",
-                queue,
+                ",".join(queues),
                 "-n",
                 node,
                 "--concurrency",
@@ -94,15 +102,23 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    worker = Worker(queue=queue, process=process, log_path=log_path)
+    worker = Worker(queue=queue, queues=queues, process=process, log_path=log_path)
+    previous = (
+        celery_app.conf.task_always_eager,
+        celery_app.conf.task_default_queue,
+        celery_app.conf.task_routes,
+    )
     try:
         _wait_until_ready(worker)
-        previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
         celery_app.conf.task_always_eager = False
         celery_app.conf.task_default_queue = queue
+        _route(routes)
         yield worker
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
     finally:
+        always_eager, default_queue, task_routes = previous
+        celery_app.conf.task_always_eager = always_eager
+        celery_app.conf.task_default_queue = default_queue
+        _route(task_routes)
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -110,7 +126,14 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
             process.kill()
         # Leave nothing behind in the shared broker.
         with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+            for name in queues:
+                conn.default_channel.queue_delete(name)
+
+
+def _route(routes) -> None:
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.router = celery_app.amqp.Router()
 
 
 def _wait_until_ready(worker: Worker, timeout: float = 60) -> None:

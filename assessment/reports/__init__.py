@@ -1,0 +1,12 @@
+"""PDF reports: the QAD submission report now, the assessment, board summary and approval
+letter reports later, all on the same machinery.
+
+- `documents`: what each kind of report shows, read with a fixed number of queries, and the
+  fingerprint of it (a new fingerprint means a new render);
+- `rendering`: HTML to a tagged PDF with WeasyPrint, fetching only our own static files;
+- `models.Report`: one rendered (or preparing) PDF, unique per kind, subject and fingerprint;
+- `services`: requesting a report and rendering it (called by the `qad.reports.render` task
+  on the `reports` queue);
+- `views`, `urls`: request, follow and download a report, with the authorisation of what it
+  reports on.
+"""

@@ -1,0 +1,180 @@
+"""Requesting a report and rendering it: the one place a Report changes.
+
+A request finds or creates the report for what the subject shows now (its fingerprint) and
+sends the render to the `reports` queue once the request's transaction commits. The render
+(in a worker, or in-process when no broker is configured) claims the report, builds the HTML,
+lays it out with WeasyPrint, and stores the PDF under a generated name with its SHA-256. It
+is safe to run twice: a report already ready is left alone, and a second render that
+finishes after the first throws its file away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.reports.documents import (
+    qad_submission_fingerprint,
+    report_html,
+    revision_subject_key,
+)
+from assessment.reports.enums import ReportKind, ReportStatus
+from assessment.reports.models import STALE_AFTER, Report
+from assessment.reports.rendering import render_pdf
+from qad.models import Revision
+from qad.rules import can_view_submission
+from qualification.audit import audit_record
+from qualification.models import User
+from qualification.tasking import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+# A report is sent to a worker at most this many times (the first request, the sweep's
+# re-sends of a lost render) before it is marked failed; people can still try again.
+MAX_ATTEMPTS = 3
+
+
+def _send(report: Report) -> None:
+    from assessment.reports.tasks import render_report
+
+    enqueue_on_commit(render_report, report_id=report.pk)
+
+
+def qad_report_request(*, revision: Revision, by: User) -> Report:
+    """The QAD submission report of a submitted revision, as it stands now: the one already
+    rendered (or being rendered) for the same facts, or a new one sent to be rendered."""
+    submission = revision.submission
+    if not can_view_submission(by, submission):
+        raise PermissionDenied(_("You cannot see this submission."))
+    if not revision.is_frozen:
+        raise ValidationError(_("Only a submitted revision has a PDF report."))
+    fingerprint = qad_submission_fingerprint(revision)
+    with transaction.atomic():
+        report, created = Report.objects.get_or_create(
+            kind=ReportKind.QAD_SUBMISSION,
+            subject_key=revision_subject_key(revision),
+            fingerprint=fingerprint,
+            defaults={"revision": revision, "requested_by": by},
+        )
+        if created:
+            audit_record(
+                kind="report.requested",
+                actor=by,
+                summary=f"PDF of the {submission.get_stage_display()} revision "
+                f"{revision.number} requested",
+                qualification=submission.qualification,
+                target=report,
+            )
+            _send(report)
+            return report
+        return _retry_if_lost(report)
+
+
+def _retry_if_lost(report: Report) -> Report:
+    """A failed or lost render is sent again when someone asks for the report again."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.status == ReportStatus.FAILED or locked.is_stale():
+        locked.status = ReportStatus.PREPARING
+        locked.error = ""
+        locked.attempts = 0
+        locked.queued_at = timezone.now()
+        locked.save(update_fields=["status", "error", "attempts", "queued_at"])
+        _send(locked)
+    return locked
+
+
+def report_render(*, report_id: int) -> Report | None:
+    """Render one report (the `qad.reports.render` task). Returns None if it is gone."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status == ReportStatus.READY:
+            return report
+        report.status = ReportStatus.PREPARING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "attempts"])
+    field = report.file.field
+    try:
+        html = report_html(report)
+        pdf = render_pdf(html.html)
+        name = field.storage.save(
+            field.generate_filename(report, "report.pdf"), ContentFile(pdf.content)
+        )
+    except Exception as error:
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if isinstance(error, SoftTimeLimitExceeded):
+            message = "The render took longer than the time limit."
+        else:
+            logger.exception("Report %s could not be rendered", report.public_id)
+            message = f"{type(error).__name__}: {error}"
+        return report_fail(report_id=report_id, error=message)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report_id)
+        if locked.status == ReportStatus.READY:
+            # Another run of the same task finished first; keep its file.
+            field.storage.delete(name)
+            return locked
+        locked.file.name = name
+        locked.sha256 = pdf.sha256
+        locked.size = pdf.size
+        locked.page_count = pdf.page_count
+        locked.build_seconds = html.seconds
+        locked.render_seconds = pdf.weasyprint_seconds
+        locked.status = ReportStatus.READY
+        locked.error = ""
+        locked.finished_at = timezone.now()
+        locked.save()
+    logger.info(
+        "Report %s: %s pages in %.2f s (our code %.2f s, WeasyPrint %.2f s)",
+        locked.public_id,
+        pdf.page_count,
+        html.seconds + pdf.weasyprint_seconds,
+        html.seconds,
+        pdf.weasyprint_seconds,
+    )
+    return locked
+
+
+def report_fail(*, report_id: int, error: str) -> Report | None:
+    """Mark a report that is still preparing as failed (a ready one stays ready)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status != ReportStatus.PREPARING:
+            return report
+        report.status = ReportStatus.FAILED
+        report.error = error[:2000]
+        report.finished_at = timezone.now()
+        report.save(update_fields=["status", "error", "finished_at"])
+    return report
+
+
+def reports_sweep(*, now: dt.datetime | None = None) -> int:
+    """Renders lost on the way (a broker that was down when the request was made, a worker
+    that died past its retries) are sent again, up to MAX_ATTEMPTS; then marked failed."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    lost = Report.objects.filter(status=ReportStatus.PREPARING, queued_at__lt=cutoff).filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=cutoff)
+    )
+    count = 0
+    for report_id in lost.values_list("pk", flat=True):
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if not report.is_stale(now):
+                continue
+            if report.attempts >= MAX_ATTEMPTS:
+                report_fail(report_id=report.pk, error="The render was lost too many times.")
+                continue
+            report.queued_at = now
+            report.save(update_fields=["queued_at"])
+            _send(report)
+            count += 1
+    return count

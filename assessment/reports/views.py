@@ -1,0 +1,100 @@
+"""Asking for a report, following it while it is prepared, and downloading it.
+
+Every view answers with the authorisation of what the report is about: someone who cannot
+see the submission gets a 404, for the request, the status page and the download alike.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from assessment.reports.documents import KINDS
+from assessment.reports.models import Report
+from assessment.reports.services import qad_report_request
+from qad.models import Revision
+from qad.views.access import submission_for
+
+
+def report_for(user, public_id) -> Report:
+    """The report a URL names, for a user allowed to see what it reports on (404 otherwise)."""
+    report = get_object_or_404(
+        Report.objects.select_related(
+            "revision__submission__qualification__organisation", "revision__submission__template"
+        ),
+        public_id=public_id,
+    )
+    if not KINDS[report.kind].can_view(user, report):
+        raise Http404
+    return report
+
+
+@require_POST
+@login_required
+def qad_report_request_view(request: HttpRequest, public_id) -> HttpResponse:
+    """POST: the PDF of a submitted revision (the latest submitted one unless `revision`
+    names another). Creates or reuses the report, then shows its status page."""
+    submission = submission_for(request.user, public_id)
+    frozen = Revision.objects.filter(submission=submission, submitted_at__isnull=False)
+    number = request.POST.get("revision", "")
+    if number.isdigit():
+        revision = get_object_or_404(frozen, number=int(number))
+    else:
+        revision = frozen.order_by("-number").first()
+        if revision is None:
+            raise Http404
+    revision.submission = submission
+    try:
+        report = qad_report_request(revision=revision, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("submission-detail", public_id=submission.public_id)
+    return redirect(report)
+
+
+@require_GET
+@login_required
+def report_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The report's status: preparing (the fragment polls itself), ready, or failed. An htmx
+    request gets the fragment only."""
+    report = report_for(request.user, public_id)
+    context = {
+        "report": report,
+        "revision": report.revision,
+        "submission": report.revision.submission if report.revision_id else None,
+        "stale": report.is_stale(),
+    }
+    template = "reports/report_detail.html"
+    if request.htmx:
+        template = "reports/partials/report_status.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def report_download(request: HttpRequest, public_id) -> HttpResponse:
+    report = report_for(request.user, public_id)
+    if not report.is_ready:
+        return redirect(report)
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=KINDS[report.kind].filename(report),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # The SHA-256 recorded when the PDF was stored (RFC 9530), for anyone checking a copy.
+    digest = base64.b64encode(bytes.fromhex(report.sha256)).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
