@@ -13,6 +13,7 @@ from qualification.models import (
     Membership,
     Mpid,
     Organisation,
+    OutboxMessage,
     PreQualification,
     Qualification,
     QualificationRole,
@@ -252,3 +253,9 @@ class InvitationAdmin(RecordAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.concrete_fields if f.name != "token_hash"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(RecordAdmin):
+    list_display = ["task_name", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]

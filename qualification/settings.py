@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "qualification",
     "qad",
     "evidence",
@@ -56,9 +61,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qualification.security.SessionLifetimeMiddleware",
+    "qualification.security.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "qualification.security.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into its own response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that repeated failures are counted before a password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 if not DEBUG:
@@ -177,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qad.submissions.recompute_stale_completeness",
         "schedule": 300.0,
     },
+    "flush-outbox": {
+        "task": "qad.outbox.flush",
+        "schedule": 60.0,
+    },
     "rescan-pending-evidence": {
         "task": "qad.evidence.rescan_pending",
         "schedule": 180.0,
@@ -196,9 +218,44 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "QAD Portal <no-reply@qad-portal.local>")
 
-# Sessions end after 30 minutes without a request, and after 12 hours in any case.
+# Sessions end after 30 minutes without a request (idle timeout), and 12 hours after signing
+# in whatever happens (absolute lifetime, qualification/security.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Repeated failed sign-ins from one address for one account are refused for a while; the
+# lock ends by itself (a permanent lockout would let anyone shut a real user out).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.25))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP with recovery codes) for assessors, signatories and
+# portal admins; optional for contributors and organisation admins.
+OTP_TOTP_ISSUER = "QAD Portal"
+REQUIRE_SECOND_FACTOR = env_bool("REQUIRE_SECOND_FACTOR", default=True)
+
+# Content Security Policy: nothing inline, nothing from elsewhere. Violations are reported.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -215,6 +272,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,

@@ -1,28 +1,69 @@
-"""Enqueueing follow-up work once the change that needs it is committed."""
+"""Enqueueing follow-up work once the change that needs it is committed.
+
+Each piece of work is first written to an outbox table in the same transaction as the
+change. After the commit it is sent to the broker at once; if the broker cannot be reached,
+the row stays and a periodic sweep sends it when the broker is back. Every task sent this way
+is idempotent, so sending one twice does no harm.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task, **kwargs: Any) -> None:
+def enqueue_on_commit(task: Task, *, durable: bool = True, **kwargs: Any) -> None:
     """Send `task` after the current transaction commits (never for a rolled-back change).
 
-    If the broker cannot be reached the change stands and the failure is logged: every task
-    sent this way has a periodic sweep that finds the work still to do.
-    """
+    `durable=False` skips the outbox, for work that a periodic sweep finds anyway and that
+    is sent too often to be worth a row each time."""
+    from qualification.models import OutboxMessage
 
-    def send() -> None:
-        try:
-            task.apply_async(kwargs=kwargs)
-        except OperationalError:
-            logger.warning("Broker unreachable; %s(%s) left to the sweep", task.name, kwargs)
+    if not durable:
+        transaction.on_commit(lambda: _send(None, task, kwargs))
+        return
+    message = OutboxMessage.objects.create(task_name=task.name, kwargs=kwargs)
+    transaction.on_commit(lambda: _send(message.pk, task, kwargs))
 
-    transaction.on_commit(send)
+
+def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
+    from qualification.models import OutboxMessage
+
+    try:
+        task.apply_async(kwargs=kwargs)
+    except OperationalError as error:
+        logger.warning("Broker unreachable; %s(%s) left for its sweep", task.name, kwargs)
+        OutboxMessage.objects.filter(pk=message_id).update(
+            last_error=str(error)[:300], attempts=F("attempts") + 1
+        )
+        return False
+    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
+    return True
+
+
+def outbox_flush(*, limit: int = 500) -> int:
+    """Send what could not be sent when its change committed. Returns how many were sent."""
+    from qualification.models import OutboxMessage
+
+    week_ago = timezone.now() - timezone.timedelta(days=7)
+    OutboxMessage.objects.filter(sent_at__lt=week_ago).delete()
+    sent = 0
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("pk")[:limit]
+    for message in pending:
+        task = current_app.tasks.get(message.task_name)
+        if task is None:
+            logger.error("Outbox names an unknown task %s", message.task_name)
+            continue
+        if _send(message.pk, task, message.kwargs):
+            sent += 1
+        else:
+            break  # the broker is still down: try again at the next sweep
+    return sent

@@ -31,3 +31,11 @@ def send_invitation(*, invitation_id: int, token: str) -> int:
     return send_mail(
         "Your invitation to the QAD Portal", body, settings.DEFAULT_FROM_EMAIL, [invitation.email]
     )
+
+
+@shared_task(name="qad.outbox.flush")
+def flush_outbox() -> int:
+    """The sweep: send follow-up work that was recorded while the broker was down."""
+    from qualification.tasking import outbox_flush
+
+    return outbox_flush()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from qualification import people_views, programme_views, views
+from qualification import audit_views, people_views, programme_views, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,43 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", two_factor.verify, name="two-factor-verify"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/reset_form.html",
+            email_template_name="registration/reset_email.txt",
+            subject_template_name="registration/reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("csp-report/", audit_views.csp_report, name="csp-report"),
+    path("audit/", audit_views.audit_log, name="audit"),
+    path(
+        "organisations/<uuid:public_id>/audit/",
+        audit_views.organisation_audit_log,
+        name="organisation-audit",
+    ),
     path(
         "organisations/<uuid:public_id>/qualifications/new/",
         views.qualification_start_view,

@@ -31,6 +31,15 @@ def eager_tasks():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def sign_in_safeguards_off(settings):
+    """Most tests sign people in with `client.force_login`; the second factor and the
+    failed-sign-in throttle have their own tests (tests/qualification/test_sign_in.py),
+    which turn them back on."""
+    settings.REQUIRE_SECOND_FACTOR = False
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def reference_data(db):
     """Code Bodies and market roles; a transactional test's flush removes them, so re-seed."""

@@ -12,6 +12,7 @@ from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
 from qad.services.versions import VersionKind, VersionLoad, load_version
 from qad.versionfile import Source
+from qualification.audit import audit_record
 from qualification.models import CodeBody, User
 
 
@@ -57,7 +58,7 @@ def criteria_set_load(
             code_body__code=spec.code_body, version=spec.version
         ).first(),
         write=_write_criteria,
-        publish=lambda criteria_set: criteria_set_publish(criteria_set=criteria_set),
+        publish=lambda criteria_set, by: criteria_set_publish(criteria_set=criteria_set, by=by),
         describe_valid=lambda spec: (
             f"{spec.code_body} criteria v{spec.version} is valid: {len(spec.criteria)} "
             f"criteria for {spec.template.document} v{spec.template.version}"
@@ -114,7 +115,7 @@ def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) 
     return criteria_set
 
 
-def criteria_set_publish(*, criteria_set: CriteriaSet) -> CriteriaSet:
+def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -> CriteriaSet:
     """Make a draft criteria set current for its Code Body and template version."""
     with transaction.atomic():
         locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
@@ -124,11 +125,21 @@ def criteria_set_publish(*, criteria_set: CriteriaSet) -> CriteriaSet:
             raise PublishedVersionError(
                 f"{locked.template} is still a draft; publish it before the criteria bound to it"
             )
-        CriteriaSet.objects.filter(
+        superseded = CriteriaSet.objects.filter(
             code_body=locked.code_body, template=locked.template, status=VersionStatus.PUBLISHED
-        ).update(status=VersionStatus.SUPERSEDED)
+        )
+        before = [str(c) for c in superseded]
+        superseded.update(status=VersionStatus.SUPERSEDED)
         locked.status = VersionStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
+        audit_record(
+            kind="version.published",
+            actor=by,
+            summary=f"{locked} published",
+            target=locked,
+            before={"current": before},
+            after={"current": str(locked)},
+        )
     criteria_set.refresh_from_db()
     return criteria_set

@@ -158,7 +158,7 @@ def _completeness_changed(revision: Revision) -> None:
 def send_recompute(revision: Revision) -> None:
     from qad.tasks import recompute_completeness  # the tasks module imports this one
 
-    enqueue_on_commit(recompute_completeness, revision_id=revision.pk)
+    enqueue_on_commit(recompute_completeness, durable=False, revision_id=revision.pk)
 
 
 def revision_recompute_completeness(*, revision_id: int) -> Revision:

@@ -10,6 +10,7 @@ from qad.models import EvidenceType, PublishedVersionError, QadTemplate, Questio
 from qad.services.versions import VersionKind, VersionLoad, load_version
 from qad.template_file import TemplateSpec, Vocabulary, read_template
 from qad.versionfile import Source
+from qualification.audit import audit_record
 from qualification.models import CodeBody, MarketRole, User
 
 
@@ -37,7 +38,7 @@ def qad_template_load(
             document_code=spec.document_code, version=spec.version
         ).first(),
         write=_write_template,
-        publish=lambda template: qad_template_publish(template=template),
+        publish=lambda template, by: qad_template_publish(template=template, by=by),
         describe_valid=lambda spec: (
             f"{spec.document_code} v{spec.version} is valid: {len(spec.sections)} sections, "
             f"{len(spec.questions)} questions, {len(spec.evidence_types)} evidence types"
@@ -116,18 +117,28 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
     return template
 
 
-def qad_template_publish(*, template: QadTemplate) -> QadTemplate:
+def qad_template_publish(*, template: QadTemplate, by: User | None = None) -> QadTemplate:
     """Make a draft version the current one for its document; earlier ones are superseded."""
     with transaction.atomic():
         locked = QadTemplate.objects.select_for_update().get(pk=template.pk)
         if locked.status != VersionStatus.DRAFT:
             raise PublishedVersionError(f"{locked} is already published")
-        QadTemplate.objects.filter(
+        superseded = QadTemplate.objects.filter(
             document_code=locked.document_code, status=VersionStatus.PUBLISHED
-        ).update(status=VersionStatus.SUPERSEDED)
+        )
+        before = [str(t) for t in superseded]
+        superseded.update(status=VersionStatus.SUPERSEDED)
         locked.status = VersionStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
+        audit_record(
+            kind="version.published",
+            actor=by,
+            summary=f"{locked} published",
+            target=locked,
+            before={"current": before},
+            after={"current": str(locked)},
+        )
     template.refresh_from_db()
     return template
 

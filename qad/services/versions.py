@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from qad.models import PublishedVersionError, VersionedDocument
 from qad.versionfile import Problem, Source, VersionFileError, read_source
+from qualification.audit import audit_record
 from qualification.models import User
 
 Spec = TypeVar("Spec")
@@ -24,7 +25,7 @@ class VersionKind(Generic[Spec, Version]):
     read: Callable[[Source], Spec]
     find: Callable[[Spec], Version | None]
     write: Callable[[Spec, Source, User | None], Version]
-    publish: Callable[[Version], Version]
+    publish: Callable[[Version, User | None], Version]
     describe_valid: Callable[[Spec], str]
     describe_loaded: Callable[[Version], str]
 
@@ -69,8 +70,15 @@ def load_version(
     try:
         with transaction.atomic():
             version = kind.write(spec, source, loaded_by)
+            audit_record(
+                kind="version.loaded",
+                actor=loaded_by,
+                summary=f"{version} loaded from {filename}",
+                target=version,
+                after={"sha256": source.sha256, "status": version.status},
+            )
             if publish:
-                version = kind.publish(version)
+                version = kind.publish(version, loaded_by)
     except IntegrityError as exc:
         # Someone loaded the same version between our check and our insert.
         existing = kind.find(spec)

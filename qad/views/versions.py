@@ -133,7 +133,7 @@ def _counts(changes) -> dict[str, int]:
 def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(QadTemplate, pk=pk)
     try:
-        qad_template_publish(template=template)
+        qad_template_publish(template=template, by=request.user)
     except PublishedVersionError as error:
         messages.error(request, str(error))
     else:
@@ -180,7 +180,7 @@ def criteria_version(request: HttpRequest, pk: int) -> HttpResponse:
 def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     try:
-        criteria_set_publish(criteria_set=criteria_set)
+        criteria_set_publish(criteria_set=criteria_set, by=request.user)
     except PublishedVersionError as error:
         messages.error(request, str(error))
     else:

@@ -1,4 +1,8 @@
-from qualification.models.audit import AuditEvent, AuditRecordImmutable
+from qualification.models.audit import (
+    AuditEvent,
+    AuditRecordImmutable,
+    OutboxMessage,
+)
 from qualification.models.participants import (
     MPID_PATTERN,
     CodeBody,
@@ -33,6 +37,7 @@ __all__ = [
     "Membership",
     "Mpid",
     "Organisation",
+    "OutboxMessage",
     "PreQualification",
     "Qualification",
     "QualificationRole",

@@ -52,3 +52,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditRecordImmutable("audit records cannot be deleted")
+
+
+class OutboxMessage(models.Model):
+    """Follow-up work recorded in the same transaction as the change that needs it, so that a
+    broker that is down when the change commits delays the work but never loses it."""
+
+    task_name = models.CharField(max_length=100)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}({self.kwargs})"

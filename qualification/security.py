@@ -1,0 +1,110 @@
+"""Sign-in safeguards applied to every request: the session's absolute lifetime, the second
+factor for the roles that need it, and a clear answer when the database is unreachable."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qualification.enums import MembershipRole
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+@receiver(user_logged_in)
+def _remember_sign_in(sender, request, user, **kwargs) -> None:
+    request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session a fixed time after signing in, however active it has been."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SIGNED_IN_AT)
+            if started is None:
+                request.session[SIGNED_IN_AT] = int(time.time())
+            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                # The views see a signed-out person; a save in flight keeps its text
+                # (qad/views/unsaved.py) and they are asked to sign in again.
+                logout(request)
+        return self.get_response(request)
+
+
+def needs_second_factor(user) -> bool:
+    """Assessors, signatories and portal admins must use a second factor; anyone who has set
+    one up uses it."""
+    from django_otp import user_has_device
+
+    if user.is_staff or user.code_body_memberships.exists():
+        return True
+    if user.memberships.filter(role=MembershipRole.SIGNATORY).exists():
+        return True
+    return user_has_device(user)
+
+
+EXEMPT_PREFIXES = ("/account/two-factor/", "/logout/", "/static/", "/csp-report/")
+
+
+class SecondFactorMiddleware:
+    """Until the second factor is verified, a person who needs it can only set it up or use it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            getattr(settings, "REQUIRE_SECOND_FACTOR", True)
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()
+            and needs_second_factor(user)
+        ):
+            from django_otp import user_has_device
+
+            target = "two-factor-verify" if user_has_device(user) else "two-factor-setup"
+            url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that loses its database connection (a restart, a failover) gets a clear
+    answer. Whatever the person typed stays in their browser: nothing is half saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        message = _(
+            "Not saved: the portal cannot reach its database just now. What you typed "
+            "is still here; try again in a moment."
+        )
+        if request.headers.get("HX-Request"):
+            return HttpResponse(
+                f'<div class="text-danger" role="alert">{message}</div>', status=200
+            )
+        return render(request, "503.html", {"message": message}, status=503)
