@@ -277,6 +277,11 @@ class QuestionForm:
         if not self.was_sent():
             return list(self.service_errors)
         messages: list[str] = []
+        if self.version_form.errors:
+            # Only a changed page sends a bad version; without it a stale write can't be told.
+            messages.append(
+                _("This page could not be matched to the saved answer. Reload the page.")
+            )
         if self.value_form is not None:
             messages += [str(e) for e in self.value_form.errors.get("value", [])]
         if self.rows is not None:

@@ -7,6 +7,8 @@ Building it twice creates nothing new: everything is found by its natural key fi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -398,7 +400,39 @@ def _ensure_user(spec: DemoUser, password: str, organisations: dict[str, Organis
             code_body=CodeBody.objects.get(code=spec.where),
             defaults={"role": spec.role},
         )
+    _ensure_demo_authenticator(user, password)
     return user
+
+
+DEMO_AUTHENTICATOR = "Demo authenticator"
+
+
+def _ensure_demo_authenticator(user: User, password: str) -> None:
+    """People who must use a second factor get an authenticator whose codes
+    `manage.py demo_code` prints, so the demo can be tried without a phone. The key follows
+    from the demo password, so it changes when the password does."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qualification.security import needs_second_factor
+
+    if not needs_second_factor(user):
+        return
+    key = hmac.new(password.encode(), user.email.encode(), hashlib.sha1).hexdigest()
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_AUTHENTICATOR).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user, name=DEMO_AUTHENTICATOR, defaults={"key": key, "confirmed": True}
+    )
+
+
+def demo_code(email: str) -> str:
+    """The current six-digit code of a demo user's authenticator."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__email__iexact=email, name=DEMO_AUTHENTICATOR).first()
+    if device is None:
+        raise LookupError(f"{email} has no demo authenticator (only demo users who need one)")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def _ensure_qualification(

@@ -3,16 +3,19 @@ factor for the roles that need it, and a clear answer when the database is unrea
 
 from __future__ import annotations
 
+import sys
 import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -86,25 +89,45 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+@receiver(got_request_exception)
+def _note_database_unavailable(sender, request=None, **kwargs) -> None:
+    # Sent while the exception is being handled, wherever it was raised: in a view, or in a
+    # middleware such as the session's (which saves to the database on the way out).
+    if request is not None and isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        request.database_unavailable = True
+
+
+RETRY_SECONDS = 5
+
+
 class DatabaseUnavailableMiddleware:
     """A request that loses its database connection (a restart, a failover) gets a clear
-    answer. Whatever the person typed stays in their browser: nothing is half saved."""
+    answer instead of a server error. Nothing is half saved: each save is one transaction.
+    Placed outside the session and authentication middleware, whose own database reads and
+    writes can be what fails; its page uses nothing that needs the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        message = _(
-            "Not saved: the portal cannot reach its database just now. What you typed "
-            "is still here; try again in a moment."
-        )
+        response = self.get_response(request)
+        if not getattr(request, "database_unavailable", False):
+            return response
         if request.headers.get("HX-Request"):
-            return HttpResponse(
+            # An autosave: the text stays in its box; qad.js sends it again after a pause.
+            message = _(
+                "Not saved yet: the portal cannot reach its database just now. What you "
+                "typed is still in the box and is sent again in a few seconds."
+            )
+            response = HttpResponse(
                 f'<div class="text-danger" role="alert">{message}</div>', status=200
             )
-        return render(request, "503.html", {"message": message}, status=503)
+            response["X-Save-Retry"] = str(RETRY_SECONDS)
+            return response
+        page = render_to_string(
+            "503.html",
+            {"message": _("The portal cannot reach its database just now, so nothing was saved.")},
+        )
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_SECONDS * 6)
+        return response

@@ -15,7 +15,6 @@ from celery import Task, current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +38,17 @@ def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
 
     try:
         task.apply_async(kwargs=kwargs)
-    except OperationalError as error:
-        logger.warning("Broker unreachable; %s(%s) left for its sweep", task.name, kwargs)
+    except Exception as error:
+        if task.app.conf.task_always_eager:
+            raise  # the task itself failed, in-process: a bug to see, not a broker outage
+        # The change is committed whatever happens here; Redis being down shows up as a
+        # kombu OperationalError, or as a redis error from the result store.
+        logger.warning(
+            "Broker unreachable (%s); %s(%s) left for its sweep",
+            type(error).__name__,
+            task.name,
+            kwargs,
+        )
         OutboxMessage.objects.filter(pk=message_id).update(
             last_error=str(error)[:300], attempts=F("attempts") + 1
         )

@@ -12,9 +12,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -101,6 +103,27 @@ def _base32(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+def _wrong_code_message(user) -> str:
+    from django_otp import devices_for_user
+
+    waits = [
+        details["locked_until"]
+        for device in devices_for_user(user)
+        for allowed, details in [device.verify_is_allowed()]
+        if not allowed and details and details.get("locked_until")
+    ]
+    message = _("That code is not right, or it has already been used.")
+    if waits:
+        # django-otp doubles the wait after each wrong code, which makes guessing useless.
+        seconds = max(1, round((min(waits) - timezone.now()).total_seconds()))
+        message += " " + ngettext(
+            "Wait %(seconds)s second before the next try.",
+            "Wait %(seconds)s seconds before the next try.",
+            seconds,
+        ) % {"seconds": seconds}
+    return message
+
+
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or one of the recovery codes."""
@@ -117,7 +140,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     request, _("You used a recovery code; %(n)s are left.") % {"n": left}
                 )
             return redirect(_next(request))
-        error = _("That code is not right, or it has already been used.")
+        error = _wrong_code_message(request.user)
     return render(
         request,
         "two_factor/verify.html",

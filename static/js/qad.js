@@ -54,6 +54,19 @@
     if (answer && answer.dataset) { answer.dataset.sent = String(Date.now()); }
   });
 
+  /* The server could not save (its database was unreachable): the answer counts as unsaved
+     again and is sent once more after the pause the server asks for. */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var answer = event.detail.elt;
+    var retry = xhr && xhr.getResponseHeader && xhr.getResponseHeader("X-Save-Retry");
+    if (!retry || !answer || !answer.dataset) { return; }
+    answer.dataset.edited = String(Date.now() + 1);
+    window.setTimeout(function () {
+      if (window.htmx && document.body.contains(answer)) { window.htmx.trigger(answer, "change"); }
+    }, Number(retry) * 1000);
+  });
+
   function pendingAnswers() {
     return Array.prototype.filter.call(
       document.querySelectorAll(".answer[hx-post]"),

@@ -9,6 +9,7 @@ queue, which the same worker consumes.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -62,6 +63,12 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
     reason = needs_real_services()
     if reason:
         pytest.skip(reason)
+    yield from _worker(tmp_path)
+
+
+def _worker(tmp_path: Path, broker_url: str | None = None) -> Iterator[Worker]:
+    """A worker on the test's own queues; on `broker_url` when given (a private Redis that a
+    test may stop and start), otherwise on REDIS_URL."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     routes = {
         task: {**route, "queue": f"{queue}-{route['queue']}"}
@@ -76,6 +83,8 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
     }
+    if broker_url:
+        env["REDIS_URL"] = broker_url
     node = f"{queue}@%h"
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -124,10 +133,87 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        # Leave nothing behind in the shared broker.
-        with celery_app.connection_for_write() as conn:
-            for name in queues:
-                conn.default_channel.queue_delete(name)
+        if not broker_url:
+            # Leave nothing behind in the shared broker.
+            with celery_app.connection_for_write() as conn:
+                for name in queues:
+                    conn.default_channel.queue_delete(name)
+
+
+@dataclass
+class PrivateRedis:
+    """A Redis server of the test's own, which it may stop and start again on the same port."""
+
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def private_broker(transactional_db, tmp_path) -> Iterator[tuple[PrivateRedis, Worker]]:
+    """A private Redis, this process's Celery sending to it, and a worker consuming from it."""
+    reason = needs_real_services()
+    if reason:
+        pytest.skip(reason)
+    redis = PrivateRedis(free_port())
+    redis.start()
+    previous = (celery_app.conf.broker_url, celery_app.conf.result_backend)
+    _use_broker(redis.url, redis.url)
+    try:
+        for worker in _worker(tmp_path, broker_url=redis.url):
+            yield redis, worker
+    finally:
+        _use_broker(*previous)
+        redis.stop()
+
+
+def _use_broker(broker_url: str, result_backend: str) -> None:
+    celery_app.conf.broker_url = broker_url
+    celery_app.conf.result_backend = result_backend
+    # Connections are pooled on first use; drop the pools so the next send uses the new URL.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.__dict__.pop("backend", None)
 
 
 def _route(routes) -> None:

@@ -51,6 +51,20 @@ def test_redis_url_selects_a_redis_broker_and_real_workers():
     )
 
 
+def test_no_task_may_run_longer_than_the_broker_waits_before_handing_it_out_again():
+    from qualification import celery_app
+
+    celery_app.loader.import_default_modules()
+    config = celery_config(environ={"REDIS_URL": "redis://cache.internal:6379/1"})
+    visibility = config["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
+    ours = {name: task for name, task in celery_app.tasks.items() if name.startswith("qad.")}
+    assert len(ours) >= 8
+    for name, task in ours.items():
+        limit = task.time_limit or config["CELERY_TASK_TIME_LIMIT"]
+        assert limit < visibility, name
+        assert task.acks_late is not False, name
+
+
 @pytest.mark.parametrize(
     ("raw", "value"), [("1", True), ("yes", True), ("0", False), ("off", False)]
 )

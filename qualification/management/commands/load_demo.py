@@ -25,6 +25,10 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write("")
+        self.stdout.write(
+            "Assessors, signatories and portal admins then give a six-digit code: "
+            "manage.py demo_code EMAIL prints it."
+        )
         self.stdout.write(self.style.SUCCESS(f"Every demo user's password: {password}"))
 
 
