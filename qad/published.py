@@ -66,7 +66,8 @@ def remembered(key: str, build: Callable[[], T]) -> T:
     value = cache.get(shared_key)
     if value is None:
         value = build()
-        cache.set(shared_key, value, timeout=24 * 60 * 60)
+        # Short-lived: entries of an earlier generation are never read again.
+        cache.set(shared_key, value, timeout=10 * 60)
     if len(_local) >= LOCAL_ENTRIES:
         _local.clear()
     _local[key] = (current, value)

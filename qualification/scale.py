@@ -438,6 +438,7 @@ def scale_load(
     password: str,
     progress: Callable[[str], None] = lambda message: None,
     check_runs: bool = True,
+    evidence: int = EVIDENCE_PER_ORGANISATION,
 ) -> ScaleReport:
     """Build the data set. Refuses (ScaleAlreadyLoaded) when it is in the database already."""
     if Organisation.objects.filter(legal_name__startswith=NAME_PREFIX).exists():
@@ -465,6 +466,7 @@ def scale_load(
             now=now,
             password_hash=make_password(password),
             report=report,
+            evidence=evidence,
         )
         builder.people(organisations)
         started = _timed(report, f"{organisations} organisations, their people and MPIDs", started)
@@ -508,7 +510,7 @@ class _Participant:
 
 
 class _Builder:
-    def __init__(self, *, template, index, waves, stored, now, password_hash, report):
+    def __init__(self, *, template, index, waves, stored, now, password_hash, report, evidence):
         self.template: QadTemplate = template
         self.index: TemplateIndex = index
         self.waves: dict[str, Wave] = waves
@@ -517,6 +519,7 @@ class _Builder:
         self.password_hash: str = password_hash
         self.report: ScaleReport = report
         self.participants: list[_Participant] = []
+        self.evidence_per_organisation: int = evidence
         self.roles = {r.code: r for r in MarketRole.objects.prefetch_related("approvers")}
         self.bodies = {b.code: b for b in CodeBody.objects.all()}
         self.assessors: dict[str, list[User]] = {}
@@ -802,7 +805,7 @@ class _Builder:
         for p in self.participants:
             draft = p.scenario.initial_state == SubmissionState.DRAFT
             slots = p.shape.evidence_slots
-            for n in range(EVIDENCE_PER_ORGANISATION):
+            for n in range(self.evidence_per_organisation):
                 question, evidence_type = slots[n % len(slots)]
                 files = pool.get(evidence_type) or pool[""]
                 pool_file = files[n % len(files)]

@@ -272,8 +272,7 @@ def _save_block(request, block: QuestionBlock) -> str:
     except (RevisionFrozen, AnswerLocked) as locked:
         block.form.add_error(str(locked))
         return "locked"
-    block.answer.refresh_from_db()
-    block.saved = True
+    block.saved = True  # answer_save has read back the new value and version
     return "saved"
 
 
