@@ -89,12 +89,38 @@ def _profile(target: dict, *, runs: int, top: int) -> None:
         f"\n=== {target['name']}: {plain[len(plain) // 2]:.1f} ms a request in-process "
         f"(median of {len(plain)}), {elapsed:.1f} ms profiled;"
     )
-    print(
-        f"    {len(captured.captured_queries) // runs} queries, {sql_ms:.1f} ms in the database"
+    print(f"    {len(captured.captured_queries) // runs} queries, {sql_ms:.1f} ms in the database")
+    stats = pstats.Stats(profiler)
+    print(f"    where the profiled time goes: {_split(stats)}")
+    if top:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+        print(out.getvalue())
+
+
+def _split(stats: pstats.Stats) -> str:
+    """Shares of the profiled time: waiting for the database, drawing templates (forms and
+    widgets included), and the rest (ORM, views, middleware)."""
+
+    def cumulative(path_end: str, name: str) -> float:
+        return sum(
+            row[3]
+            for (filename, _line, function), row in stats.stats.items()
+            if filename.endswith(path_end) and function == name
+        )
+
+    total = stats.total_tt or 1.0
+    database = sum(
+        row[3]
+        for (_f, _l, function), row in stats.stats.items()
+        if "execute' of 'psycopg2" in function or "execute' of 'sqlite3" in function
     )
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
-    print(out.getvalue())
+    templates = cumulative("django/template/backends/django.py", "render")
+    rest = total - database - templates
+    return (
+        f"database {database / total:.0%}, templates {templates / total:.0%}, "
+        f"Python around them (ORM, views, middleware) {rest / total:.0%}"
+    )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ def measure(
 
 
 def print_table(rows: list[Row], *, database: str) -> None:
-    engine = database.split(":", 1)[0]
+    engine = database.split("://", 1)[0]
     print(
         f"QAD Portal benchmarks — Python {platform.python_version()}, {platform.machine()}, "
         f"database: {engine}"
