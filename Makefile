@@ -14,8 +14,9 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
+# BENCH_ONLY=load (or versions,pages,upload) runs part of it; every part by default.
 bench: setup
-	$(BIN)/python -m benchmarks
+	BENCH_ONLY='$(BENCH_ONLY)' $(BIN)/python -m benchmarks
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = "Assessment criteria and reviews"
+
+    def ready(self) -> None:
+        from assessment.models import CriteriaSet, Criterion
+        from qad.published import watch_versions
+
+        watch_versions(CriteriaSet, Criterion)

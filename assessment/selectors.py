@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from assessment.enums import CheckRunStatus, CheckStatus
@@ -135,11 +135,16 @@ class CriterionView:
 def review_screen(review: Review) -> dict:
     submission = review.submission
     revision = submission.revisions.order_by("-number").first()
-    criteria = applicable_criteria(review, revision)
     answers = {
         a.question_id: a
         for a in revision.answers.select_related("question", "question__section", "updated_by")
     }
+    criteria = applicable_criteria(review, revision, present=set(answers))
+    qualification = submission.qualification
+    prefetch_related_objects(
+        [qualification],
+        Prefetch("roles", queryset=QualificationRole.objects.select_related("market_role", "mpid")),
+    )
     links: dict[int, list[EvidenceLink]] = {}
     for link in revision_links(revision):
         links.setdefault(link.question_id, []).append(link)
@@ -166,7 +171,7 @@ def review_screen(review: Review) -> dict:
     return {
         "review": review,
         "submission": submission,
-        "qualification": submission.qualification,
+        "qualification": qualification,
         "revision": revision,
         "criteria": views,
         "decided": decided,

@@ -1,7 +1,11 @@
 """`make bench`: the portal's benchmarks, printed as one table.
 
 Runs on a throwaway database (SQLite in a temporary folder unless BENCH_DATABASE_URL names
-another) so that it never touches the demo or test data.
+another) so that it never touches the demo or test data. The hot paths under load
+(`benchmarks.load`) use a PostgreSQL database of their own (BENCH_PG_URL).
+
+BENCH_ONLY picks parts, e.g. `make bench BENCH_ONLY=load` or BENCH_ONLY=versions,pages;
+by default every part runs: versions, pages, upload, load.
 """
 
 from __future__ import annotations
@@ -24,14 +28,23 @@ def main() -> int:
     import django
 
     django.setup()
-    from benchmarks import pages, upload, versions
+    from benchmarks import load, pages, upload, versions
     from benchmarks.report import print_table
 
+    parts = {"versions": versions, "pages": pages, "upload": upload, "load": load}
+    wanted = [p.strip() for p in os.environ.get("BENCH_ONLY", "").split(",") if p.strip()]
+    unknown = set(wanted) - set(parts)
+    if unknown:
+        print(f"BENCH_ONLY: unknown part(s) {', '.join(sorted(unknown))}; use {', '.join(parts)}")
+        return 2
     rows = []
-    rows += versions.run()
-    rows += pages.run()
-    rows += upload.run()
-    print_table(rows, database=os.environ["DATABASE_URL"])
+    for name, part in parts.items():
+        if not wanted or name in wanted:
+            rows += part.run()
+    database = os.environ["DATABASE_URL"].split(":", 1)[0]
+    if not wanted or "load" in wanted:
+        database += " (the load rows: PostgreSQL)" if wanted != ["load"] else ""
+    print_table(rows, database="postgres" if wanted == ["load"] else database)
     return 0
 
 

@@ -20,6 +20,8 @@ class Row:
     p95_ms: float
     queries: int | None = None
     note: str = ""
+    rps: float | None = None  # requests per second under load
+    ceiling_share: float | None = None  # of the bare view's requests per second
 
 
 def measure(
@@ -41,17 +43,22 @@ def measure(
 
 
 def print_table(rows: list[Row], *, database: str) -> None:
-    engine = database.split(":", 1)[0]
+    engine = database.split("://", 1)[0]
     print(
         f"QAD Portal benchmarks — Python {platform.python_version()}, {platform.machine()}, "
         f"database: {engine}"
     )
-    header = f"{'benchmark':<48} {'runs':>5} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  note"
+    header = (
+        f"{'benchmark':<48} {'runs':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} "
+        f"{'req/s':>7} {'of ceiling':>10}  note"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         queries = "" if row.queries is None else str(row.queries)
+        rps = "" if row.rps is None else f"{row.rps:.0f}"
+        share = "" if row.ceiling_share is None else f"{row.ceiling_share:.0%}"
         print(
-            f"{row.name:<48} {row.runs:>5} {row.median_ms:>10.2f} {row.p95_ms:>8.2f} "
-            f"{queries:>8}  {row.note}"
+            f"{row.name:<48} {row.runs:>6} {row.median_ms:>10.2f} {row.p95_ms:>8.2f} "
+            f"{queries:>8} {rps:>7} {share:>10}  {row.note}"
         )

@@ -18,7 +18,8 @@ def revision_links(revision) -> QuerySet[EvidenceLink]:
             "item__stored_file",
             "item__uploaded_by",
             "item__organisation",
-            "item__pack",
+            "item__pack__publisher",
+            "item__submission",
             "question",
             "question__section",
         )

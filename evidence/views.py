@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -34,10 +35,12 @@ from evidence.services import (
 from evidence.storage import open_stored
 from evidence.uploads import EvidenceUploadHandler, digests_for
 from qad.models import Question
+from qad.published import template_outline
 from qad.rules import is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
 
+REGISTER_PAGE_SIZE = 50
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"})
 
 
@@ -158,7 +161,7 @@ def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
 
 def _register_rows(submission, revision, request):
     links = list(revision_links(revision))
-    names = dict(submission.template.evidence_types.values_list("code", "name"))
+    names = template_outline(submission.template).evidence_type_names
     rows: dict[int, dict] = {}
     for link in links:
         row = rows.setdefault(
@@ -200,14 +203,27 @@ def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
     rows, names = _register_rows(submission, revision, request)
     if request.GET.get("format") == "csv":
         return _register_csv(submission, revision, rows)
-    questions = list(Question.objects.filter(answers__revision=revision).order_by("position"))
+    # All the files are counted, filtered and sorted; only a page of them is drawn.
+    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    outline = template_outline(submission.template)
+    questions = [
+        outline.questions[pk]
+        for pk in sorted(
+            revision.answers.values_list("question_id", flat=True),
+            key=lambda pk: outline.questions[pk].position,
+        )
+    ]
     return render(
         request,
         "evidence/register.html",
         {
             "submission": submission,
             "revision": revision,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "evidence_types": names,
             "evidence_type_choices": list(names.items()),
             "sort_options": [

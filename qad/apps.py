@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class QadConfig(AppConfig):
     name = "qad"
     verbose_name = "QAD templates and submissions"
+
+    def ready(self) -> None:
+        from qad.models import EvidenceType, QadTemplate, Question, Section
+        from qad.published import watch_versions
+
+        watch_versions(QadTemplate, Section, Question, EvidenceType)

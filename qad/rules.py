@@ -38,6 +38,15 @@ def can_edit_answer(user: AnyUser, answer: Answer, revision: Revision) -> bool:
     return True
 
 
+def answers_editable(user: AnyUser, answers: list[Answer], revision: Revision) -> dict[int, bool]:
+    """{answer id: can_edit_answer(...)} for many answers of one revision, asking who the
+    user is once rather than once per answer."""
+    if revision.is_frozen or not can_edit_submission(user, revision.submission):
+        return {answer.pk: False for answer in answers}
+    reopened_only = revision.submission.state == SubmissionState.CLARIFICATION_REQUESTED
+    return {answer.pk: answer.reopened or not reopened_only for answer in answers}
+
+
 def submits_for_participant(user: AnyUser, submission: Submission) -> bool:
     """Organisation admins and signatories submit their organisation's QAD."""
     roles = organisation_roles(user, submission.qualification.organisation)

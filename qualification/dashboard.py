@@ -6,15 +6,16 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Review, WorkOffItem
 from assessment.working_days import working_days_between
-from qad.enums import SubmissionState
+from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Submission, SubmissionTransition
 from qualification.charts import Bar, bar_chart, column_chart
-from qualification.enums import ApprovalOutcome, QualificationState
+from qualification.enums import ApprovalOutcome, DeadlineStage, QualificationState, Route
 from qualification.models import (
     CodeBody,
     MarketRole,
@@ -23,9 +24,14 @@ from qualification.models import (
     RoleApproval,
     WaveDeadline,
 )
-from qualification.selectors import next_deadline
+from qualification.selectors import DEADLINE_STAGES
 
 WEEKS = 12
+# The QAD stage whose submission meets a deadline.
+SUBMISSION_STAGES = {
+    DeadlineStage.INITIAL_QAD: SubmissionStage.INITIAL,
+    DeadlineStage.FINAL_QAD: SubmissionStage.FINAL,
+}
 
 
 def filtered_qualifications(filters: dict) -> QuerySet[Qualification]:
@@ -66,55 +72,42 @@ def programme_dashboard(filters: dict) -> dict:
         for role in MarketRole.objects.order_by("position")
     ]
 
-    reviews = list(
-        Review.objects.filter(submission__qualification_id__in=ids)
-        .exclude(state=Review.State.COMPLETE)
-        .select_related("code_body", "submission__qualification__organisation")
-    )
+    # Plain rows, not model instances: the dashboard reads a few columns of every open
+    # review and every qualification in the programme, and builds nothing per row but text.
+    bodies = {body.pk: body for body in CodeBody.objects.order_by("position")}
+    stage_labels = dict(SubmissionStage.choices)
     buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     overdue: list[Overdue] = []
-    for review in reviews:
-        target = review.code_body.review_target_working_days
-        waited = working_days_between(
-            timezone.localdate(review.waiting_since or timezone.now()), today
+    for public_id, body_id, waiting_since, stage, organisation in (
+        Review.objects.filter(submission__qualification_id__in=ids)
+        .exclude(state=Review.State.COMPLETE)
+        .values_list(
+            "public_id",
+            "code_body_id",
+            "waiting_since",
+            "submission__stage",
+            "submission__qualification__organisation__legal_name",
         )
+        .order_by("waiting_since", "pk")
+    ):
+        body = bodies[body_id]
+        target = body.review_target_working_days
+        waited = working_days_between(timezone.localdate(waiting_since or timezone.now()), today)
         slot = 0 if waited <= target // 2 else 1 if waited <= target else 2
-        buckets[review.code_body.code][slot] += 1
+        buckets[body.code][slot] += 1
         if slot == 2:
             overdue.append(
                 Overdue(
                     "review",
-                    review.submission.qualification.organisation.legal_name,
-                    f"{review.code_body.code} review of the "
-                    f"{review.submission.get_stage_display()} waiting {waited} working days "
-                    f"(target {target})",
-                    review.get_absolute_url(),
+                    organisation,
+                    f"{body.code} review of the {stage_labels[stage]} waiting {waited} "
+                    f"working days (target {target})",
+                    reverse("review-detail", kwargs={"public_id": public_id}),
                 )
             )
-    backlog = [
-        Bar(body.code, tuple(buckets[body.code])) for body in CodeBody.objects.order_by("position")
-    ]
+    backlog = [Bar(body.code, tuple(buckets[body.code])) for body in bodies.values()]
 
-    for qualification in qualifications.select_related("organisation", "wave").prefetch_related(
-        Prefetch("wave__deadlines", queryset=WaveDeadline.objects.all()),
-        Prefetch("submissions", queryset=Submission.objects.all()),
-    ):
-        deadline = next_deadline(qualification, today=today)
-        submitted_stage = any(
-            s.state != SubmissionState.DRAFT
-            for s in qualification.submissions.all()
-            if deadline and s.get_stage_display() == deadline.stage
-        )
-        if deadline and deadline.overdue and not submitted_stage:
-            overdue.append(
-                Overdue(
-                    "deadline",
-                    qualification.organisation.legal_name,
-                    f"{deadline.stage} was due {deadline.due_date:%d %b %Y} "
-                    f"({deadline.days_overdue} days ago)",
-                    qualification.get_absolute_url(),
-                )
-            )
+    overdue += _overdue_deadlines(qualifications, today=today)
     for item in (
         WorkOffItem.objects.filter(qualification_id__in=ids, due_date__lt=today)
         .exclude(status=WorkOffItem.Status.CLOSED)
@@ -174,6 +167,40 @@ def programme_dashboard(filters: dict) -> dict:
     }
 
 
+def _overdue_deadlines(qualifications: QuerySet[Qualification], *, today: dt.date) -> list:
+    """Qualifications past the deadline of the stage they work towards, with that stage's
+    QAD not yet submitted."""
+    deadlines: dict[tuple[int, str], dt.date] = {
+        (wave_id, stage): due
+        for wave_id, stage, due in WaveDeadline.objects.values_list("wave_id", "stage", "due_date")
+    }
+    submitted = set(
+        Submission.objects.filter(qualification__in=qualifications)
+        .exclude(state=SubmissionState.DRAFT)
+        .values_list("qualification_id", "stage")
+    )
+    labels = dict(DeadlineStage.choices)
+    found = []
+    for pk, public_id, state, wave_id, organisation in (
+        qualifications.filter(wave__isnull=False)
+        .values_list("pk", "public_id", "state", "wave_id", "organisation__legal_name")
+        .order_by("organisation__legal_name", "created_at")
+    ):
+        stage = DEADLINE_STAGES.get(state)
+        due = deadlines.get((wave_id, stage))
+        if due is None or due >= today or (pk, SUBMISSION_STAGES.get(stage)) in submitted:
+            continue
+        found.append(
+            Overdue(
+                "deadline",
+                organisation,
+                f"{labels[stage]} was due {due:%d %b %Y} ({(today - due).days} days ago)",
+                reverse("qualification-detail", kwargs={"public_id": public_id}),
+            )
+        )
+    return found
+
+
 def _week(day: dt.date, start: dt.date) -> int:
     return (day - start).days // 7
 
@@ -203,78 +230,117 @@ EXPORT_COLUMNS = [
 
 
 def programme_rows(filters: dict) -> list[list]:
-    """One row per qualification: what the Code Bodies report in their spreadsheets."""
+    """One row per qualification: what the Code Bodies report in their spreadsheets.
+
+    Read as plain rows in six queries whatever the programme's size: the export covers every
+    qualification, and model instances for each role, approval, revision and review would
+    cost far more than the figures themselves.
+    """
     from qad.models import Revision
 
-    qualifications = (
-        filtered_qualifications(filters)
-        .select_related("organisation", "wave")
-        .prefetch_related(
-            Prefetch(
-                "roles",
-                queryset=QualificationRole.objects.select_related(
-                    "market_role", "mpid"
-                ).prefetch_related(
-                    Prefetch("approvals", queryset=RoleApproval.objects.select_related("code_body"))
-                ),
-            ),
-            Prefetch(
-                "submissions",
-                queryset=Submission.objects.prefetch_related(
-                    Prefetch("revisions", queryset=Revision.objects.order_by("number")),
-                    Prefetch("reviews", queryset=Review.objects.select_related("code_body")),
-                ),
-            ),
+    qualifications = filtered_qualifications(filters)
+    ids = list(qualifications.values_list("pk", flat=True))
+    roles: dict[int, list[dict]] = defaultdict(list)
+    role_of: dict[int, dict] = {}
+    for pk, qualification_id, code, mpid, qualified_on in (
+        QualificationRole.objects.filter(qualification_id__in=ids)
+        .order_by("qualification_id", "market_role__position")
+        .values_list("pk", "qualification_id", "market_role__code", "mpid__code", "qualified_on")
+    ):
+        role = {"code": code, "mpid": mpid, "qualified_on": qualified_on, "approvals": []}
+        roles[qualification_id].append(role)
+        role_of[pk] = role
+    for role_id, body, outcome in (
+        RoleApproval.objects.filter(qualification_role__qualification_id__in=ids)
+        .order_by("qualification_role_id", "code_body__position")
+        .values_list("qualification_role_id", "code_body__code", "outcome")
+    ):
+        role_of[role_id]["approvals"].append((body, outcome))
+    submissions: dict[int, dict[str, dict]] = defaultdict(dict)
+    submission_of: dict[int, dict] = {}
+    for pk, qualification_id, stage, state in (
+        Submission.objects.filter(qualification_id__in=ids)
+        .order_by("created_at")
+        .values_list("pk", "qualification_id", "stage", "state")
+    ):
+        submission = {"state": state, "submitted": None, "reviews": {}}
+        submissions[qualification_id][stage] = submission
+        submission_of[pk] = submission
+    for submission_id, submitted_at in (
+        Revision.objects.filter(submission_id__in=submission_of, submitted_at__isnull=False)
+        .order_by("number")
+        .values_list("submission_id", "submitted_at")
+    ):
+        submission_of[submission_id]["submitted"] = submitted_at
+    for submission_id, body, state in (
+        Review.objects.filter(submission_id__in=submission_of)
+        .order_by("pk")
+        .values_list("submission_id", "code_body__code", "state")
+    ):
+        submission_of[submission_id]["reviews"][body] = state
+
+    # Choice labels are lazy translations; looked up once here rather than per cell.
+    submission_states = {k: str(v) for k, v in SubmissionState.choices}
+    review_states = {k: str(v) for k, v in Review.State.choices}
+    outcomes = {k: str(v) for k, v in ApprovalOutcome.choices}
+    routes = {k: str(v) for k, v in Route.choices}
+    states = {k: str(v) for k, v in QualificationState.choices}
+
+    def stage(found: dict[str, dict], code: str) -> tuple[str, str]:
+        submission = found.get(code)
+        if submission is None:
+            return "", ""
+        submitted = submission["submitted"]
+        return submission_states[submission["state"]], (
+            submitted.date().isoformat() if submitted else ""
+        )
+
+    def body(found: dict[str, dict], its_roles: list[dict], code: str) -> tuple[str, str]:
+        reviewed = [s["reviews"][code] for s in found.values() if code in s["reviews"]]
+        approvals = [
+            f"{role['code']}: {outcomes[outcome]}"
+            for role in its_roles
+            for approver, outcome in role["approvals"]
+            if approver == code
+        ]
+        return (review_states[reviewed[-1]] if reviewed else ""), "; ".join(approvals)
+
+    rows = []
+    for q in (
+        qualifications.select_related("organisation", "wave")
+        .only(
+            "pk",
+            "route",
+            "state",
+            "created_at",
+            "target_migration_date",
+            "organisation__legal_name",
+            "organisation__company_number",
+            "wave__name",
         )
         .order_by("organisation__legal_name")
-    )
-    rows = []
-    for q in qualifications:
-        roles = list(q.roles.all())
-        submissions = {s.stage: s for s in q.submissions.all()}
-
-        def stage(code, q=q, submissions=submissions):
-            s = submissions.get(code)
-            if s is None:
-                return "", ""
-            submitted = [r.submitted_at for r in s.revisions.all() if r.submitted_at]
-            return s.get_state_display(), submitted[-1].date().isoformat() if submitted else ""
-
-        def body(code, roles=roles, submissions=submissions):
-            reviews = [
-                r for s in submissions.values() for r in s.reviews.all() if r.code_body.code == code
-            ]
-            review = reviews[-1].get_state_display() if reviews else ""
-            approvals = [
-                f"{r.market_role.code}: {a.get_outcome_display()}"
-                for r in roles
-                for a in r.approvals.all()
-                if a.code_body.code == code
-            ]
-            return review, "; ".join(approvals)
-
-        initial, final = stage("initial"), stage("final")
-        bsc, rec, dip = body("BSC"), body("REC"), body("DIP")
+    ):
+        its_roles, found = roles[q.pk], submissions[q.pk]
         rows.append(
             [
                 q.organisation.legal_name,
                 q.organisation.company_number,
-                " ".join(r.mpid.code for r in roles if r.mpid_id),
-                " ".join(r.market_role.code for r in roles),
-                q.get_route_display(),
+                " ".join(r["mpid"] for r in its_roles if r["mpid"]),
+                " ".join(r["code"] for r in its_roles),
+                routes[q.route],
                 q.wave.name if q.wave else "",
-                q.get_state_display(),
+                states[q.state],
                 q.created_at.date().isoformat(),
-                *initial,
-                *final,
+                *stage(found, "initial"),
+                *stage(found, "final"),
                 q.target_migration_date.isoformat() if q.target_migration_date else "",
-                *bsc,
-                *rec,
-                *dip,
+                *body(found, its_roles, "BSC"),
+                *body(found, its_roles, "REC"),
+                *body(found, its_roles, "DIP"),
                 " ".join(
-                    f"{r.market_role.code} {r.qualified_on.isoformat()}"
-                    for r in roles
-                    if r.qualified_on
+                    f"{r['code']} {r['qualified_on'].isoformat()}"
+                    for r in its_roles
+                    if r["qualified_on"]
                 ),
             ]
         )

@@ -322,7 +322,7 @@ def build_demo(*, password: str | None = None) -> tuple[str, list[DemoUser]]:
     password = password or generate_password()
     ensure_versions()
     with transaction.atomic():
-        waves = _ensure_waves()
+        waves = ensure_waves()
         organisations = {spec.legal_name: _ensure_organisation(spec) for spec in ORGANISATIONS}
         users = {spec.email: _ensure_user(spec, password, organisations) for spec in USERS}
         for spec in ORGANISATIONS:
@@ -334,7 +334,7 @@ def generate_password() -> str:
     return "-".join(secrets.token_urlsafe(4) for _ in range(3))
 
 
-def _ensure_waves() -> dict[str, Wave]:
+def ensure_waves() -> dict[str, Wave]:
     today = timezone.localdate()
     waves = {}
     for code, name, starts, ends, deadlines in WAVES:
@@ -585,7 +585,7 @@ def _answer_share(
     )
     dates: dict[str, dt.date] = {}
     for answer in answers[: round(len(answers) * share)]:
-        value = _sample_value(answer.question, dates, organisation)
+        value = sample_value(answer.question, dates, organisation)
         if value is not None:
             answer_save(answer=answer, value=value, expected_version=answer.version, by=by)
 
@@ -594,7 +594,7 @@ def _answer_share(
 KNOWN_ANSWERS = {"3.1": "legal_name", "3.2": "company_number"}
 
 
-def _sample_value(
+def sample_value(
     question: Question, dates: dict[str, dt.date], organisation: Organisation
 ) -> object:
     options = question.options

@@ -7,6 +7,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from qualification.models import MarketRole, Wave
 from qualification.rules import code_body_roles, is_portal_admin
 
 FILTERS = ("wave", "role", "route")
+OVERDUE_PAGE_SIZE = 50
 
 
 def _allowed(user) -> bool:
@@ -37,8 +39,15 @@ def programme(request: HttpRequest) -> HttpResponse:
         )
     filters = _filters(request)
     context = programme_dashboard(filters)
+    # Every overdue item is counted; a page of them is listed (the export has them all).
+    overdue = Paginator(context["overdue"], OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context.update(
         {
+            "overdue": overdue.object_list,
+            "overdue_page": overdue,
+            "overdue_query": query.urlencode(),
             "filters": filters,
             "query": request.GET.urlencode(),
             "waves": Wave.objects.order_by("testing_starts"),

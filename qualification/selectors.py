@@ -178,15 +178,19 @@ class Deadline:
         return max(0, -self.days_left)
 
 
+# The deadline a qualification in each state is working towards.
+DEADLINE_STAGES = {
+    QualificationState.PRE_QUALIFICATION: DeadlineStage.PQS,
+    QualificationState.TESTING: DeadlineStage.INITIAL_QAD,
+    QualificationState.FINAL_QAD: DeadlineStage.FINAL_QAD,
+}
+
+
 def next_deadline(qualification: Qualification, *, today: dt.date | None = None) -> Deadline | None:
     """The deadline of the stage the qualification is working towards, from its Wave."""
     if qualification.wave is None:
         return None
-    stage = {
-        QualificationState.PRE_QUALIFICATION: DeadlineStage.PQS,
-        QualificationState.TESTING: DeadlineStage.INITIAL_QAD,
-        QualificationState.FINAL_QAD: DeadlineStage.FINAL_QAD,
-    }.get(qualification.state)
+    stage = DEADLINE_STAGES.get(qualification.state)
     if stage is None:
         return None
     today = today or timezone.localdate()

@@ -120,3 +120,14 @@ def chromium():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def published_versions_forgotten():
+    """Each test builds its own templates and criteria (often with the ids an earlier test's
+    rolled-back rows had): nothing cached about published versions may carry over."""
+    from qad.published import versions_changed
+
+    versions_changed()
+    yield
+    versions_changed()

@@ -17,8 +17,9 @@ from assessment.models import (
     ReviewAssignment,
     WorkOffItem,
 )
+from assessment.published import criteria_outline
 from assessment.rules import can_assess, is_lead, role_in
-from qad.enums import SubmissionStage, SubmissionState, VersionStatus
+from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission
 from qualification.audit import audit_record
 from qualification.enums import CodeBodyRole, QualificationState
@@ -51,25 +52,24 @@ def reviews_open(*, submission: Submission, revision: Revision) -> list[Review]:
 
 
 def criteria_set_for(review: Review) -> CriteriaSet | None:
-    return (
-        CriteriaSet.objects.filter(
-            code_body=review.code_body,
-            template=review.submission.template,
-            status=VersionStatus.PUBLISHED,
-        )
-        .order_by("-published_at")
-        .first()
+    return criteria_outline(
+        code_body_id=review.code_body_id, template_id=review.submission.template_id
+    ).criteria_set
+
+
+def applicable_criteria(
+    review: Review, revision: Revision, *, present: set[int] | None = None
+) -> list[Criterion]:
+    """This Code Body's criteria that assess at least one question of the revision
+    (`present`: the ids of the revision's questions, when the caller has them)."""
+    outline = criteria_outline(
+        code_body_id=review.code_body_id, template_id=review.submission.template_id
     )
-
-
-def applicable_criteria(review: Review, revision: Revision) -> list[Criterion]:
-    """This Code Body's criteria that assess at least one question of the revision."""
-    criteria_set = criteria_set_for(review)
-    if criteria_set is None:
+    if outline.criteria_set is None:
         return []
-    present = set(revision.answers.values_list("question_id", flat=True))
-    criteria = criteria_set.criteria.prefetch_related("questions").order_by("position")
-    return [c for c in criteria if {q.pk for q in c.questions.all()} & present]
+    if present is None:
+        present = set(revision.answers.values_list("question_id", flat=True))
+    return [c for c in outline.criteria if {q.pk for q in c.questions.all()} & present]
 
 
 def review_assign(*, review: Review, assignee: User, by: User) -> Review:

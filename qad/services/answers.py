@@ -92,7 +92,8 @@ def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) 
             _completeness_changed(revision)
     if stale is not None:
         raise stale
-    answer.refresh_from_db()
+    # Only what the save changed: the caller's answer keeps its question and section.
+    answer.refresh_from_db(fields=["value", "version", "updated_by", "updated_at"])
     return answer
 
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,8 @@ from qad.answers import is_answered
 from qad.checklist import question_anchor
 from qad.forms import QuestionForm
 from qad.models import Answer, AnswerConflict, Revision, Section, Submission
-from qad.rules import can_edit_answer, can_edit_submission
+from qad.published import template_outline
+from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.views.access import current_revision, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
@@ -64,10 +64,9 @@ def _sections(submission: Submission, revision: Revision) -> list[Section]:
         "route": qualification.route,
         "conditions": qualification.conditions,
     }
-    sections = submission.template.sections.annotate(question_count=Count("questions"))
     return [
         s
-        for s in sections.order_by("position")
+        for s in template_outline(submission.template).sections_copy()
         if s.pk in answered or (s.question_count == 0 and s.applies_to(**facts))
     ]
 
@@ -95,13 +94,15 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
         .prefetch_related("messages__author")
     ):
         threads.setdefault(clarification.question_id, []).append(clarification)
-    names = dict(submission.template.evidence_types.values_list("code", "name"))
+    names = template_outline(submission.template).evidence_type_names
     links_by_question: dict[int, list] = {}
     for link in revision_links(revision).filter(question__in=[a.question_id for a in answers]):
         links_by_question.setdefault(link.question_id, []).append(link)
+    # Who may edit is the same for every answer but the reopened ones: asked once.
+    editable_answers = answers_editable(request.user, answers, revision)
     blocks = []
     for answer in answers:
-        editable = can_edit_answer(request.user, answer, revision)
+        editable = editable_answers[answer.pk]
         form = QuestionForm(
             answer.question,
             answer,
@@ -140,8 +141,10 @@ def _progress(answers: list[Answer]) -> tuple[int, int]:
     return sum(1 for a in required if is_answered(a.question, a.value)), len(required)
 
 
-def _render(request, submission, revision, section, blocks, *, status=200, restored=False):
-    sections = _sections(submission, revision)
+def _render(
+    request, submission, revision, section, blocks, *, status=200, restored=False, sections=None
+):
+    sections = sections if sections is not None else _sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     answered, required = _progress([b.answer for b in blocks])
     for item in sections:
@@ -176,7 +179,10 @@ def _render(request, submission, revision, section, blocks, *, status=200, resto
 
 
 def _section_or_404(submission: Submission, section_ref: str) -> Section:
-    return get_object_or_404(Section, template=submission.template, ref=section_ref)
+    section = template_outline(submission.template).section(section_ref)
+    if section is None:
+        raise Http404
+    return section
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,7 +192,8 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
     section = _section_or_404(submission, section_ref)
     revision = current_revision(submission)
     answers = _section_answers(revision, section)
-    if section not in _sections(submission, revision):
+    sections = _sections(submission, revision)
+    if section not in sections:
         raise Http404
     if request.method == "POST":
         return _save_section(request, submission, revision, section, answers)
@@ -197,7 +204,15 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
         for key, values in restored_data.items():
             data.setlist(key, values)
     blocks = _blocks(request, submission, revision, answers, data=data)
-    return _render(request, submission, revision, section, blocks, restored=data is not None)
+    return _render(
+        request,
+        submission,
+        revision,
+        section,
+        blocks,
+        restored=data is not None,
+        sections=sections,
+    )
 
 
 def _save_section(request, submission, revision, section, answers) -> HttpResponse:
@@ -257,8 +272,7 @@ def _save_block(request, block: QuestionBlock) -> str:
     except (RevisionFrozen, AnswerLocked) as locked:
         block.form.add_error(str(locked))
         return "locked"
-    block.answer.refresh_from_db()
-    block.saved = True
+    block.saved = True  # answer_save has read back the new value and version
     return "saved"
 
 

@@ -1,0 +1,48 @@
+"""Published criteria as the review pages read them, cached like published templates
+(`qad.published`): a published criteria set never changes, and which set is current changes
+only when one is loaded or published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from assessment.models import CriteriaSet, Criterion
+from qad.enums import VersionStatus
+from qad.models import Question
+from qad.published import remembered
+
+
+@dataclass(frozen=True)
+class CriteriaOutline:
+    """A Code Body's current criteria for one template version: never to be changed by a
+    reader."""
+
+    criteria_set: CriteriaSet | None
+    criteria: tuple[Criterion, ...]  # in order; `questions.all()` is loaded, by position
+
+
+def _outline(code_body_id: int, template_id: int) -> CriteriaOutline:
+    criteria_set = (
+        CriteriaSet.objects.filter(
+            code_body_id=code_body_id, template_id=template_id, status=VersionStatus.PUBLISHED
+        )
+        .select_related("code_body")
+        .order_by("-published_at")
+        .first()
+    )
+    if criteria_set is None:
+        return CriteriaOutline(None, ())
+    criteria = tuple(
+        criteria_set.criteria.prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position"))
+        ).order_by("position")
+    )
+    return CriteriaOutline(criteria_set, criteria)
+
+
+def criteria_outline(*, code_body_id: int, template_id: int) -> CriteriaOutline:
+    return remembered(
+        f"criteria:{code_body_id}:{template_id}", lambda: _outline(code_body_id, template_id)
+    )

@@ -1,0 +1,355 @@
+"""The hot paths under concurrent load: gunicorn on PostgreSQL with the scale data set
+(`manage.py load_scale`, 300 organisations), driven by wrk from a second process on
+127.0.0.1, beside a bare view on the same server (the ceiling).
+
+The server runs with the portal's production settings (DEBUG off, hashed static files,
+cached templates) and the embedded task mode (no REDIS_URL: follow-up work such as the
+completeness recompute after a save runs in the request). The database is the bench's own:
+BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/qad_bench_scale); it is built on the
+first run (about 30 seconds) and reused while it holds the same number of organisations.
+
+Alone:  .venv/bin/python -m benchmarks.load
+Knobs:  BENCH_ORGS (300), BENCH_SECONDS per path (5), BENCH_CONNECTIONS (8),
+        BENCH_THREADS (2), BENCH_WORKERS (gunicorn sync workers, 2)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.report import Row
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qad_bench_scale"
+FLOOR_SHARE = 0.10  # of the ceiling's requests per second
+FLOOR_P95_MS = 100.0
+
+
+def _setting(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def run() -> list[Row]:
+    if shutil.which("wrk") is None:
+        return [_skipped("wrk is not installed (scripts/system-deps.sh installs it)")]
+    url = os.environ.get("BENCH_PG_URL", DEFAULT_URL)
+    try:
+        _ensure_database(url)
+    except Exception as error:  # no PostgreSQL here: the other rows still count
+        return [_skipped(f"PostgreSQL at {_redacted(url)} is not reachable: {error}")]
+    work = Path(tempfile.mkdtemp(prefix="qad-load-bench-"))
+    try:
+        return _run(url, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _skipped(reason: str) -> Row:
+    return Row("load: hot paths (skipped)", 0, 0.0, 0.0, None, reason)
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return urlunsplit((parts.scheme, f"{host}:{parts.port or 5432}", parts.path, "", ""))
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        connect_timeout=3,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def _server_env(url: str, work: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "k" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "LOG_LEVEL": "WARNING",
+    }
+    for name in ("REDIS_URL", "CLAMAV_URL"):
+        env.pop(name, None)
+    return env
+
+
+def _manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return done.stdout if capture else ""
+
+
+def _prepare(env: dict[str, str], orgs: int) -> float | None:
+    """Migrate, and build the scale data set unless it is there; the seconds it took."""
+    _manage(env, "migrate", "-v0")
+    count = _manage(
+        env,
+        "shell",
+        "-c",
+        "from qualification.models import Organisation; from qualification.scale import "
+        "NAME_PREFIX; print(Organisation.objects.filter(legal_name__startswith=NAME_PREFIX)"
+        ".count())",
+        capture=True,
+    )
+    have = int(count.strip().splitlines()[-1])
+    if have == orgs:
+        return None
+    if have:
+        raise RuntimeError(
+            f"the bench database holds {have} scale organisations, not {orgs}; drop it "
+            "(dropdb) or set BENCH_PG_URL to another database"
+        )
+    started = time.perf_counter()
+    _manage(env, "load_scale", "--orgs", str(orgs), "--password", "bench-scale-password")
+    return time.perf_counter() - started
+
+
+def _run(url: str, work: Path) -> list[Row]:
+    orgs = _setting("BENCH_ORGS", 300)
+    env = _server_env(url, work)
+    built = _prepare(env, orgs)
+    _manage(env, "collectstatic", "--noinput", "-v0")
+    setup = subprocess.run(
+        [sys.executable, "-m", "benchmarks.load_setup"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    targets = json.loads(setup.stdout.strip().splitlines()[-1])
+    port = _free_port()
+    workers = _setting("BENCH_WORKERS", 2)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "qualification.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(port)
+        results = [(target, _load(port, target, work)) for target in targets]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return _rows(results, orgs=orgs, workers=workers, built=built)
+
+
+def _rows(results, *, orgs: int, workers: int, built: float | None) -> list[Row]:
+    ceiling = results[0][1]["rps"]
+    connections, threads = _setting("BENCH_CONNECTIONS", 8), _setting("BENCH_THREADS", 2)
+    rows = []
+    for target, measured in results:
+        share = measured["rps"] / ceiling if ceiling else 0.0
+        notes = []
+        if target is results[0][0]:
+            notes.append(
+                f"gunicorn {workers} sync workers, PostgreSQL, {orgs} organisations; wrk "
+                f"-t{threads} -c{connections}"
+                + (f"; data set built in {built:.0f} s" if built else "")
+            )
+        else:
+            below = share < FLOOR_SHARE or measured["p95"] > FLOOR_P95_MS
+            notes.append("UNDER THE FLOOR" if below else "")
+        if target["status"] != 200:
+            notes.append(f"HTTP {target['status']}")
+        if measured["errors"]:
+            notes.append(f"{measured['errors']} errors")
+        if measured["unsaved"]:
+            notes.append(f"{measured['unsaved']} not saved (conflicts)")
+        rows.append(
+            Row(
+                f"load: {target['name']}",
+                measured["requests"],
+                measured["p50"],
+                measured["p95"],
+                target["queries"],
+                "; ".join(n for n in notes if n),
+                rps=measured["rps"],
+                ceiling_share=share,
+            )
+        )
+    return rows
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _lua_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal for our values
+
+
+def _script(target: dict) -> str:
+    cookie = f"csrftoken={target['csrf']}"
+    if target["session"]:
+        cookie += f"; sessionid={target['session']}"
+    head = [
+        "local threads = {}",
+        "function setup(thread)",
+        "  thread:set('id', #threads)",
+        f"  thread:set('nthreads', {_setting('BENCH_THREADS', 2)})",
+        "  table.insert(threads, thread)",
+        "end",
+        f"wrk.headers['Cookie'] = {_lua_string(cookie)}",
+    ]
+    if target.get("method") == "POST":
+        questions = ", ".join(
+            f"{{pk = {q['pk']}, ref = {_lua_string(q['ref'])}, version = {q['version']}}}"
+            for q in target["questions"]
+        )
+        body = [
+            f"local questions = {{{questions}}}",
+            f"local base = {_lua_string(target['path'])}",
+            "wrk.headers['Content-Type'] = 'application/x-www-form-urlencoded'",
+            f"wrk.headers['X-CSRFToken'] = {_lua_string(target['csrf'])}",
+            "wrk.headers['HX-Request'] = 'true'",
+            # Each thread saves its own questions in turn, so a question comes round again
+            # only after its last save has answered with the new version (as the page's
+            # hidden version field is updated after each save).
+            # The warm-up run saves other questions than the measured run, whose versions
+            # would otherwise be out of date when it starts.
+            "function init(args)",
+            "  mine, versions, n, unsaved = {}, {}, 0, 0",
+            "  local part = (args[1] == 'warmup') and 1 or 0",
+            "  for i, q in ipairs(questions) do",
+            "    if (i - 1) % (2 * nthreads) == 2 * id + part then table.insert(mine, q) end",
+            "  end",
+            "  for _, q in ipairs(mine) do versions[q.pk] = q.version end",
+            "end",
+            "function request()",
+            "  n = n + 1",
+            "  local q = mine[(n % #mine) + 1]",
+            "  local body = 'q' .. q.pk .. '-version=' .. versions[q.pk] .. '&q' .. q.pk ..",
+            "    '-value=Load+test+answer+' .. id .. '-' .. n",
+            "  return wrk.format('POST', base .. q.ref .. '/', nil, body)",
+            "end",
+            "function response(status, headers, body)",
+            '  local pk, v = string.match(body, \'name="q(%d+)%-version" value="(%d+)"\')',
+            "  if pk then versions[tonumber(pk)] = tonumber(v) end",
+            "  if headers['X-Save-Outcome'] then unsaved = unsaved + 1 end",
+            "end",
+        ]
+    else:
+        body = [f"wrk.path = {_lua_string(target['path'])}", "unsaved = 0"]
+    done = [
+        "function done(summary, latency, requests)",
+        "  local unsaved = 0",
+        "  for _, thread in ipairs(threads) do",
+        "    unsaved = unsaved + (thread:get('unsaved') or 0)",
+        "  end",
+        "  local e = summary.errors",
+        "  io.write(string.format('BENCH %d %d %.1f %.1f %d %d\\n', summary.requests,",
+        "    summary.duration, latency:percentile(50), latency:percentile(95),",
+        "    e.connect + e.read + e.write + e.status + e.timeout, unsaved))",
+        "end",
+    ]
+    return "\n".join([*head, *body, *done]) + "\n"
+
+
+def _wrk(port: int, script: Path, seconds: int, *args: str) -> str:
+    threads, connections = _setting("BENCH_THREADS", 2), _setting("BENCH_CONNECTIONS", 8)
+    done = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+            *(["--", *args] if args else []),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def _load(port: int, target: dict, work: Path) -> dict:
+    script = work / "script.lua"
+    script.write_text(_script(target))
+    _wrk(port, script, 1, "warmup")  # warm up: every worker has its templates and connection
+    output = _wrk(port, script, _setting("BENCH_SECONDS", 5))
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    requests, duration_us, p50_us, p95_us, errors, unsaved = line.split()[1:]
+    return {
+        "requests": int(requests),
+        "rps": int(requests) / (int(duration_us) / 1e6),
+        "p50": float(p50_us) / 1000,
+        "p95": float(p95_us) / 1000,
+        "errors": int(errors),
+        "unsaved": int(unsaved),
+    }
+
+
+if __name__ == "__main__":
+    from benchmarks.report import print_table
+
+    print_table(run(), database="postgres")

@@ -1,0 +1,190 @@
+"""Query budgets of the hot paths: each page makes the same number of SQL queries whether the
+programme has 10 organisations or 30, and whether a submission holds 3 evidence files or 12.
+A query per organisation, per review or per file (an N+1) would make the larger programme
+miss its budget.
+
+The programmes are built by `load_scale`, as the load benchmark's is (300 organisations with
+200 files each there; the same shapes, smaller, here).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count
+from django.urls import reverse
+
+from assessment.models import Review
+from qad.models import Answer, Submission
+from qualification.models import User
+from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load
+
+# Every request pays 3 of these: the session, the user, and the session saved again.
+BUDGETS = {
+    "participant home": 12,
+    "section page": 16,
+    "answer autosave": 23,
+    "evidence register": 14,
+    "assessor queue": 16,
+    "review screen": 21,
+    "programme dashboard": 19,
+    "programme export": 12,
+}
+
+
+@pytest.fixture(
+    params=[(10, 3), (30, 12)], ids=["10 organisations, 3 files", "30 organisations, 12 files"]
+)
+def programme(request, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    organisations, files = request.param
+    scale_load(
+        organisations=organisations, password="query-budget-2026", check_runs=False, evidence=files
+    )
+    return organisations, files
+
+
+def _signed_in(client, email: str):
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def _participant(client):
+    return _signed_in(client, f"org-admin@p0001.{EMAIL_DOMAIN}")
+
+
+def _draft() -> Submission:
+    return Submission.objects.get(
+        qualification__organisation__legal_name=f"{NAME_PREFIX} 0001 Ltd", stage="initial"
+    )
+
+
+def _get(client, url: str, budget: str, django_assert_num_queries) -> str:
+    client.get(url)  # the first request fills the caches of published versions
+    with django_assert_num_queries(BUDGETS[budget]):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_participant_home(programme, client, django_assert_num_queries):
+    page = _get(_participant(client), "/", "participant home", django_assert_num_queries)
+
+    assert f"{NAME_PREFIX} 0001 Ltd" in page
+
+
+def test_section_page(programme, client, django_assert_num_queries):
+    submission = _draft()
+    largest = (
+        Answer.objects.filter(revision__submission=submission)
+        .values("question__section__ref")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    url = reverse(
+        "submission-section",
+        kwargs={
+            "public_id": submission.public_id,
+            "section_ref": largest["question__section__ref"],
+        },
+    )
+
+    page = _get(_participant(client), url, "section page", django_assert_num_queries)
+
+    assert page.count('class="question card') == largest["n"]
+
+
+def test_answer_autosave(programme, client, django_assert_num_queries):
+    submission = _draft()
+    answers = [
+        answer
+        for answer in Answer.objects.filter(
+            revision__submission=submission, question__answer_type="free_text"
+        )
+        .select_related("question")
+        .order_by("question__position")
+        if answer.question.options.get("max_length", 10_000) >= 80
+    ][:2]
+    _participant(client)
+
+    def save(answer: Answer, text: str):
+        return client.post(
+            reverse(
+                "answer-autosave",
+                kwargs={"public_id": submission.public_id, "question_ref": answer.question.ref},
+            ),
+            {
+                f"q{answer.question_id}-version": answer.version,
+                f"q{answer.question_id}-value": text,
+            },
+            headers={"HX-Request": "true"},
+        )
+
+    save(answers[0], "Warming the caches")
+    with django_assert_num_queries(BUDGETS["answer autosave"]):
+        response = save(answers[1], "Owned by the Settlement Manager, reviewed quarterly.")
+
+    assert response.status_code == 200
+    assert "X-Save-Outcome" not in response.headers
+    answers[1].refresh_from_db()
+    assert answers[1].value == "Owned by the Settlement Manager, reviewed quarterly."
+
+
+def test_evidence_register(programme, client, django_assert_num_queries):
+    _organisations, files = programme
+    url = reverse("evidence-register", kwargs={"public_id": _draft().public_id})
+
+    page = _get(_participant(client), url, "evidence register", django_assert_num_queries)
+
+    assert page.count('data-label="Title"') == files
+
+
+def test_assessor_queue(programme, client, django_assert_num_queries):
+    _signed_in(client, f"lead@bsc.{EMAIL_DOMAIN}")
+    open_reviews = Review.objects.filter(
+        code_body__code="BSC", state__in=["waiting", "in_review", "awaiting_participant"]
+    ).count()
+
+    page = _get(client, "/code-bodies/BSC/queue/", "assessor queue", django_assert_num_queries)
+
+    assert page.count('data-label="Organisation"') == min(open_reviews, 50)
+
+
+def test_review_screen(programme, client, django_assert_num_queries):
+    review = (
+        Review.objects.filter(
+            code_body__code="BSC",
+            state=Review.State.IN_REVIEW,
+            submission__qualification__roles__market_role__code="SUP",
+        )
+        .order_by("pk")
+        .first()
+    )
+    _signed_in(client, f"lead@bsc.{EMAIL_DOMAIN}")
+
+    page = _get(
+        client,
+        reverse("review-detail", kwargs={"public_id": review.public_id}),
+        "review screen",
+        django_assert_num_queries,
+    )
+
+    assert review.submission.qualification.organisation.legal_name in page
+
+
+def test_programme_dashboard(programme, client, django_assert_num_queries):
+    organisations, _files = programme
+    _signed_in(client, f"admin@{EMAIL_DOMAIN}")
+
+    page = _get(client, "/programme/", "programme dashboard", django_assert_num_queries)
+
+    assert f"{organisations} qualifications" in page
+
+
+def test_programme_export(programme, client, django_assert_num_queries):
+    organisations, _files = programme
+    _signed_in(client, f"admin@{EMAIL_DOMAIN}")
+
+    rows = _get(client, "/programme/export.csv", "programme export", django_assert_num_queries)
+
+    assert len(rows.strip().splitlines()) == organisations + 1
