@@ -356,6 +356,7 @@ class WorkOffException(models.Model):
 
 
 class ServiceActivationStep(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     qualification = models.ForeignKey(
         "qualification.Qualification",
         on_delete=models.CASCADE,

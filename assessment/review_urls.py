@@ -21,6 +21,10 @@ urlpatterns = [
     ),
     path("reviews/<uuid:public_id>/changes/", reviews.review_changes, name="review-changes"),
     path("qualifications/<uuid:public_id>/work-off/", workoff.work_off_plan, name="work-off"),
-    path("approvals/<int:approval_id>/", decisions.approval_view, name="approval-decide"),
-    path("activation-steps/<int:step_id>/", decisions.activation_step_view, name="activation-step"),
+    path("approvals/<uuid:public_id>/", decisions.approval_view, name="approval-decide"),
+    path(
+        "activation-steps/<uuid:public_id>/",
+        decisions.activation_step_view,
+        name="activation-step",
+    ),
 ]

@@ -84,8 +84,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @portal_admin_required
-def person(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk)
+def person(request: HttpRequest, public_id) -> HttpResponse:
+    user = get_object_or_404(User, public_id=public_id)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -118,7 +118,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _errors(error))
         else:
             messages.success(request, _("Saved."))
-        return redirect("person", pk=user.pk)
+        return redirect("person", public_id=user.public_id)
     return render(
         request,
         "qualification/person.html",

@@ -75,7 +75,7 @@ urlpatterns = [
     ),
     path("programme/", programme_views.programme, name="programme"),
     path("people/", people_views.people, name="people"),
-    path("people/<int:pk>/", people_views.person, name="person"),
+    path("people/<uuid:public_id>/", people_views.person, name="person"),
     path("organisations/", people_views.organisations, name="organisations"),
     path(
         "invitations/<str:token>/",

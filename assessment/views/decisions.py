@@ -20,12 +20,12 @@ from qualification.rules import can_view_qualification
 
 @require_POST
 @login_required
-def approval_view(request: HttpRequest, approval_id: int) -> HttpResponse:
+def approval_view(request: HttpRequest, public_id) -> HttpResponse:
     approval = get_object_or_404(
         RoleApproval.objects.select_related(
             "qualification_role__qualification__organisation", "code_body"
         ),
-        pk=approval_id,
+        public_id=public_id,
     )
     qualification = approval.qualification_role.qualification
     if not can_view_qualification(request.user, qualification):
@@ -59,9 +59,9 @@ def approval_view(request: HttpRequest, approval_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def activation_step_view(request: HttpRequest, step_id: int) -> HttpResponse:
+def activation_step_view(request: HttpRequest, public_id) -> HttpResponse:
     step = get_object_or_404(
-        ServiceActivationStep.objects.select_related("qualification"), pk=step_id
+        ServiceActivationStep.objects.select_related("qualification"), public_id=public_id
     )
     if not can_view_qualification(request.user, step.qualification):
         raise Http404

@@ -136,6 +136,7 @@ class QualificationRole(models.Model):
 class RoleApproval(models.Model):
     """The decision of one approving Code Body on one role of a qualification."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     qualification_role = models.ForeignKey(
         QualificationRole, on_delete=models.CASCADE, related_name="approvals"
     )

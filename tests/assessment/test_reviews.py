@@ -345,7 +345,10 @@ def test_the_final_qad_agreed_by_everyone_is_ready_to_sign_and_then_approved(
     def decide(user, code, **data):
         client.force_login(user)
         return committed(
-            client.post, reverse("approval-decide", args=[approvals[code].pk]), data, follow=True
+            client.post,
+            reverse("approval-decide", args=[approvals[code].public_id]),
+            data,
+            follow=True,
         )
 
     refused = decide(participant.contributor, "DIP", outcome="approved")
@@ -386,7 +389,7 @@ def test_the_final_qad_agreed_by_everyone_is_ready_to_sign_and_then_approved(
 
     for step in steps:
         client.force_login(people.rec_lead)
-        client.post(reverse("activation-step", args=[step.pk]))
+        client.post(reverse("activation-step", args=[step.public_id]))
     participant.qualification.refresh_from_db()
     assert participant.qualification.state == QualificationState.ACTIVE
 

@@ -146,7 +146,7 @@ def test_an_admin_assigns_roles_and_deactivates_and_each_is_recorded(
 ):
     person = UserFactory(full_name="Ben Okafor")
     organisation = Participant("Harbour Ltd").organisation
-    url = reverse("person", args=[person.pk])
+    url = reverse("person", args=[person.public_id])
     client.post(
         url,
         {
@@ -204,7 +204,7 @@ def test_only_portal_admins_manage_people(client, url_name, journey_template):
     assert not Invitation.objects.exists()
     assert (
         client.post(
-            reverse("person", args=[participant.admin.pk]), {"action": "deactivate"}
+            reverse("person", args=[participant.admin.public_id]), {"action": "deactivate"}
         ).status_code
         == 403
     )

@@ -1,0 +1,44 @@
+# People and approval decisions are named in URLs by an unguessable UUID, not their key.
+# Existing rows get one each: the column is added empty, filled, then made unique.
+
+import uuid
+
+from django.db import migrations, models
+
+
+def fill_public_ids(apps, schema_editor):
+    for name in ("RoleApproval", "User"):
+        model = apps.get_model("qualification", name)
+        for pk in model.objects.filter(public_id__isnull=True).values_list("pk", flat=True):
+            model.objects.filter(pk=pk).update(public_id=uuid.uuid4())
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('qualification', '0006_outbox'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='roleapproval',
+            name='public_id',
+            field=models.UUIDField(editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='user',
+            name='public_id',
+            field=models.UUIDField(editable=False, null=True),
+        ),
+        migrations.RunPython(fill_public_ids, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='roleapproval',
+            name='public_id',
+            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+        ),
+        migrations.AlterField(
+            model_name='user',
+            name='public_id',
+            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+        ),
+    ]
