@@ -39,6 +39,7 @@ from qad.published import template_outline
 from qad.rules import is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
+from qualification.redirects import local_target
 
 REGISTER_PAGE_SIZE = 50
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"})
@@ -88,13 +89,10 @@ def evidence_upload_view(request: HttpRequest, public_id) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     submission = submission_for(request.user, public_id)
-    back = (
-        request.POST.get("back")
-        if False
-        else (request.GET.get("back") or f"/submissions/{submission.public_id}/evidence/")
+    # From the query string: the body is not read before the upload handlers are set.
+    back = local_target(
+        request, request.GET.get("back"), f"/submissions/{submission.public_id}/evidence/"
     )
-    if not back.startswith("/"):
-        back = f"/submissions/{submission.public_id}/evidence/"
     if _too_large(request):
         limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         return _refuse(

@@ -17,7 +17,14 @@ EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.CLARIFICATION_REQUESTE
 
 
 def can_view_submission(user: AnyUser, submission: Submission) -> bool:
-    return can_view_qualification(user, submission.qualification)
+    """The participant's own people and portal admins always; a Code Body that approves the
+    qualification once the QAD has been submitted to it: a draft is the participant's own
+    working copy."""
+    if is_portal_admin(user) or is_participant(user, submission):
+        return True
+    return submission.state != SubmissionState.DRAFT and can_view_qualification(
+        user, submission.qualification
+    )
 
 
 def is_participant(user: AnyUser, submission: Submission) -> bool:

@@ -35,7 +35,13 @@ SUBMISSION_STAGES = {
 
 
 def filtered_qualifications(filters: dict) -> QuerySet[Qualification]:
+    """`filters["code_bodies"]`, set by the view and never from the query string, limits a
+    lead assessor to the participants their Code Body approves (None: everyone)."""
     qualifications = Qualification.objects.all()
+    if filters.get("code_bodies") is not None:
+        qualifications = qualifications.filter(
+            roles__market_role__approvers__code__in=filters["code_bodies"]
+        )
     if filters.get("wave"):
         qualifications = qualifications.filter(wave__code=filters["wave"])
     if filters.get("role"):

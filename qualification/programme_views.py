@@ -28,7 +28,15 @@ def _allowed(user) -> bool:
 
 
 def _filters(request: HttpRequest) -> dict:
-    return {key: request.GET.get(key, "") for key in FILTERS}
+    filters: dict = {key: request.GET.get(key, "") for key in FILTERS}
+    if not is_portal_admin(request.user):
+        # A lead assessor sees the participants their own Code Body approves.
+        filters["code_bodies"] = [
+            code
+            for code, role in code_body_roles(request.user).items()
+            if role == CodeBodyRole.LEAD_ASSESSOR
+        ]
+    return filters
 
 
 @login_required

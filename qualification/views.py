@@ -26,6 +26,7 @@ from qualification.rules import (
     actor_capacities,
     can_view_organisation,
     can_view_qualification,
+    is_portal_admin,
     organisation_roles,
 )
 from qualification.services import (
@@ -71,6 +72,8 @@ def qualification_detail(request: HttpRequest, public_id) -> HttpResponse:
     context.update(
         {
             "is_org_admin": MembershipRole.ORG_ADMIN in roles,
+            # Drafts are the participant's own until submitted (qad.rules.can_view_submission).
+            "sees_drafts": bool(roles) or is_portal_admin(request.user),
             "can_start_final": MembershipRole.ORG_ADMIN in roles
             and qualification.state == QualificationState.TESTING
             and qualification.submissions.filter(stage="initial").exclude(state="draft").exists(),

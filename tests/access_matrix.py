@@ -109,6 +109,8 @@ A_ACTING = frozenset({K.BSC_ASSESSOR, K.BSC_LEAD, K.DIP_ASSESSOR, K.DIP_LEAD})
 A_LEADS = frozenset({K.BSC_LEAD, K.DIP_LEAD})
 ALL_LEADS = A_LEADS | {K.REC_LEAD}
 SEES_A = A_MEMBERS | A_ASSESSING | PORTAL_ADMIN
+# A QAD never yet submitted is the participant's own working copy.
+SEES_A_DRAFT = A_MEMBERS | PORTAL_ADMIN
 # B is a Supplier: all three Code Bodies assess it; of the kinds, only A's people do not see it.
 SEES_B = SIGNED_IN - A_MEMBERS
 

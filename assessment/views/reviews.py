@@ -24,6 +24,7 @@ from qad.enums import SubmissionStage
 from qad.models import Question
 from qualification.enums import Route
 from qualification.models import MarketRole, User, Wave
+from qualification.redirects import local_target
 
 
 def _error_text(error: Exception) -> str:
@@ -95,9 +96,7 @@ def review_assign_view(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
-    next_url = request.POST.get("next", "")
-    safe = next_url.startswith("/") and not next_url.startswith("//")
-    return redirect(next_url if safe else review.get_absolute_url())
+    return redirect(local_target(request, request.POST.get("next"), review.get_absolute_url()))
 
 
 @require_POST

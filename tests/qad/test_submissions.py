@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
 from qad.models import Answer, Revision, Submission
@@ -172,3 +173,25 @@ def test_the_sweep_recomputes_revisions_whose_recompute_never_ran():
     revision.refresh_from_db()
     assert not revision.completeness_stale
     assert revision.required_count == revision.answers.filter(question__required=True).count()
+
+
+def test_a_code_body_sees_a_qad_only_once_it_is_submitted(client, northwind):
+    from assessment.models import Review
+    from qad.services.submissions import submission_submit
+    from tests.assessment.test_reviews import People, committed
+    from tests.qad.test_submit_and_sign import fill
+
+    bsc_lead = People().bsc_lead
+    client.force_login(bsc_lead)
+    detail = reverse("submission-detail", args=[northwind.submission.public_id])
+    assert client.get(detail).status_code == 404
+    overview = client.get(northwind.qualification.get_absolute_url()).content.decode()
+    assert detail not in overview, "no link to a page the assessor may not open"
+
+    fill(northwind)
+    committed(
+        submission_submit, submission=northwind.submission, by=northwind.admin, revision_number=1
+    )
+    assert Review.objects.filter(submission=northwind.submission).exists()
+    assert client.get(detail).status_code == 200
+    assert detail in client.get(northwind.qualification.get_absolute_url()).content.decode()

@@ -36,6 +36,7 @@ from tests.access_matrix import (
     NOT_FOUND,
     PORTAL_ADMIN,
     SEES_A,
+    SEES_A_DRAFT,
     SIGNED_IN,
     Access,
     Args,
@@ -69,7 +70,6 @@ pytestmark = pytest.mark.django_db
 A_ORG_ADMINS = frozenset({K.ORG_ADMIN, K.PORTAL_ADMIN})
 A_ORGANISATION = A_MEMBERS | PORTAL_ADMIN  # who may see organisation A itself
 BSC_DESK = BSC | PORTAL_ADMIN  # who may see the BSC's review of A's QAD
-PROGRAMME_WIDE = "every participant's status, for lead assessors of any Code Body"
 QUESTION_3_1 = Fixed("3.1")  # the free-text question every QAD of the world has
 
 
@@ -290,15 +290,11 @@ ACCESS: dict[str, Access] = {
     "organisation-audit": page(
         uuid_of("a.organisation"), only(A_ORG_ADMINS, seen_by=A_ORGANISATION)
     ),
-    # The programme's status, one row per qualification: by design for every Code Body's
-    # lead assessors, including the qualifications their own body does not assess.
-    "programme": page(
-        NO_ARGS, only(ALL_LEADS | PORTAL_ADMIN, hidden=403), discloses=PROGRAMME_WIDE
-    ),
+    # The programme's status, one row per qualification: for portal admins, and for each
+    # Code Body's lead assessors the qualifications their own body approves.
+    "programme": page(NO_ARGS, only(ALL_LEADS | PORTAL_ADMIN, hidden=403)),
     "programme-export": page(
-        named(file_format=Fixed("csv")),
-        only(ALL_LEADS | PORTAL_ADMIN, hidden=403),
-        discloses=PROGRAMME_WIDE,
+        named(file_format=Fixed("csv")), only(ALL_LEADS | PORTAL_ADMIN, hidden=403)
     ),
     # People and organisations, managed by portal admins.
     "people": Access(
@@ -370,13 +366,13 @@ ACCESS: dict[str, Access] = {
     # read, drafts included (qad.rules.can_view_submission); to those who only read, the
     # writing actions do not exist (404).
     "submission-detail": page(uuid_of("a.reviewed"), only(SEES_A)),
-    "submission-checklist": page(uuid_of("a.draft"), only(SEES_A)),
+    "submission-checklist": page(uuid_of("a.draft"), only(SEES_A_DRAFT)),
     "revision-detail": page(named(public_id="a.reviewed.public_id", number=Fixed(1)), only(SEES_A)),
     "submission-section": Access(
         named(public_id="a.draft.public_id", section_ref=Fixed("3")),
-        get=only(SEES_A),
+        get=only(SEES_A_DRAFT),
         # Readers' forms are not editable: the save goes through and saves nothing.
-        post=only(A_MEMBERS, ok=302, seen_by=SEES_A, denied=302),
+        post=only(A_MEMBERS, ok=302, seen_by=SEES_A_DRAFT, denied=302),
         body=answer_body,
         proof=K.CONTRIBUTOR,
     ),
@@ -384,7 +380,7 @@ ACCESS: dict[str, Access] = {
         named(public_id="a.draft.public_id", question_ref=QUESTION_3_1),
         get=METHOD_NOT_ALLOWED,
         # htmx swaps 2xx answers only: a refusal is a 200 with its status in X-Save-Outcome.
-        post=only(A_MEMBERS, seen_by=SEES_A, denied=200),
+        post=only(A_MEMBERS, seen_by=SEES_A_DRAFT, denied=200),
         body=answer_body,
         proof=K.CONTRIBUTOR,
     ),
@@ -436,7 +432,7 @@ ACCESS: dict[str, Access] = {
     "report-detail": Access(uuid_of("report"), get=only(SEES_A), post=METHOD_NOT_ALLOWED),
     "report-download": Access(uuid_of("report"), get=only(SEES_A), post=METHOD_NOT_ALLOWED),
     # Evidence.
-    "evidence-register": page(uuid_of("a.draft"), only(SEES_A)),
+    "evidence-register": page(uuid_of("a.draft"), only(SEES_A_DRAFT)),
     "evidence-upload": Access(
         uuid_of("a.draft"),
         get=NOT_FOUND,
