@@ -1,7 +1,7 @@
 """Asking for a report, following it while it is prepared, and downloading it.
 
 Every view answers with the authorisation of what the report is about: someone who cannot
-see the submission gets a 404, for the request, the status page and the download alike.
+see it gets a 404, for the request, the status page and the download alike.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.reports.documents import KINDS
+from assessment.reports.documents import KINDS, REPORT_SUBJECT_RELATED
 from assessment.reports.models import Report
 from assessment.reports.services import qad_report_request
 from qad.models import Revision
@@ -26,10 +26,7 @@ from qad.views.access import submission_for
 def report_for(user, public_id) -> Report:
     """The report a URL names, for a user allowed to see what it reports on (404 otherwise)."""
     report = get_object_or_404(
-        Report.objects.select_related(
-            "revision__submission__qualification__organisation", "revision__submission__template"
-        ),
-        public_id=public_id,
+        Report.objects.select_related(*REPORT_SUBJECT_RELATED), public_id=public_id
     )
     if not KINDS[report.kind].can_view(user, report):
         raise Http404
@@ -67,8 +64,7 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:
     report = report_for(request.user, public_id)
     context = {
         "report": report,
-        "revision": report.revision,
-        "submission": report.revision.submission if report.revision_id else None,
+        "page": KINDS[report.kind].page(report),
         "stale": report.is_stale(),
     }
     template = "reports/report_detail.html"
