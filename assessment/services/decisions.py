@@ -88,9 +88,7 @@ def approval_schedule(
             f"{approval.code_body.approver_name} meeting on {meeting_date:%d %b %Y}",
             qualification=qualification,
             target=approval,
-            after={"meeting_date": meeting_date.isoformat(), "conditions": approval.conditions}
-            if approval.conditions
-            else meeting_date.isoformat(),
+            after={"meeting_date": meeting_date.isoformat(), "conditions": approval.conditions},
         )
     return approval
 
