@@ -1,9 +1,10 @@
 from django.urls import path
 
-from assessment.views import decisions, reviews, workoff
+from assessment.views import board, decisions, reviews, workoff
 
 urlpatterns = [
     path("code-bodies/<str:code>/queue/", reviews.review_queue, name="review-queue"),
+    path("code-bodies/<str:code>/board-meetings/", board.board_meetings, name="board-meetings"),
     path("reviews/<uuid:public_id>/", reviews.review_detail, name="review-detail"),
     path("reviews/<uuid:public_id>/assign/", reviews.review_assign_view, name="review-assign"),
     path(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from qualification.enums import CodeBodyRole
 from qualification.models import CodeBody
-from qualification.rules import AnyUser, approving_code_bodies, code_body_roles, is_portal_admin
+from qualification.rules import (
+    AnyUser,
+    approving_code_bodies,
+    code_body_roles,
+    is_portal_admin,
+    organisation_roles,
+)
 
 ACTING_ROLES = (CodeBodyRole.ASSESSOR, CodeBodyRole.LEAD_ASSESSOR)
 
@@ -33,3 +39,24 @@ def is_lead(user: AnyUser, code_body: CodeBody) -> bool:
 def can_decide(user: AnyUser, approval) -> bool:
     """Only a lead assessor of the approving Code Body records its decision."""
     return is_lead(user, approval.code_body)
+
+
+def can_view_board(user: AnyUser, code_body: CodeBody) -> bool:
+    """The meetings of a board that decides approvals, and their packs: the Code Body's
+    assessors and lead assessors, who prepare them; its read-only reviewers, who include the
+    board's members; and portal admins."""
+    if not code_body.decides_at_meeting:
+        return False
+    return is_portal_admin(user) or role_in(user, code_body) is not None
+
+
+def can_view_approval_letter(user: AnyUser, qualification_role) -> bool:
+    """A role's approval letter: anyone in the organisation it is addressed to, the people of
+    the Code Bodies that approve that role (not those of the qualification's other roles), and
+    portal admins."""
+    if is_portal_admin(user):
+        return True
+    if organisation_roles(user, qualification_role.qualification.organisation):
+        return True
+    approvers = {body.code for body in qualification_role.market_role.approvers.all()}
+    return bool(set(code_body_roles(user)) & approvers)

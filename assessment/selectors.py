@@ -27,7 +27,14 @@ from evidence.selectors import revision_links
 from qad.diff import word_diff
 from qad.models import Answer, Revision
 from qad.templatetags.qad_answers import answer_plain_text
-from qualification.models import CodeBody, QualificationRole, User, WaveDeadline
+from qualification.models import (
+    CodeBody,
+    Qualification,
+    QualificationRole,
+    RoleApproval,
+    User,
+    WaveDeadline,
+)
 
 PAGE_SIZE = 50
 OPEN_STATES = (Review.State.WAITING, Review.State.IN_REVIEW, Review.State.AWAITING_PARTICIPANT)
@@ -325,3 +332,48 @@ def check_summaries(revision_ids: Iterable[int]) -> dict[int, CheckSummary]:
 
 def check_summary(revision: Revision) -> CheckSummary:
     return check_summaries([revision.pk])[revision.pk]
+
+
+@dataclass
+class MeetingParticipant:
+    """A participant on a board meeting's agenda, with the board's approvals of its roles."""
+
+    qualification: Qualification
+    approvals: list[RoleApproval] = field(default_factory=list)
+
+
+@dataclass
+class BoardMeeting:
+    date: dt.date
+    participants: list[MeetingParticipant] = field(default_factory=list)
+
+    @property
+    def role_count(self) -> int:
+        return sum(len(p.approvals) for p in self.participants)
+
+
+def board_meetings(code_body: CodeBody, *, since: dt.date) -> list[BoardMeeting]:
+    """The board's meetings from `since` on, earliest first, each with the participants on
+    its agenda (in one query): a meeting is a date some approval is set for."""
+    approvals = (
+        RoleApproval.objects.filter(code_body=code_body, meeting_date__gte=since)
+        .select_related(
+            "qualification_role__qualification__organisation",
+            "qualification_role__market_role",
+            "qualification_role__mpid",
+        )
+        .order_by(
+            "meeting_date",
+            "qualification_role__qualification__organisation__legal_name",
+            "qualification_role__qualification_id",
+            "qualification_role__market_role__position",
+        )
+    )
+    meetings: dict[dt.date, BoardMeeting] = {}
+    for approval in approvals:
+        meeting = meetings.setdefault(approval.meeting_date, BoardMeeting(approval.meeting_date))
+        qualification = approval.qualification_role.qualification
+        if not meeting.participants or meeting.participants[-1].qualification != qualification:
+            meeting.participants.append(MeetingParticipant(qualification))
+        meeting.participants[-1].approvals.append(approval)
+    return list(meetings.values())

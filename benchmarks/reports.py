@@ -1,5 +1,6 @@
 """The QAD submission report on the full shipped QAD: every question answered, 300 evidence
-files, a signature.
+files, a signature; and the BSC's assessment report of it, every criterion with an outcome
+and comment.
 
 Prints seconds per report and pages per second, our own time (queries and the template)
 apart from WeasyPrint's (layout, then writing the tagged PDF), and, as the speed anchor, the
@@ -265,6 +266,117 @@ def chromium_print(html_path: Path, pdf_path: Path) -> float:
     return time.perf_counter() - started
 
 
+def build_full_review(revision, *, seed: int = 5):
+    """The BSC's review of `revision`, complete: an outcome with a comment on every
+    applicable criterion, and a clarification with an answer on every fifth one."""
+    from django.utils import timezone
+
+    from assessment.models import Clarification, ClarificationMessage, CriterionOutcome, Review
+    from assessment.services.reviews import applicable_criteria
+    from qualification.enums import CodeBodyRole
+    from qualification.models import CodeBody, CodeBodyMembership, User
+
+    rng = random.Random(seed)
+    bsc = CodeBody.objects.get(code="BSC")
+    number = User.objects.count() + 1
+    assessor = User.objects.create_user(
+        f"assessor{number}@bsc.example", full_name="Helen Carter", job_title="Lead assessor"
+    )
+    CodeBodyMembership.objects.create(user=assessor, code_body=bsc, role=CodeBodyRole.LEAD_ASSESSOR)
+    participant = revision.submitted_by
+    review = Review.objects.create(
+        submission=revision.submission,
+        code_body=bsc,
+        state=Review.State.COMPLETE,
+        assignee=assessor,
+        completed_by=assessor,
+        completed_at=timezone.now(),
+        waiting_since=revision.submitted_at,
+        reviewed_revision=revision,
+    )
+    criteria = applicable_criteria(review, revision)
+    CriterionOutcome.objects.bulk_create(
+        CriterionOutcome(
+            review=review,
+            criterion=criterion,
+            outcome=CriterionOutcome.Outcome.MET,
+            comment=_paragraphs(rng, 15, 60),
+            revision=revision,
+            recorded_by=assessor,
+        )
+        for criterion in criteria
+    )
+    for criterion in criteria[::5]:
+        clarification = Clarification.objects.create(
+            submission=revision.submission,
+            question=criterion.questions.order_by("position").first(),
+            code_body=bsc,
+            raised_in=revision,
+            raised_by=assessor,
+            state=Clarification.State.ANSWERED,
+            sent_at=timezone.now(),
+        )
+        ClarificationMessage.objects.bulk_create(
+            [
+                ClarificationMessage(
+                    clarification=clarification,
+                    author=assessor,
+                    text=_paragraphs(rng, 15, 40),
+                    from_code_body=True,
+                ),
+                ClarificationMessage(
+                    clarification=clarification, author=participant, text=_paragraphs(rng, 20, 80)
+                ),
+            ]
+        )
+    return review, len(criteria)
+
+
+def run_assessment(revision) -> list[Row]:
+    """The BSC's assessment report of the full revision: ours, then WeasyPrint's share."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment.reports.documents import report_html, review_subject_key
+    from assessment.reports.enums import ReportKind
+    from assessment.reports.models import Report
+    from assessment.reports.rendering import render_pdf
+
+    review, criteria = build_full_review(revision)
+    report = Report(
+        kind=ReportKind.ASSESSMENT, review=review, subject_key=review_subject_key(review)
+    )
+    ours, weasy, pages = [], [], 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as captured:
+            html = report_html(report)
+        pdf = render_pdf(html.html)
+        ours.append(html.seconds)
+        weasy.append(pdf.weasyprint_seconds)
+        pages = pdf.page_count
+    total = [o + w for o, w in zip(ours, weasy, strict=True)]
+    median = statistics.median
+    return [
+        Row(
+            f"Assessment report ({criteria} criteria, outcomes and clarifications): ours",
+            RUNS,
+            median(ours) * 1000,
+            max(ours) * 1000,
+            len(captured.captured_queries),
+            f"queries + template = {median(ours) / median(total):.1%} of the report",
+        ),
+        Row(
+            "Assessment report: per report",
+            RUNS,
+            median(total) * 1000,
+            max(total) * 1000,
+            len(captured.captured_queries),
+            f"{pages} pages, {pages / median(total):.1f} pages/s (no check run: files are "
+            "not stored in the benchmark)",
+        ),
+    ]
+
+
 def run() -> list[Row]:
     from django.core.management import call_command
     from django.db import connection
@@ -366,6 +478,7 @@ def run() -> list[Row]:
                 f"per report/Chromium = {seconds / anchor:.2f}x",
             )
         )
+    rows += run_assessment(revision)
     return rows
 
 

@@ -254,8 +254,21 @@ def _add_assessment_context(user, qualification: Qualification, context: dict) -
         for value, label in ApprovalOutcome.choices
         if value not in (ApprovalOutcome.PENDING, ApprovalOutcome.SCHEDULED)
     ]
+    context["approval_letters"] = _approval_letters(user, context["approvals"])
     context["activation_steps"] = qualification.activation_steps.select_related("done_by")
     context["can_record_activation"] = is_lead_of_any(user, qualification)
+
+
+def _approval_letters(user, approvals) -> list:
+    """The Qualified roles whose approval letter this user may have."""
+    from assessment.rules import can_view_approval_letter
+    from assessment.services.decisions import role_qualified
+
+    return [
+        role
+        for role, role_approvals in approvals
+        if role_qualified(role, role_approvals) and can_view_approval_letter(user, role)
+    ]
 
 
 def is_lead_of_any(user, qualification: Qualification) -> bool:

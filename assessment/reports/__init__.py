@@ -1,5 +1,6 @@
-"""PDF reports: the QAD submission report now, the assessment, board summary and approval
-letter reports later, all on the same machinery.
+"""PDF reports, all on the same machinery: the QAD submission report (a submitted revision),
+the assessment report (one Code Body's review of a submission), the board summary (the pack
+for a board meeting) and the approval letter (a role's Qualification).
 
 - `documents`: what each kind of report shows, read with a fixed number of queries, and the
   fingerprint of it (a new fingerprint means a new render);

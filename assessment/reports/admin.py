@@ -27,5 +27,7 @@ class ReportAdmin(RecordAdmin):
         "fingerprint",
         "sha256",
         "revision__submission__qualification__organisation__legal_name",
+        "review__submission__qualification__organisation__legal_name",
+        "qualification_role__qualification__organisation__legal_name",
     ]
     list_select_related = ["revision"]

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,33 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
         help_text=_("The revision reported on, for reports about a QAD submission."),
+    )
+    review = models.ForeignKey(
+        "assessment.Review",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("The Code Body review reported on, for assessment reports."),
+    )
+    code_body = models.ForeignKey(
+        "qualification.CodeBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The board's Code Body, for board summaries."),
+    )
+    meeting_date = models.DateField(
+        null=True, blank=True, help_text=_("The board meeting, for board summaries.")
+    )
+    qualification_role = models.ForeignKey(
+        "qualification.QualificationRole",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The role qualified, for approval letters."),
     )
     subject_key = models.CharField(
         max_length=100, help_text=_("What the report is about, e.g. revision:42.")
@@ -73,6 +101,18 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "subject_key", "fingerprint"], name="report_rendered_once"
+            ),
+            # Every report names what it is about, so that who may see it is always known.
+            models.CheckConstraint(
+                condition=Q(kind=ReportKind.QAD_SUBMISSION, revision__isnull=False)
+                | Q(kind=ReportKind.ASSESSMENT, review__isnull=False)
+                | Q(
+                    kind=ReportKind.BOARD_SUMMARY,
+                    code_body__isnull=False,
+                    meeting_date__isnull=False,
+                )
+                | Q(kind=ReportKind.APPROVAL_LETTER, qualification_role__isnull=False),
+                name="report_names_its_subject",
             ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"], name="report_status_queued")]

@@ -20,18 +20,35 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import Review
 from assessment.reports.documents import (
+    approval_letter_fingerprint,
+    assessed_revision,
+    assessment_fingerprint,
+    board_subject_key,
+    board_summary_fingerprint,
     qad_submission_fingerprint,
     report_html,
+    review_subject_key,
     revision_subject_key,
+    role_subject_key,
 )
 from assessment.reports.enums import ReportKind, ReportStatus
 from assessment.reports.models import STALE_AFTER, Report
 from assessment.reports.rendering import render_pdf
+from assessment.rules import can_view_approval_letter, can_view_board, can_view_review
+from assessment.services.decisions import role_qualified
 from qad.models import Revision
 from qad.rules import can_view_submission
 from qualification.audit import audit_record
-from qualification.models import User
+from qualification.models import (
+    CodeBody,
+    Organisation,
+    Qualification,
+    QualificationRole,
+    RoleApproval,
+    User,
+)
 from qualification.tasking import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -47,6 +64,40 @@ def _send(report: Report) -> None:
     enqueue_on_commit(render_report, report_id=report.pk)
 
 
+def _report_request(
+    *,
+    kind: str,
+    subject_key: str,
+    fingerprint: str,
+    subject: dict,
+    by: User,
+    summary: str,
+    qualification: Qualification | None = None,
+    organisation: Organisation | None = None,
+) -> Report:
+    """The report of this kind on this subject for these facts: the one already rendered (or
+    being rendered), or a new one sent to be rendered once the transaction commits."""
+    with transaction.atomic():
+        report, created = Report.objects.get_or_create(
+            kind=kind,
+            subject_key=subject_key,
+            fingerprint=fingerprint,
+            defaults={**subject, "requested_by": by},
+        )
+        if created:
+            audit_record(
+                kind="report.requested",
+                actor=by,
+                summary=summary,
+                qualification=qualification,
+                organisation=organisation,
+                target=report,
+            )
+            _send(report)
+            return report
+        return _retry_if_lost(report)
+
+
 def qad_report_request(*, revision: Revision, by: User) -> Report:
     """The QAD submission report of a submitted revision, as it stands now: the one already
     rendered (or being rendered) for the same facts, or a new one sent to be rendered."""
@@ -55,26 +106,73 @@ def qad_report_request(*, revision: Revision, by: User) -> Report:
         raise PermissionDenied(_("You cannot see this submission."))
     if not revision.is_frozen:
         raise ValidationError(_("Only a submitted revision has a PDF report."))
-    fingerprint = qad_submission_fingerprint(revision)
-    with transaction.atomic():
-        report, created = Report.objects.get_or_create(
-            kind=ReportKind.QAD_SUBMISSION,
-            subject_key=revision_subject_key(revision),
-            fingerprint=fingerprint,
-            defaults={"revision": revision, "requested_by": by},
+    return _report_request(
+        kind=ReportKind.QAD_SUBMISSION,
+        subject_key=revision_subject_key(revision),
+        fingerprint=qad_submission_fingerprint(revision),
+        subject={"revision": revision},
+        by=by,
+        summary=f"PDF of the {submission.get_stage_display()} revision {revision.number} requested",
+        qualification=submission.qualification,
+    )
+
+
+def assessment_report_request(*, review: Review, by: User) -> Report:
+    """A Code Body's assessment report on a submission, as the review stands now. Only the
+    people who can see the review (that Code Body's and portal admins) may ask for it."""
+    if not can_view_review(by, review):
+        raise PermissionDenied(_("You cannot see this review."))
+    if assessed_revision(review) is None:
+        raise ValidationError(_("Nothing has been submitted for this review yet."))
+    submission = review.submission
+    return _report_request(
+        kind=ReportKind.ASSESSMENT,
+        subject_key=review_subject_key(review),
+        fingerprint=assessment_fingerprint(review),
+        subject={"review": review},
+        by=by,
+        summary=f"PDF of the {review.code_body.code} assessment of the "
+        f"{submission.get_stage_display()} requested",
+        # Recorded against the organisation, not the qualification: the qualification's
+        # activity is shown to the participant, and this is the Code Body's own business.
+        organisation=submission.qualification.organisation,
+    )
+
+
+def board_pack_request(*, code_body: CodeBody, meeting_date: dt.date, by: User) -> Report:
+    """The pack for a board meeting, as the participants on its agenda stand now."""
+    if not can_view_board(by, code_body):
+        raise PermissionDenied(_("You cannot see this board's meetings."))
+    if not RoleApproval.objects.filter(code_body=code_body, meeting_date=meeting_date).exists():
+        raise ValidationError(_("No participant is on the agenda of that meeting."))
+    return _report_request(
+        kind=ReportKind.BOARD_SUMMARY,
+        subject_key=board_subject_key(code_body, meeting_date),
+        fingerprint=board_summary_fingerprint(code_body, meeting_date),
+        subject={"code_body": code_body, "meeting_date": meeting_date},
+        by=by,
+        summary=f"Board pack for the {code_body.approver_name} meeting of "
+        f"{meeting_date:%d %b %Y} requested",
+    )
+
+
+def approval_letter_request(*, role: QualificationRole, by: User) -> Report:
+    """The approval letter of a Qualified role, as its approvals stand now."""
+    if not can_view_approval_letter(by, role):
+        raise PermissionDenied(_("You cannot see this qualification's letters."))
+    if not role_qualified(role):
+        raise ValidationError(
+            _("The approval letter is issued once every approving Code Body has approved.")
         )
-        if created:
-            audit_record(
-                kind="report.requested",
-                actor=by,
-                summary=f"PDF of the {submission.get_stage_display()} revision "
-                f"{revision.number} requested",
-                qualification=submission.qualification,
-                target=report,
-            )
-            _send(report)
-            return report
-        return _retry_if_lost(report)
+    return _report_request(
+        kind=ReportKind.APPROVAL_LETTER,
+        subject_key=role_subject_key(role),
+        fingerprint=approval_letter_fingerprint(role),
+        subject={"qualification_role": role},
+        by=by,
+        summary=f"Approval letter for {role.market_role.name} requested",
+        qualification=role.qualification,
+    )
 
 
 def _retry_if_lost(report: Report) -> Report:

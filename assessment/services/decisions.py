@@ -14,7 +14,7 @@ from assessment.models import ServiceActivationStep
 from assessment.rules import can_decide, is_lead
 from qualification.audit import audit_record
 from qualification.enums import ApprovalOutcome, QualificationState
-from qualification.models import Qualification, RoleApproval, User
+from qualification.models import Qualification, QualificationRole, RoleApproval, User
 
 DECIDED = (
     ApprovalOutcome.APPROVED,
@@ -50,8 +50,24 @@ def _decidable(approval: RoleApproval, by: User) -> Qualification:
     return qualification
 
 
-def approval_schedule(*, approval: RoleApproval, meeting_date: dt.date, by: User) -> RoleApproval:
-    """The BSC decides at a Performance Assurance Board meeting: schedule it first."""
+def role_qualified(role: QualificationRole, approvals: list[RoleApproval] | None = None) -> bool:
+    """A role is Qualified once every Code Body that approves it has approved it (with or
+    without conditions): `approval_decide` then records the day in `qualified_on`. Pass the
+    role's approvals when they are already loaded."""
+    approvals = list(role.approvals.all()) if approvals is None else approvals
+    return (
+        role.qualified_on is not None
+        and bool(approvals)
+        and all(a.outcome in APPROVING for a in approvals)
+    )
+
+
+def approval_schedule(
+    *, approval: RoleApproval, meeting_date: dt.date, by: User, conditions: str = ""
+) -> RoleApproval:
+    """The BSC decides at a Performance Assurance Board meeting: schedule it first. The
+    conditions the assessors propose, if any, go to the board in its pack; the board's
+    decision records the conditions it settles on."""
     qualification = _decidable(approval, by)
     if not approval.code_body.decides_at_meeting:
         raise ValidationError(
@@ -63,7 +79,8 @@ def approval_schedule(*, approval: RoleApproval, meeting_date: dt.date, by: User
     with transaction.atomic():
         approval.outcome = ApprovalOutcome.SCHEDULED
         approval.meeting_date = meeting_date
-        approval.save(update_fields=["outcome", "meeting_date"])
+        approval.conditions = conditions.strip()
+        approval.save(update_fields=["outcome", "meeting_date", "conditions"])
         audit_record(
             kind="approval.scheduled",
             actor=by,
@@ -71,7 +88,7 @@ def approval_schedule(*, approval: RoleApproval, meeting_date: dt.date, by: User
             f"{approval.code_body.approver_name} meeting on {meeting_date:%d %b %Y}",
             qualification=qualification,
             target=approval,
-            after=meeting_date.isoformat(),
+            after={"meeting_date": meeting_date.isoformat(), "conditions": approval.conditions},
         )
     return approval
 

@@ -1,4 +1,5 @@
-"""Finding the review or Code Body a URL names, for a user allowed to see it (404 otherwise)."""
+"""Finding the review, Code Body, board or role a URL names, for a user allowed to see it
+(404 otherwise)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import Review
-from assessment.rules import can_view_review, role_in
-from qualification.models import CodeBody
+from assessment.rules import can_view_approval_letter, can_view_board, can_view_review, role_in
+from qualification.models import CodeBody, QualificationRole
 from qualification.rules import is_portal_admin
 
 
@@ -31,3 +32,27 @@ def code_body_for(user, code: str) -> CodeBody:
     if role_in(user, code_body) is None and not is_portal_admin(user):
         raise Http404
     return code_body
+
+
+def board_for(user, code: str) -> CodeBody:
+    """A Code Body whose approvals are decided at board meetings, for someone who may see
+    its meetings."""
+    code_body = get_object_or_404(CodeBody, code=code.upper())
+    if not can_view_board(user, code_body):
+        raise Http404
+    return code_body
+
+
+def letter_role_for(user, public_id, role_code: str) -> QualificationRole:
+    """A role of a qualification (named by the qualification's public id and the role's
+    code), for someone who may see its approval letter."""
+    role = get_object_or_404(
+        QualificationRole.objects.select_related(
+            "qualification__organisation", "market_role", "mpid"
+        ),
+        qualification__public_id=public_id,
+        market_role__code=role_code.upper(),
+    )
+    if not can_view_approval_letter(user, role):
+        raise Http404
+    return role

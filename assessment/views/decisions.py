@@ -36,6 +36,7 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
                 approval=approval,
                 by=request.user,
                 meeting_date=dt.date.fromisoformat(request.POST["meeting_date"]),
+                conditions=request.POST.get("conditions", ""),
             )
         else:
             approval_decide(

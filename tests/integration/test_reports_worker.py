@@ -13,6 +13,14 @@ from assessment.reports.models import Report
 from assessment.reports.services import qad_report_request
 from evidence.enums import ScanState
 from evidence.models import StoredFile
+from tests.assessment.decision_data import (
+    Staff,
+    agreed_and_signed,
+    approve_everywhere,
+    load_checked_journey,
+    next_meeting,
+    review_of,
+)
 from tests.assessment.report_data import pdf_text, stored_pdf, submit_with_evidence
 from tests.integration.conftest import wait_for
 from tests.participants import Participant
@@ -75,3 +83,38 @@ def test_a_render_whose_worker_is_killed_is_rendered_again(celery_worker_process
     assert ready.attempts == 2, "rendered again after the worker process was lost"
     log = celery_worker_process.log()
     assert "WorkerLostError" in log and "retry" in log.lower()
+
+
+def test_the_code_bodies_reports_are_rendered_by_the_worker_too(
+    celery_worker_process, reference_data, client
+):
+    load_checked_journey()
+    staff = Staff()
+    meeting = next_meeting()
+    northwind = Participant()
+    agreed_and_signed(northwind, staff)
+    approve_everywhere(northwind, staff, meeting)
+    client.force_login(staff.bsc_lead)
+
+    asked = [
+        client.post(
+            reverse("report-request-assessment", args=[review_of(northwind, "BSC").public_id])
+        ),
+        client.post(reverse("report-request-board", args=["BSC", meeting.isoformat()])),
+        client.post(
+            reverse("report-request-letter", args=[northwind.qualification.public_id, "SUP"])
+        ),
+    ]
+
+    reports = [Report.objects.get(public_id=r["Location"].split("/")[2]) for r in asked]
+    for report in reports:
+        ready = wait_for(
+            lambda report=report: Report.objects.filter(
+                pk=report.pk, status=ReportStatus.READY
+            ).first(),
+            worker=celery_worker_process,
+        )
+        assert "Northwind Energy Supply Ltd" in pdf_text(stored_pdf(ready))
+    log = celery_worker_process.log()
+    for report in reports:
+        assert f"Report {report.public_id}:" in log

@@ -1,26 +1,16 @@
-"""What each kind of report shows, and the fingerprint of it.
-
-A document builder reads everything a report shows with a fixed number of queries (they do
-not grow with the number of questions or evidence files) and returns the template context.
-The fingerprint is a SHA-256 over the facts the report shows that can change: two requests
-with the same fingerprint get the same stored PDF; a new fingerprint means a new render.
-"""
+"""The QAD submission report: a submitted revision as the participant's record."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessment.reports.enums import ReportKind
+from assessment.reports.documents.common import ReportPage, fingerprint_of, lines, role_lines
 from assessment.reports.models import Report
 from evidence.enums import ScanState
 from evidence.models import EvidenceLink
@@ -37,13 +27,6 @@ QAD_SUBMISSION_FORMAT = "qad-submission/1"
 
 
 # --------------------------------------------------------------------------- the record
-
-
-@dataclass(frozen=True)
-class RoleLine:
-    name: str
-    code: str
-    mpid: str
 
 
 @dataclass(frozen=True)
@@ -96,11 +79,6 @@ class RelianceEntry:
     title: str
     source: str
     statement: str
-
-
-def _lines(text: str) -> str:
-    """Text with its line breaks as plain newlines (the report shows them as written)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _anchor(prefix: str, ref: str) -> str:
@@ -199,7 +177,7 @@ def _register(
                     evidence_number=entry.number,
                     title=item.title,
                     source=_reliance_source(link, revision),
-                    statement=_lines(link.reliance_statement),
+                    statement=lines(link.reliance_statement),
                 )
             )
     return list(entries.values()), by_question, reliance
@@ -222,7 +200,7 @@ def _question_entry(answer: Answer, evidence: list[int]) -> QuestionEntry:
             rows=[[cell_text(c, row.get(c["key"])) for c in columns] for row in value],
         )
     else:
-        entry.text = _lines(answer_text(question, value))
+        entry.text = lines(answer_text(question, value))
     return entry
 
 
@@ -266,14 +244,7 @@ def qad_submission_context(revision_id: int) -> dict[str, Any]:
     type_names = dict(submission.template.evidence_types.values_list("code", "name"))
     register, evidence, reliance = _register(_links(revision), type_names, revision)
     signature = _signature(revision)
-    roles = [
-        RoleLine(
-            name=role.market_role.name,
-            code=role.market_role.code,
-            mpid=role.mpid.code if role.mpid_id else "",
-        )
-        for role in _roles(revision)
-    ]
+    roles = role_lines(_roles(revision))
     organisation = qualification.organisation
     title = _("%(stage)s, revision %(n)s: %(organisation)s") % {
         "stage": submission.get_stage_display(),
@@ -328,8 +299,7 @@ def qad_submission_fingerprint(revision: Revision) -> str:
         "route": revision.submission.qualification.route,
         "wave": revision.submission.qualification.wave_id,
     }
-    canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return fingerprint_of(facts)
 
 
 def qad_submission_filename(report: Report) -> str:
@@ -340,56 +310,34 @@ def qad_submission_filename(report: Report) -> str:
     return f"qad-{stage}-revision-{revision.number}-{organisation}.pdf"
 
 
-def _can_view_qad_report(user, report: Report) -> bool:
+def can_view_qad_report(user, report: Report) -> bool:
     return report.revision_id is not None and can_view_submission(user, report.revision.submission)
 
 
-# --------------------------------------------------------------------------- the kinds
-
-
-@dataclass(frozen=True)
-class ReportKindSpec:
-    """How to build, name and authorise one kind of report."""
-
-    kind: str
-    template_name: str
-    context: Callable[[Report], dict[str, Any]]
-    filename: Callable[[Report], str]
-    can_view: Callable[[Any, Report], bool]
-
-
-KINDS: dict[str, ReportKindSpec] = {
-    ReportKind.QAD_SUBMISSION: ReportKindSpec(
-        kind=ReportKind.QAD_SUBMISSION,
-        template_name="reports/qad_submission.html",
-        context=lambda report: qad_submission_context(report.revision_id),
-        filename=qad_submission_filename,
-        can_view=_can_view_qad_report,
-    ),
-}
+def qad_submission_page(report: Report) -> ReportPage:
+    revision = report.revision
+    submission = revision.submission
+    qualification = submission.qualification
+    organisation = qualification.organisation
+    stage = submission.get_stage_display()
+    return ReportPage(
+        title=f"{_('PDF report')} · {stage} · {organisation.legal_name}",
+        heading=_("The %(stage)s, revision %(n)s, as a PDF")
+        % {"stage": stage, "n": revision.number},
+        intro=_(
+            "The whole submitted revision of %(org)s: every answer, the evidence register with "
+            "each file's SHA-256, reliance statements and the signature."
+        )
+        % {"org": organisation.legal_name},
+        breadcrumbs=[
+            (organisation.legal_name, qualification.get_absolute_url()),
+            (stage, reverse("submission-detail", args=[submission.public_id])),
+        ],
+        retry_url=reverse("report-request-qad", args=[submission.public_id]),
+        retry_fields={"revision": str(revision.number)},
+        facts=[(_("Content hash of the revision"), revision.content_hash)],
+    )
 
 
 def revision_subject_key(revision: Revision) -> str:
     return f"revision:{revision.pk}"
-
-
-@dataclass(frozen=True)
-class ReportHtml:
-    html: str
-    query_seconds: float  # building the context: the queries and our Python
-    template_seconds: float  # the Django template
-
-    @property
-    def seconds(self) -> float:
-        return self.query_seconds + self.template_seconds
-
-
-def report_html(report: Report) -> ReportHtml:
-    """The report's HTML, timed: our own share of a render."""
-    spec = KINDS[report.kind]
-    started = time.perf_counter()
-    context = spec.context(report)
-    built = time.perf_counter()
-    html = render_to_string(spec.template_name, context)
-    rendered = time.perf_counter()
-    return ReportHtml(html=html, query_seconds=built - started, template_seconds=rendered - built)
