@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from assessment.enums import CheckRunStatus, CheckStatus
@@ -47,6 +47,7 @@ class QueueRow:
     days_waiting: int
     target: int
     due: dt.date | None
+    checks: CheckSummary | None = None
 
     @property
     def overdue(self) -> bool:
@@ -118,10 +119,24 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
         rows = [r for r in map(row, reviews) if r.overdue]
         paginator = Paginator(rows, PAGE_SIZE)
         page_obj = paginator.get_page(page)
-        return page_obj, list(page_obj.object_list)
+        return page_obj, _with_checks(list(page_obj.object_list), code_body)
     paginator = Paginator(reviews, PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    return page_obj, [row(r) for r in page_obj.object_list]
+    return page_obj, _with_checks([row(r) for r in page_obj.object_list], code_body)
+
+
+def _with_checks(rows: list[QueueRow], code_body: CodeBody) -> list[QueueRow]:
+    """Each row's check results for this Code Body's criteria, on its latest submitted
+    revision (a revision being prepared in answer to clarifications has not been checked)."""
+    checked = {}
+    for row in rows:
+        submitted = [r for r in row.review.submission.revisions.all() if r.submitted_at]
+        if submitted:
+            checked[row.review.pk] = submitted[0].pk
+    summaries = check_summaries(checked.values(), code_body=code_body)
+    for row in rows:
+        row.checks = summaries.get(checked.get(row.review.pk))
+    return rows
 
 
 @dataclass
@@ -163,6 +178,9 @@ def review_screen(review: Review) -> dict:
     outcomes = {
         o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
     }
+    # The checks ran on what was submitted, not on a revision still being prepared.
+    checked = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+    checks = latest_check_results(checked) if checked is not None else {}
     views = []
     for criterion in criteria:
         questions = [
@@ -170,7 +188,11 @@ def review_screen(review: Review) -> dict:
             for q in sorted(criterion.questions.all(), key=lambda q: q.position)
             if q.pk in answers
         ]
-        views.append(CriterionView(criterion, outcomes.get(criterion.pk), questions))
+        views.append(
+            CriterionView(
+                criterion, outcomes.get(criterion.pk), questions, checks.get(criterion.pk, [])
+            )
+        )
     decided = sum(1 for v in views if v.outcome is not None)
     drafts = Clarification.objects.filter(
         submission=submission, code_body=review.code_body, state=Clarification.State.DRAFT
@@ -309,9 +331,18 @@ class CheckSummary:
     def needs_attention(self) -> int:
         return sum(self.counts.get(s, 0) for s in (CheckStatus.FAIL, CheckStatus.ERROR))
 
+    @property
+    def found(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) for each status found, in the order of CheckStatus."""
+        counts = self.counts
+        return [(s, label, counts[s]) for s, label in CheckStatus.choices if counts.get(s)]
 
-def check_summaries(revision_ids: Iterable[int]) -> dict[int, CheckSummary]:
-    """{revision id: CheckSummary} for many revisions in one query (a queue page)."""
+
+def check_summaries(
+    revision_ids: Iterable[int], *, code_body: CodeBody | None = None
+) -> dict[int, CheckSummary]:
+    """{revision id: CheckSummary} for many revisions in one query (a queue page); with a
+    Code Body, counting only the results for its criteria (one more query)."""
     ids = list(revision_ids)
     runs: dict[int, list[CheckRun]] = {revision_id: [] for revision_id in ids}
     for run in CheckRun.objects.filter(revision_id__in=ids).order_by("revision_id", "-pk"):
@@ -327,7 +358,22 @@ def check_summaries(revision_ids: Iterable[int]) -> dict[int, CheckSummary]:
         )
         counts = {s: latest.counts.get(s, 0) for s in CheckStatus.values} if latest else {}
         summaries[revision_id] = CheckSummary(latest, counts, running)
+    if code_body is not None:
+        _count_for(code_body, summaries)
     return summaries
+
+
+def _count_for(code_body: CodeBody, summaries: dict[int, CheckSummary]) -> None:
+    by_run = {s.run.pk: s for s in summaries.values() if s.run is not None}
+    for summary in by_run.values():
+        summary.counts.update(dict.fromkeys(CheckStatus.values, 0))
+    found = (
+        CheckResult.objects.filter(run_id__in=by_run, criterion__criteria_set__code_body=code_body)
+        .values_list("run_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for run_id, status, n in found:
+        by_run[run_id].counts[status] = n
 
 
 def check_summary(revision: Revision) -> CheckSummary:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from assessment.checks import register
@@ -419,3 +420,27 @@ def test_queue_summaries_count_results_by_status(journey):
     assert summaries[second.pk].counts["fail"] == 1
     assert summaries[second.pk].needs_attention == 1
     assert summaries[first.pk].counts[CheckStatus.NOT_APPLICABLE] == 2
+
+
+def test_the_queue_and_the_review_screen_show_the_check_results(
+    client, journey, django_capture_on_commit_callbacks
+):
+    from assessment.models import Review
+    from tests.factories.participants import CodeBodyMemberFactory, code_body
+
+    test_log(journey, content=execution_log([*passing_log(30), ("TC-031", "Failed")]))
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(submission=journey.submission, by=journey.admin, revision_number=1)
+    lead = CodeBodyMemberFactory(code_body=code_body("BSC"), role="lead_assessor").user
+    client.force_login(lead)
+
+    queue = client.get(reverse("review-queue", args=["BSC"])).content.decode()
+    assert '<span class="check-pass">5 pass</span>' in queue
+    assert '<span class="check-warning">1 warning</span>' in queue
+
+    review = Review.objects.get(submission=journey.submission, code_body__code="BSC")
+    screen = client.get(reverse("review-detail", args=[review.public_id])).content.decode()
+    assert "Automated checks" in screen
+    found = CheckResult.objects.get(check_name="test_results_summary")
+    assert found.status == "warning" and found.message in screen
+    assert screen.count("Automated checks") == 4, "one list per BSC criterion with checks"

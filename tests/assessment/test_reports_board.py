@@ -274,7 +274,7 @@ def test_the_meetings_page_lists_each_meeting_with_its_agenda_and_a_pack_button(
 def test_scheduling_records_the_conditions_proposed_to_the_board(client, board, staff):
     client.force_login(staff.bsc_lead)
     response = client.post(
-        reverse("approval-decide", args=[approval(board.lumen, "BSC", "UMSDS").pk]),
+        reverse("approval-decide", args=[approval(board.lumen, "BSC", "UMSDS").public_id]),
         {"meeting_date": board.meeting.isoformat(), "conditions": "  Monthly reports.  "},
     )
 

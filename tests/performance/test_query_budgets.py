@@ -24,8 +24,8 @@ BUDGETS = {
     "section page": 16,
     "answer autosave": 23,
     "evidence register": 14,
-    "assessor queue": 16,
-    "review screen": 21,
+    "assessor queue": 17,  # with the check results of the page's rows
+    "review screen": 23,  # with the latest check results per criterion
     "programme dashboard": 19,
     "programme export": 12,
 }

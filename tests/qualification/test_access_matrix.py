@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from qualification import celery_app
 from qualification.models import MarketRole, Membership
@@ -114,6 +115,10 @@ def pqs_body(world: World) -> dict[str, Any]:
 
 def accept_body(world: World) -> dict[str, Any]:
     return {"decision": "accept", "note": ""}
+
+
+# The BSC board meeting the world's Service Activation qualification was scheduled for.
+MEETING_DAY = timezone.localdate().isoformat()
 
 
 def nothing(world: World) -> dict[str, Any]:
@@ -429,6 +434,30 @@ ACCESS: dict[str, Access] = {
         body=report_body,
         proof=K.BSC_REVIEWER,
     ),
+    # A Code Body's own assessment of A, for its desk only: participants never see it.
+    "report-request-assessment": Access(
+        uuid_of("bsc_review"),
+        get=METHOD_NOT_ALLOWED,
+        post=only(BSC_DESK, ok=302),
+        body=nothing,
+        proof=K.BSC_REVIEWER,
+    ),
+    "board-meetings": Access(named(code=Fixed("BSC")), get=only(BSC_DESK), post=METHOD_NOT_ALLOWED),
+    "report-request-board": Access(
+        named(code=Fixed("BSC"), meeting_date=Fixed(MEETING_DAY)),
+        get=METHOD_NOT_ALLOWED,
+        post=only(BSC_DESK, ok=302),
+        body=nothing,
+        proof=K.BSC_LEAD,
+    ),
+    # A's letter for its Qualified role: A's people and the Code Bodies that approved it.
+    "report-request-letter": Access(
+        named(public_id="activation_step.qualification.public_id", role_code=Fixed("ADS")),
+        get=METHOD_NOT_ALLOWED,
+        post=only(SEES_A, ok=302),
+        body=nothing,
+        proof=K.CONTRIBUTOR,
+    ),
     "report-detail": Access(uuid_of("report"), get=only(SEES_A), post=METHOD_NOT_ALLOWED),
     "report-download": Access(uuid_of("report"), get=only(SEES_A), post=METHOD_NOT_ALLOWED),
     # Evidence.
@@ -688,6 +717,8 @@ def test_the_body_of_a_refused_post_changes_data_when_allowed(client, world, nam
 
 # URL parameters that are not participant data, so need no unguessable identifier.
 REFERENCE_PARAMETERS = {
+    "meeting_date": "the date of a board meeting",
+    "role_code": "a market role's code",
     "section_ref": "a section's number in the QAD template",
     "question_ref": "a question's number in the QAD template",
     "criterion_id": "a Code Body's assessment criterion, published reference data",

@@ -15,7 +15,7 @@ def fill_public_ids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0005_reviews'),
+        ('assessment', '0006_report_subjects'),
     ]
 
     operations = [
