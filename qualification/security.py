@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from qualification.enums import MembershipRole
 
 SIGNED_IN_AT = "signed_in_at"
+REFRESHED_AT = "refreshed_at"
 
 
 @receiver(user_logged_in)
@@ -30,20 +31,26 @@ def _remember_sign_in(sender, request, user, **kwargs) -> None:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session a fixed time after signing in, however active it has been."""
+    """Ends a session a fixed time after signing in, however active it has been, and keeps an
+    active one from ending idle."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            now = int(time.time())
             started = request.session.get(SIGNED_IN_AT)
             if started is None:
-                request.session[SIGNED_IN_AT] = int(time.time())
-            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                request.session[SIGNED_IN_AT] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 # The views see a signed-out person; a save in flight keeps its text
                 # (qad/views/unsaved.py) and they are asked to sign in again.
                 logout(request)
+                return self.get_response(request)
+            if now - request.session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+                # A changed session is saved with a new expiry: the idle clock starts again.
+                request.session[REFRESHED_AT] = now
         return self.get_response(request)
 
 

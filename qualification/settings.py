@@ -222,7 +222,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "QAD Portal <no-reply@
 # in whatever happens (absolute lifetime, qualification/security.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+# A request moves the idle expiry on by saving the session, at most once a minute: writing it
+# back on every request would cost every page a database write for a few seconds' accuracy.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 
 # Repeated failed sign-ins from one address for one account are refused for a while; the
 # lock ends by itself (a permanent lockout would let anyone shut a real user out).

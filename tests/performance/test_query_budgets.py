@@ -18,16 +18,17 @@ from qad.models import Answer, Submission
 from qualification.models import User
 from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load
 
-# Every request pays 3 of these: the session, the user, and the session saved again.
+# Every request pays 2 of these: the session and the user (the session is written back at
+# most once a minute, not by these requests).
 BUDGETS = {
-    "participant home": 12,
-    "section page": 16,
-    "answer autosave": 23,
-    "evidence register": 14,
-    "assessor queue": 17,  # with the check results of the page's rows
-    "review screen": 23,  # with the latest check results per criterion
-    "programme dashboard": 19,
-    "programme export": 12,
+    "participant home": 9,
+    "section page": 13,
+    "answer autosave": 20,
+    "evidence register": 11,
+    "assessor queue": 14,  # with the check results of the page's rows
+    "review screen": 20,  # with the latest check results per criterion
+    "programme dashboard": 16,
+    "programme export": 9,
 }
 
 

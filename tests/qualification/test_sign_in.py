@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qualification.enums import CodeBodyRole, MembershipRole
 from qualification.models import AuditEvent
-from qualification.security import SIGNED_IN_AT
+from qualification.security import REFRESHED_AT, SIGNED_IN_AT
 from tests.factories import OrganisationFactory, UserFactory, member_of
 from tests.factories.participants import CodeBodyMemberFactory
 
@@ -196,6 +196,29 @@ def test_a_session_left_idle_ends(client, settings):
     Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_session_in_use_stays_open_past_the_idle_limit(client):
+    user = person(MembershipRole.CONTRIBUTOR)
+    sign_in(client, user)
+    for minutes_ago in (29, 2):  # a request every half hour or less keeps the session open
+        session = client.session
+        session[REFRESHED_AT] = int(time.time()) - minutes_ago * 60
+        session.save()
+        Session.objects.update(expire_date=timezone.now() + timezone.timedelta(seconds=30))
+        assert client.get(reverse("home")).status_code == 200
+        expires = Session.objects.get(session_key=session.session_key).expire_date
+        assert expires > timezone.now() + timezone.timedelta(minutes=29)
+
+
+def test_pages_opened_within_a_minute_leave_the_session_unwritten(client):
+    user = person(MembershipRole.CONTRIBUTOR)
+    sign_in(client, user)
+    client.get(reverse("home"))
+    expires = Session.objects.get().expire_date
+    Session.objects.update(expire_date=expires + timezone.timedelta(seconds=5))
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date == expires + timezone.timedelta(seconds=5)
 
 
 def test_a_busy_session_still_ends_twelve_hours_after_signing_in(client, settings):
