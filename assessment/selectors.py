@@ -333,9 +333,18 @@ class CheckSummary:
 
     @property
     def found(self) -> list[tuple[str, str, int]]:
-        """(status, label, count) for each status found, in the order of CheckStatus."""
+        """(status, label, count) for each status found, what needs a look first."""
         counts = self.counts
-        return [(s, label, counts[s]) for s, label in CheckStatus.choices if counts.get(s)]
+        return [(s, s.label, counts[s]) for s in ATTENTION_ORDER if counts.get(s)]
+
+
+ATTENTION_ORDER = (
+    CheckStatus.FAIL,
+    CheckStatus.ERROR,
+    CheckStatus.WARNING,
+    CheckStatus.PASS,
+    CheckStatus.NOT_APPLICABLE,
+)
 
 
 def check_summaries(

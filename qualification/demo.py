@@ -633,11 +633,47 @@ def low_default(options: dict) -> int:
     return options.get("min", 0) + 100
 
 
+# Table cells a reader of the demo recognises, by column key, for the first and second row;
+# a column not named here gets its label and the row number.
+SAMPLE_CELLS = {
+    "name": ("Olivia Hart", "Daniel Osei"),
+    "position": ("Settlement Manager", "Head of Market Operations"),
+    "email": ("olivia.hart@example.com", "daniel.osei@example.com"),
+    "phone": ("020 7946 0012", "0161 496 0345"),
+    "role": ("Supplier", "Supplier"),
+    "market_role_code": ("X", "X"),
+    "mpid": ("NWES", "NWEX"),
+    "provider_mpid": ("BWDS", ""),
+    "dip_participant_id": ("DIP-000412", "DIP-000413"),
+    "provider": ("Brightwatt Data Services Ltd", "Ledgerline Systems Ltd"),
+    "service": ("Smart Data Service", "Settlement billing platform"),
+    "version": ("4.2", "2024.3"),
+    "product_version": ("MeterFlow 4.2", "Ledgerline 2024.3"),
+    "party": ("Brightwatt Data Services Ltd", "Ledgerline Systems Ltd"),
+    "scope": ("Registration and consumption scenarios", "Billing interfaces"),
+    "category": ("Functional", "Non-functional"),
+    "scenario_ref": ("SIT-F-001", "SIT-F-014"),
+    "gate": ("Gate 1", "Gate 2"),
+    "interface": ("IF-021", "IF-031"),
+    "direction": ("Send", "Receive"),
+    "planned": (120, 45),
+    "test_cases": (120, 45),
+    "executed": (120, 45),
+    "passed": (117, 45),
+    "failed": (3, 0),
+    "open_defects": (1, 0),
+}
+
+
 def _sample_row(columns: list[dict], number: int) -> dict:
-    cells = {
-        "text": f"Item {number}",
-        "date": (timezone.localdate() + dt.timedelta(days=30 * number)).isoformat(),
-        "number": number * 10,
-        "yes_no": number == 1,
-    }
-    return {column["key"]: cells[column["type"]] for column in columns}
+    def cell(column: dict):
+        if column["key"] in SAMPLE_CELLS:
+            return SAMPLE_CELLS[column["key"]][number - 1]
+        return {
+            "text": f"{column.get('label', column['key'])} {number}",
+            "date": (timezone.localdate() + dt.timedelta(days=30 * number)).isoformat(),
+            "number": number * 10,
+            "yes_no": number == 1,
+        }[column["type"]]
+
+    return {column["key"]: cell(column) for column in columns}

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -7,3 +8,20 @@ register = template.Library()
 def get_item(mapping, key):
     """A dictionary entry by a key known only at render time."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def audit_value(value) -> str:
+    """An audit record's value as a person reads it: a table answer one row a line, a record
+    as `field: value` pairs, yes/no in words (the stored JSON stays exact)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {audit_value(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        if all(isinstance(item, dict) for item in value):
+            return "\n".join(audit_value(item) for item in value)
+        return ", ".join(audit_value(item) for item in value)
+    return str(value)

@@ -437,6 +437,7 @@ def test_the_queue_and_the_review_screen_show_the_check_results(
     queue = client.get(reverse("review-queue", args=["BSC"])).content.decode()
     assert '<span class="check-pass">5 pass</span>' in queue
     assert '<span class="check-warning">1 warning</span>' in queue
+    assert queue.index("1 warning") < queue.index("5 pass"), "what needs a look comes first"
 
     review = Review.objects.get(submission=journey.submission, code_body__code="BSC")
     screen = client.get(reverse("review-detail", args=[review.public_id])).content.decode()

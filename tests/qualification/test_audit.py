@@ -199,3 +199,23 @@ def test_the_admin_site_offers_no_way_to_change_a_record(client, two_organisatio
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.summary != "Nothing happened"
+
+
+def test_a_table_answer_reads_one_row_a_line_with_its_markup_escaped(client, northwind):
+    AuditEvent.objects.create(
+        kind="answer.saved",
+        summary="Answer to 3.3 saved",
+        organisation=northwind.organisation,
+        before=None,
+        after=[
+            {"name": "Olivia Hart", "primary": True},
+            {"name": "<script>alert(1)</script>", "primary": False},
+        ],
+    )
+    client.force_login(UserFactory(is_staff=True))
+    page = client.get(reverse("audit")).content.decode()
+    assert (
+        "name: Olivia Hart; primary: Yes<br>name: &lt;script&gt;alert(1)&lt;/script&gt;; "
+        "primary: No"
+    ) in page
+    assert "{'name'" not in page
