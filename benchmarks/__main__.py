@@ -5,7 +5,7 @@ another) so that it never touches the demo or test data. The hot paths under loa
 (`benchmarks.load`) use a PostgreSQL database of their own (BENCH_PG_URL).
 
 BENCH_ONLY picks parts, e.g. `make bench BENCH_ONLY=load` or BENCH_ONLY=versions,pages;
-by default every part runs: versions, pages, upload, load.
+by default every part runs: versions, pages, upload, checks, programme-checks, reports, load.
 """
 
 from __future__ import annotations
@@ -28,10 +28,18 @@ def main() -> int:
     import django
 
     django.setup()
-    from benchmarks import load, pages, upload, versions
+    from benchmarks import checks, checks_programme, load, pages, reports, upload, versions
     from benchmarks.report import print_table
 
-    parts = {"versions": versions, "pages": pages, "upload": upload, "load": load}
+    parts = {
+        "versions": versions,
+        "pages": pages,
+        "upload": upload,
+        "checks": checks,
+        "programme-checks": checks_programme,
+        "reports": reports,
+        "load": load,
+    }
     wanted = [p.strip() for p in os.environ.get("BENCH_ONLY", "").split(",") if p.strip()]
     unknown = set(wanted) - set(parts)
     if unknown:
