@@ -8,10 +8,11 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -56,14 +57,24 @@ class SessionLifetimeMiddleware:
 
 def needs_second_factor(user) -> bool:
     """Assessors, signatories and portal admins must use a second factor; anyone who has set
-    one up uses it."""
-    from django_otp import user_has_device
+    one up uses it. Asked on every request of a person not yet verified, so in one query."""
+    from django_otp import device_classes
 
-    if user.is_staff or user.code_body_memberships.exists():
+    from qualification.models import CodeBodyMembership, Membership
+
+    if user.is_staff:
         return True
-    if user.memberships.filter(role=MembershipRole.SIGNATORY).exists():
-        return True
-    return user_has_device(user)
+    mine = OuterRef("pk")
+    reasons = {
+        "assesses": Exists(CodeBodyMembership.objects.filter(user=mine)),
+        "signs": Exists(Membership.objects.filter(user=mine, role=MembershipRole.SIGNATORY)),
+        **{
+            f"device_{n}": Exists(model.objects.filter(user=mine, confirmed=True))
+            for n, model in enumerate(device_classes())
+        },
+    }
+    found = get_user_model().objects.filter(pk=user.pk).annotate(**reasons).values(*reasons).first()
+    return bool(found) and any(found.values())
 
 
 EXEMPT_PREFIXES = ("/account/two-factor/", "/logout/", "/static/", "/csp-report/")

@@ -272,6 +272,20 @@ def test_contributors_and_organisation_admins_may_go_without(client, second_fact
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_asking_whether_a_second_factor_is_needed_costs_one_query(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, person(MembershipRole.CONTRIBUTOR))
+    counts = []
+    for required in (False, True, False, True):  # the first two warm the session up
+        settings.REQUIRE_SECOND_FACTOR = required
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[3] == counts[2] + 1, "every page of a participant pays it"
+
+
 def test_setting_up_an_authenticator_gives_recovery_codes(client, second_factor):
     user = person(CodeBodyRole.ASSESSOR)
     sign_in(client, user)
