@@ -50,8 +50,17 @@ class QueueRow:
     checks: CheckSummary | None = None
 
     @property
+    def with_participant(self) -> bool:
+        """The clock stops while the participant answers clarifications: the ball is in its
+        court, and it starts again from the new revision's submission."""
+        return self.review.state == Review.State.AWAITING_PARTICIPANT
+
+    @property
     def overdue(self) -> bool:
-        return self.review.state != Review.State.COMPLETE and self.days_waiting > self.target
+        return (
+            self.review.state in (Review.State.WAITING, Review.State.IN_REVIEW)
+            and self.days_waiting > self.target
+        )
 
 
 def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
