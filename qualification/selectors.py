@@ -151,6 +151,7 @@ def qualification_overview(qualification: Qualification) -> dict[str, Any]:
     qualification.deadline = next_deadline(qualification)
     return {
         "qualification": qualification,
+        "wave_calendar": wave_calendar(qualification),
         "approvals": [
             (role, list(role.approvals.select_related("code_body", "decided_by")))
             for role in qualification.roles.all()
@@ -202,6 +203,53 @@ def next_deadline(qualification: Qualification, *, today: dt.date | None = None)
                 days_left=(deadline.due_date - today).days,
             )
     return None
+
+
+# How far along the deadline stages each state is: stages before it are behind it.
+STAGES_BEHIND = {
+    QualificationState.PRE_QUALIFICATION: 0,
+    QualificationState.TESTING: 1,
+    QualificationState.FINAL_QAD: 2,
+    QualificationState.AWAITING_SIGNATURE: 3,
+    QualificationState.AWAITING_APPROVAL: 3,
+    QualificationState.QUALIFIED: 3,
+    QualificationState.SERVICE_ACTIVATION: 3,
+    QualificationState.ACTIVE: 3,
+}
+
+
+@dataclass(frozen=True)
+class StageDeadline(Deadline):
+    done: bool = False
+    stopped: bool = False  # withdrawn or not completed: the dates no longer apply
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and not self.stopped and self.days_left < 0
+
+
+def wave_calendar(
+    qualification: Qualification, *, today: dt.date | None = None
+) -> list[StageDeadline]:
+    """Every stage's due date from the qualification's Wave, with what is done and what is
+    late, so that a participant sees the whole road and not only the next step."""
+    if qualification.wave is None:
+        return []
+    today = today or timezone.localdate()
+    order = list(DeadlineStage.values)
+    behind = STAGES_BEHIND.get(qualification.state)
+    return [
+        StageDeadline(
+            stage=deadline.get_stage_display(),
+            due_date=deadline.due_date,
+            days_left=(deadline.due_date - today).days,
+            done=behind is not None and order.index(deadline.stage) < behind,
+            stopped=behind is None,
+        )
+        for deadline in sorted(
+            qualification.wave.deadlines.all(), key=lambda d: order.index(d.stage)
+        )
+    ]
 
 
 @dataclass
