@@ -90,7 +90,9 @@ def qualification_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def qualification_start_view(request: HttpRequest, public_id) -> HttpResponse:
     organisation = _organisation_for_admin(request.user, public_id)
-    form = QualificationStartForm(request.POST or None, organisation=organisation)
+    form = QualificationStartForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -125,7 +127,7 @@ def qualification_start_view(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def mpid_add(request: HttpRequest, public_id) -> HttpResponse:
     organisation = _organisation_for_admin(request.user, public_id)
-    form = MpidForm(request.POST or None, instance=None)
+    form = MpidForm(request.POST if request.method == "POST" else None, instance=None)
     if request.method == "POST" and form.is_valid():
         mpid = form.save(commit=False)
         mpid.organisation = organisation
@@ -146,7 +148,9 @@ def pqs_edit(request: HttpRequest, public_id) -> HttpResponse:
     qualification = _qualification_for(request.user, public_id)
     pre_qualification = get_object_or_404(PreQualification, qualification=qualification)
     editable = can_edit_pqs(request.user, pre_qualification)
-    form = PreQualificationForm(request.POST or None, instance=pre_qualification)
+    form = PreQualificationForm(
+        request.POST if request.method == "POST" else None, instance=pre_qualification
+    )
     if not editable:
         for field in form.fields.values():
             field.disabled = True

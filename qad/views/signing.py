@@ -36,7 +36,7 @@ def submission_sign_view(request: HttpRequest, public_id) -> HttpResponse:
         if not is_participant(request.user, submission):
             raise Http404
         raise PermissionDenied(_("You cannot sign this QAD."))
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             submission_sign(

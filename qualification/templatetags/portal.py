@@ -25,3 +25,15 @@ def audit_value(value) -> str:
             return "\n".join(audit_value(item) for item in value)
         return ", ".join(audit_value(item) for item in value)
     return str(value)
+
+
+@register.filter
+def field_problems(form) -> list[tuple[str, str, str]]:
+    """(input id, label, message) for each error of each field, for an error summary that
+    links to the field."""
+    return [(_first_input(field), field.label, error) for field in form for error in field.errors]
+
+
+def _first_input(field) -> str:
+    # A group of radios or checkboxes has no single input: its first option stands for it.
+    return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
