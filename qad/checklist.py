@@ -58,6 +58,12 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
         ).values_list("answer_id", flat=True)
     )
     names = dict(submission.template.evidence_types.values_list("code", "name"))
+    # Answers kept from before a move where the question's kind of answer changed.
+    retyped = (
+        dict(revision.orphans.order_by("moved_at").values_list("question_ref", "answer_type"))
+        if any(a.needs_confirmation for a in answers)
+        else {}
+    )
     file_problems = _evidence_problems(revision)
     items: list[ChecklistItem] = []
     for answer in answers:
@@ -77,7 +83,16 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
                 ChecklistItem(kind, question.ref, section.ref, section.title, message, url)
             )
 
-        if answer.needs_confirmation:
+        kept_type = retyped.get(question.ref)
+        if answer.needs_confirmation and kept_type not in (None, question.answer_type):
+            item(
+                "confirm",
+                _(
+                    "The question now takes a different kind of answer; check your answer "
+                    "against your earlier one, shown with the question."
+                ),
+            )
+        elif answer.needs_confirmation:
             item("confirm", _("The question was reworded; confirm your answer still fits."))
         if answer.pk in open_conflicts:
             item(

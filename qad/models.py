@@ -401,8 +401,9 @@ class Signature(models.Model):
 
 
 class OrphanedAnswer(models.Model):
-    """An answer whose question no longer exists after a move to a new template version:
-    kept, read-only, so that nothing a participant wrote is lost."""
+    """An answer a move to a new template version has no place for, because its question no
+    longer exists or now takes a different kind of answer: kept, read-only, so that nothing
+    a participant wrote is lost."""
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="orphans")
     question_ref = models.CharField(max_length=20)
@@ -420,6 +421,29 @@ class OrphanedAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_ref} (from {self.from_template})"
+
+    @property
+    def answer_type_label(self) -> str:
+        if self.answer_type in AnswerType.values:
+            return str(AnswerType(self.answer_type).label)
+        return self.answer_type
+
+    @property
+    def value_text(self) -> str:
+        """The kept value as a reader sees it; table rows one after another."""
+        value = self.value
+        if value in (None, "", []):
+            return "—"
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if isinstance(value, list):
+            return "; ".join(
+                ", ".join(str(cell) for cell in row.values() if cell not in (None, ""))
+                if isinstance(row, dict)
+                else str(row)
+                for row in value
+            )
+        return str(value)
 
 
 class TemplateMove(models.Model):

@@ -1,21 +1,29 @@
 """Moving work in flight to a new template version without losing a word.
 
+Only work that has never been submitted moves: a submission with any submitted revision
+stays on the version it was submitted under until its stage completes, because its
+submitted revisions, their reports and their reviews read that version.
+
 A draft revision moves as a whole: each answer whose question still exists (by reference)
-is carried over, flagged for the participant to confirm where the question was reworded;
-answers whose question is gone are kept, read-only, as orphaned answers; new questions start
-unanswered. Submitted revisions stay on the version they were submitted under.
+is carried over, flagged for the participant to confirm where the question was reworded or
+now takes a different kind of answer (a value the new kind cannot hold is not carried, and
+the earlier answer is kept, read-only, beside the question); answers whose question is gone
+are kept, read-only, as orphaned answers; new questions start unanswered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessment.models import CriteriaSet
 from evidence.models import EvidenceLink
-from qad.enums import VersionStatus
+from qad.answers import clean_answer_value
+from qad.enums import AnswerType, VersionStatus
 from qad.models import (
     Answer,
     AnswerConflict,
@@ -28,8 +36,9 @@ from qad.models import (
 )
 from qad.selectors import applicable_questions
 from qad.services.answers import send_recompute
+from qad.templatetags.qad_answers import answer_plain_text
 from qualification.audit import audit_record
-from qualification.models import Qualification, User
+from qualification.models import CodeBody, Qualification, User
 from qualification.rules import is_portal_admin
 
 
@@ -40,6 +49,8 @@ class MovePlan:
     revision: Revision | None = None
     carried: list[tuple[Answer, Question]] = field(default_factory=list)
     reworded: list[tuple[Answer, Question]] = field(default_factory=list)
+    # (answer, new question, the value carried: None when the new type cannot hold it)
+    retyped: list[tuple[Answer, Question, Any]] = field(default_factory=list)
     orphaned: list[Answer] = field(default_factory=list)
     added: list[Question] = field(default_factory=list)
     blocked: str = ""
@@ -47,6 +58,49 @@ class MovePlan:
     @property
     def movable(self) -> bool:
         return not self.blocked
+
+    @property
+    def to_confirm(self) -> int:
+        """Answers the participant confirms after the move: reworded or retyped questions."""
+        return len({answer.pk for answer, _q in self.reworded} | self.retyped_ids)
+
+    @property
+    def retyped_ids(self) -> set[int]:
+        return {answer.pk for answer, _q, _v in self.retyped}
+
+
+def converted_value(answer: Answer, question: Question) -> Any:
+    """The answer in the form the question's new answer type holds, or None when that type
+    cannot hold it (free text can hold anything, written as a reader sees it)."""
+    if answer.value in (None, "", []):
+        return None
+    if question.answer_type == AnswerType.FREE_TEXT:
+        value: Any = answer_plain_text(answer)
+    else:
+        value = answer.value
+    try:
+        return clean_answer_value(question, value)
+    except (ValidationError, TypeError, ValueError, KeyError):
+        return None
+
+
+def code_bodies_without_criteria(template: QadTemplate) -> list[CodeBody]:
+    """The Code Bodies that assess questions of this version but have no published criteria
+    bound to it: their reviews of work on it would have no criteria to record outcomes on."""
+    codes = {
+        code
+        for assessed_by in template.questions.values_list("assessed_by", flat=True)
+        for code in assessed_by or []
+    }
+    return list(
+        CodeBody.objects.filter(code__in=codes)
+        .exclude(
+            pk__in=CriteriaSet.objects.filter(
+                template=template, status=VersionStatus.PUBLISHED
+            ).values("code_body")
+        )
+        .order_by("position", "code")
+    )
 
 
 def _draft(qualification: Qualification) -> tuple[Submission | None, Revision | None]:
@@ -65,10 +119,11 @@ def plan_move(qualification: Qualification, to_template: QadTemplate) -> MovePla
         plan.blocked = _("%(t)s is not published yet.") % {"t": to_template}
     elif submission is None:
         plan.blocked = _("No QAD yet: it will be built on the current version.")
-    elif revision.is_frozen:
-        plan.blocked = _(
-            "Nothing to move: the latest revision is submitted and stays on %(t)s."
-        ) % {"t": submission.template}
+    elif submission.revisions.filter(submitted_at__isnull=False).exists():
+        # Its submitted revisions, their reports and reviews read submission.template.
+        plan.blocked = _("Stays on %(t)s because it has been submitted.") % {
+            "t": submission.template
+        }
     elif submission.template_id == to_template.pk:
         plan.blocked = _("Already on %(t)s.") % {"t": to_template}
     elif submission.template.document_code != to_template.document_code:
@@ -90,7 +145,9 @@ def plan_move(qualification: Qualification, to_template: QadTemplate) -> MovePla
             continue
         answered_refs.add(target.ref)
         plan.carried.append((answer, target))
-        if target.prompt != answer.question.prompt:
+        if target.answer_type != answer.question.answer_type:
+            plan.retyped.append((answer, target, converted_value(answer, target)))
+        elif target.prompt != answer.question.prompt:
             plan.reworded.append((answer, target))
     plan.added = [q for ref, q in new_questions.items() if ref not in answered_refs]
     return plan
@@ -109,11 +166,23 @@ def move_qualification(
             raise ValueError(plan.blocked)
         revision, submission = plan.revision, plan.submission
         from_template = submission.template
-        reworded = {answer.pk for answer, _q in plan.reworded}
+        to_confirm = {answer.pk for answer, _q in plan.reworded} | plan.retyped_ids
+        retyped = {answer.pk: value for answer, _q, value in plan.retyped}
         for answer, question in plan.carried:
-            Answer.objects.filter(pk=answer.pk).update(
-                question=question, needs_confirmation=answer.pk in reworded
-            )
+            changes: dict[str, Any] = {"needs_confirmation": answer.pk in to_confirm}
+            if answer.pk in retyped:
+                changes["value"] = retyped[answer.pk]
+                if answer.value not in (None, "", []):
+                    # What the participant wrote stays readable beside the question.
+                    OrphanedAnswer.objects.create(
+                        revision=revision,
+                        question_ref=answer.question.ref,
+                        prompt=answer.question.prompt,
+                        value=answer.value,
+                        answer_type=answer.question.answer_type,
+                        from_template=from_template,
+                    )
+            Answer.objects.filter(pk=answer.pk).update(question=question, **changes)
             EvidenceLink.objects.filter(revision=revision, question=answer.question).update(
                 question=question
             )
@@ -144,7 +213,7 @@ def move_qualification(
             to_template=to_template,
             moved_by=by,
             carried=len(plan.carried),
-            reworded=len(plan.reworded),
+            reworded=plan.to_confirm,
             orphaned=len(plan.orphaned),
             added=len(plan.added),
         )

@@ -20,7 +20,7 @@ from evidence.selectors import revision_links
 from qad.answers import is_answered
 from qad.checklist import question_anchor
 from qad.forms import QuestionForm
-from qad.models import Answer, AnswerConflict, Revision, Section, Submission
+from qad.models import Answer, AnswerConflict, OrphanedAnswer, Revision, Section, Submission
 from qad.published import template_outline
 from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
@@ -42,6 +42,9 @@ class QuestionBlock:
     expected_evidence: list[tuple[str, bool]] = field(default_factory=list)
     evidence_links: list = field(default_factory=list)
     evidence_type_choices: list[tuple[str, str]] = field(default_factory=list)
+    # The answer given before a move to a version where this question takes another kind
+    # of answer: shown beside the question while the participant confirms.
+    earlier: OrphanedAnswer | None = None
 
     @property
     def question(self):
@@ -98,6 +101,14 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
     links_by_question: dict[int, list] = {}
     for link in revision_links(revision).filter(question__in=[a.question_id for a in answers]):
         links_by_question.setdefault(link.question_id, []).append(link)
+    earlier = {}
+    if any(answer.needs_confirmation for answer in answers):
+        earlier = {
+            orphan.question_ref: orphan
+            for orphan in revision.orphans.filter(
+                question_ref__in=[a.question.ref for a in answers if a.needs_confirmation]
+            ).order_by("moved_at")
+        }
     # Who may edit is the same for every answer but the reopened ones: asked once.
     editable_answers = answers_editable(request.user, answers, revision)
     blocks = []
@@ -124,9 +135,17 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
                 ],
                 evidence_links=links_by_question.get(answer.question_id, []),
                 evidence_type_choices=_type_choices(answer.question, names),
+                earlier=_earlier_answer(answer, earlier),
             )
         )
     return blocks
+
+
+def _earlier_answer(answer: Answer, earlier: dict[str, OrphanedAnswer]) -> OrphanedAnswer | None:
+    orphan = earlier.get(answer.question.ref)
+    if not answer.needs_confirmation or orphan is None:
+        return None
+    return orphan if orphan.answer_type != answer.question.answer_type else None
 
 
 def _type_choices(question, names: dict[str, str]) -> list[tuple[str, str]]:

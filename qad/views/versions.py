@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from assessment.models import CriteriaSet
 from assessment.services.criteria import criteria_set_load, criteria_set_publish
 from qad.compare import changes_csv, compare_criteria, compare_templates
-from qad.enums import SubmissionState, VersionStatus
+from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
-from qad.services.moves import move_qualification, plan_move
+from qad.services.moves import code_bodies_without_criteria, move_qualification, plan_move
 from qad.services.templates import qad_template_load, qad_template_publish
 from qad.versionfile import MAX_FILE_BYTES, VersionFileError
 from qualification.models import Qualification
@@ -117,8 +117,19 @@ def template_version(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "sections": template.sections.prefetch_related("questions").order_by("position"),
             "counts": _counts(changes),
+            "missing_criteria": code_bodies_without_criteria(template),
         },
     )
+
+
+def _missing_criteria_warning(template: QadTemplate) -> str:
+    bodies = code_bodies_without_criteria(template)
+    if not bodies:
+        return ""
+    return _(
+        "No published criteria for %(t)s from %(bodies)s: their reviews of work on %(t)s "
+        "will have no criteria until criteria for it are loaded and published."
+    ) % {"t": template, "bodies": ", ".join(body.code for body in bodies)}
 
 
 def _counts(changes) -> dict[str, int]:
@@ -140,6 +151,8 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(t)s is published: new qualifications use it.") % {"t": template}
         )
+        if warning := _missing_criteria_warning(template):
+            messages.warning(request, warning)
     return redirect("template-version", pk=template.pk)
 
 
@@ -201,11 +214,9 @@ def template_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
     chosen = request.POST.getlist("qualifications")
     if request.POST.get("all_drafts"):
-        chosen = [
-            str(q.public_id)
-            for q in candidates
-            if q.submissions.filter(state=SubmissionState.DRAFT).exists()
-        ]
+        # Every candidate is planned: the drafts to move, and the submitted work that stays
+        # (with why), so the admin sees what the move leaves behind.
+        chosen = [str(q.public_id) for q in candidates]
     selected = [q for q in candidates if str(q.public_id) in chosen]
     plans = [plan_move(q, template) for q in (selected if request.method == "POST" else [])]
     results = []
@@ -243,8 +254,10 @@ def template_move(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "template": template,
             "candidates": candidates,
-            "plans": plans,
+            "plans": [plan for plan in plans if plan.movable],
+            "staying": [plan for plan in plans if not plan.movable],
             "chosen": {str(q.public_id) for q in selected},
             "results": results,
+            "missing_criteria": code_bodies_without_criteria(template),
         },
     )
