@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qad.enums import AnswerType, TableColumnType
-from qad.models import Answer, Question
+from qad.models import Answer, AnswerConflict, Question
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -199,15 +199,18 @@ class QuestionForm:
         data: Any = None,
         extra_rows: int = 0,
         editable: bool = True,
+        kept: AnswerConflict | None = None,
     ):
         self.question = question
         self.answer = answer
         self.prefix = question_prefix(question)
         self.editable = editable
         self.service_errors: list[str] = []
-        self.version_form = VersionForm(
-            data, prefix=self.prefix, initial={"version": answer.version}
-        )
+        # While the writer's own text is kept in an open conflict, their box shows that text
+        # and the version they began from, until they settle it: the page never claims to
+        # have read the other person's text.
+        version, shown = (kept.base_version, kept.value) if kept else (answer.version, answer.value)
+        self.version_form = VersionForm(data, prefix=self.prefix, initial={"version": version})
         self.value_form: forms.Form | None = None
         self.rows: forms.BaseFormSet | None = None
         if question.answer_type == AnswerType.TABLE:
@@ -215,9 +218,7 @@ class QuestionForm:
             # A bound formset must not have initial rows: Django skips a row whose data equals
             # its initial values, which would drop a row re-sent unchanged.
             initial = (
-                []
-                if data is not None
-                else [_row_initial(columns, row) for row in (answer.value or [])]
+                [] if data is not None else [_row_initial(columns, row) for row in (shown or [])]
             )
             self.rows = RowFormSet(
                 data, prefix=f"{self.prefix}-rows", initial=initial, columns=columns
@@ -226,7 +227,7 @@ class QuestionForm:
         elif question.answer_type != AnswerType.EVIDENCE_ONLY:
             form = forms.Form(data, prefix=self.prefix)
             form.fields["value"] = value_field(question)
-            form.initial = {"value": initial_value(question, answer.value)}
+            form.initial = {"value": initial_value(question, shown)}
             self.value_form = form
         if not editable:
             self._disable()

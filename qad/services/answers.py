@@ -47,54 +47,50 @@ def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) 
 
     Raises ValidationError for a value the question does not accept (nothing saved),
     RevisionFrozen / AnswerLocked when the answer may not change, and StaleAnswer for a
-    stale write, after keeping the writer's value as a conflict to resolve.
+    stale write, after keeping the writer's value as a conflict to resolve. While the writer
+    has a conflict open on this answer every save of theirs goes into that conflict (their
+    latest words, kept): only settling it, with conflict_resolve, changes the answer.
     """
     question = answer.question
     cleaned = clean_answer_value(question, value)
     stale: StaleAnswer | None = None
     with transaction.atomic():
-        revision = (
-            Revision.objects.select_for_update()
-            .select_related("submission__qualification__organisation")
-            .get(pk=answer.revision_id)
+        revision, current = _lock_for_writing(answer, by)
+        open_conflict = (
+            AnswerConflict.objects.select_for_update()
+            .filter(answer=current, written_by=by, resolved_at__isnull=True)
+            .order_by("-written_at")
+            .first()
         )
-        if revision.is_frozen:
-            raise RevisionFrozen(f"{revision} was submitted and is read-only")
-        current = Answer.objects.select_related("question", "updated_by").get(pk=answer.pk)
-        if not can_edit_answer(by, current, revision):
-            raise AnswerLocked(_("This answer cannot be changed now."))
-        if current.value == cleaned:
+        if open_conflict is not None:
+            # The page may send the current version by now; the writer still has not seen
+            # the other text they would replace, so this is not theirs to overwrite yet.
+            if open_conflict.value != cleaned:
+                open_conflict.value = cleaned
+                open_conflict.save(update_fields=["value"])
+            stale = StaleAnswer(current, open_conflict)
+        elif current.value == cleaned:
             return current  # nothing changes (or the same words arrived twice)
-        if current.version != expected_version:
+        elif current.version != expected_version:
             # Keep the later writer's words (committed with this block), then tell them.
             conflict = AnswerConflict.objects.create(
                 answer=current, value=cleaned, base_version=expected_version, written_by=by
             )
             stale = StaleAnswer(current, conflict)
         else:
-            _check_date_order(current, cleaned)
-            Answer.objects.filter(pk=answer.pk).update(
-                value=cleaned,
-                version=F("version") + 1,
-                updated_by=by,
-                updated_at=timezone.now(),
-            )
-            audit_record(
-                kind="answer.saved",
-                actor=by,
-                summary=f"Answer to {question.ref} saved",
-                qualification=revision.submission.qualification,
-                target=current,
-                section_ref=question.section.ref,
-                before=current.value,
-                after=cleaned,
-            )
-            _completeness_changed(revision)
+            _write(revision, current, cleaned, by)
     if stale is not None:
         raise stale
     # Only what the save changed: the caller's answer keeps its question and section.
     answer.refresh_from_db(fields=["value", "version", "updated_by", "updated_at"])
     return answer
+
+
+class ConflictSettled(Exception):
+    """The conflict was already settled (in another window, or by a second click)."""
+
+
+RESOLUTIONS = ("mine", "theirs")
 
 
 def conflict_resolve(
@@ -105,17 +101,102 @@ def conflict_resolve(
     by: User,
     resolution: str,
 ) -> Answer:
-    """Settle a conflict with the value the writer chose (theirs, mine or merged)."""
+    """Settle a conflict with the value the writer chose: theirs (the saved text) or mine
+    (their own text, which may combine both).
+
+    `expected_version` is the version of the saved text the writer was shown: if someone
+    saved again since, StaleAnswer is raised and the conflict stays open (with the writer's
+    chosen text kept in it) so they compare once more. Who settled it, when and with what
+    goes into the audit trail.
+    """
+    if resolution not in RESOLUTIONS:
+        raise ValueError(f"unknown resolution {resolution!r}")
     if conflict.written_by_id != by.pk:
         raise AnswerLocked(_("Only the person whose text is kept in the conflict can settle it."))
+    answer = conflict.answer
+    question = answer.question
+    cleaned = clean_answer_value(question, value)
+    stale: StaleAnswer | None = None
     with transaction.atomic():
-        answer = answer_save(
-            answer=conflict.answer, value=value, expected_version=expected_version, by=by
-        )
-        AnswerConflict.objects.filter(pk=conflict.pk).update(
-            resolved_at=timezone.now(), resolution=resolution
-        )
+        revision, current = _lock_for_writing(answer, by)
+        locked = AnswerConflict.objects.select_for_update().get(pk=conflict.pk)
+        if locked.resolved_at is not None:
+            raise ConflictSettled(_("This conflict was already settled."))
+        if current.version != expected_version:
+            if resolution == "mine" and locked.value != cleaned:
+                locked.value = cleaned
+                locked.save(update_fields=["value"])
+            stale = StaleAnswer(current, locked)
+        else:
+            before = current.value
+            if current.value != cleaned:
+                _write(revision, current, cleaned, by)
+            now = timezone.now()
+            AnswerConflict.objects.filter(pk=locked.pk).update(
+                resolved_at=now, resolution=resolution
+            )
+            audit_record(
+                kind="answer.conflict_resolved",
+                actor=by,
+                summary=(
+                    f"Edit conflict on {question.ref} settled: "
+                    + (
+                        f"the saved answer replaced with {by.full_name}'s text"
+                        if resolution == "mine"
+                        else "the saved answer kept"
+                    )
+                ),
+                qualification=revision.submission.qualification,
+                target=current,
+                section_ref=question.section.ref,
+                before=before,
+                after=cleaned,
+            )
+    if stale is not None:
+        raise stale
+    answer.refresh_from_db(fields=["value", "version", "updated_by", "updated_at"])
     return answer
+
+
+def _lock_for_writing(answer: Answer, by: User) -> tuple[Revision, Answer]:
+    """Lock the answer's revision (one writer at a time) and read the answer as stored.
+
+    Call inside a transaction. Raises RevisionFrozen / AnswerLocked when it may not change.
+    """
+    revision = (
+        Revision.objects.select_for_update()
+        .select_related("submission__qualification__organisation")
+        .get(pk=answer.revision_id)
+    )
+    if revision.is_frozen:
+        raise RevisionFrozen(f"{revision} was submitted and is read-only")
+    current = Answer.objects.select_related("question", "updated_by").get(pk=answer.pk)
+    if not can_edit_answer(by, current, revision):
+        raise AnswerLocked(_("This answer cannot be changed now."))
+    return revision, current
+
+
+def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
+    """Store a new value as the next version; the caller holds the revision's lock."""
+    question = current.question
+    _check_date_order(current, cleaned)
+    Answer.objects.filter(pk=current.pk).update(
+        value=cleaned,
+        version=F("version") + 1,
+        updated_by=by,
+        updated_at=timezone.now(),
+    )
+    audit_record(
+        kind="answer.saved",
+        actor=by,
+        summary=f"Answer to {question.ref} saved",
+        qualification=revision.submission.qualification,
+        target=current,
+        section_ref=question.section.ref,
+        before=current.value,
+        after=cleaned,
+    )
+    _completeness_changed(revision)
 
 
 def _check_date_order(answer: Answer, cleaned: Any) -> None:

@@ -13,7 +13,13 @@ register = template.Library()
 
 @register.simple_tag
 def answer_display(answer) -> str:
-    question, value = answer.question, answer.value
+    return value_display(answer.question, answer.value)
+
+
+@register.simple_tag
+def value_display(question, value) -> str:
+    """Any value of this question's type as a reader sees it: a table answer as a table
+    with its column labels, never as stored data."""
     if value in (None, "", []):
         return render_to_string("qad/partials/answer_empty.html")
     kind = question.answer_type
@@ -21,7 +27,8 @@ def answer_display(answer) -> str:
         columns = question.options.get("columns", [])
         rows = [[cell_text(column, row.get(column["key"])) for column in columns] for row in value]
         return render_to_string(
-            "qad/partials/answer_table.html", {"columns": columns, "rows": rows, "answer": answer}
+            "qad/partials/answer_table.html",
+            {"columns": columns, "rows": rows, "question": question},
         )
     return render_to_string("qad/partials/answer_text.html", {"text": answer_text(question, value)})
 

@@ -120,6 +120,7 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
             data=data,
             extra_rows=(extra_rows or {}).get(answer.question_id, 0),
             editable=editable,
+            kept=conflicts.get(answer.pk) if editable else None,
         )
         blocks.append(
             QuestionBlock(

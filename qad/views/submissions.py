@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assessment.models import Clarification
 from assessment.services.clarifications import clarification_answer
 from qad.checklist import revision_checklist
+from qad.forms import QuestionForm
 from qad.models import AnswerConflict, Revision
 from qad.rules import (
     can_edit_submission,
@@ -21,7 +22,14 @@ from qad.rules import (
     signing_capacity,
     submits_for_participant,
 )
-from qad.services.answers import StaleAnswer, conflict_resolve
+from qad.services.answers import (
+    RESOLUTIONS,
+    AnswerLocked,
+    ConflictSettled,
+    RevisionFrozen,
+    StaleAnswer,
+    conflict_resolve,
+)
 from qad.services.submissions import AlreadySubmitted, NotReadyToSubmit, submission_submit
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import _sections, section_url
@@ -155,32 +163,55 @@ def conflict_resolve_view(request: HttpRequest, public_id, conflict_id: int) -> 
     )
     answer = conflict.answer
     choice = request.POST.get("keep")
-    if choice not in ("mine", "theirs"):
-        raise Http404
-    value = conflict.value if choice == "mine" else answer.value
     try:
-        conflict_resolve(
-            conflict=conflict,
-            value=value,
-            expected_version=answer.version,
-            by=request.user,
-            resolution=choice,
-        )
-    except StaleAnswer:
-        messages.warning(request, _("The answer changed again; compare the versions once more."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        # The version of the saved text the panel showed: settling against a newer one
+        # would replace (or keep) words the writer has not read.
+        seen = int(request.POST.get(f"conflict-{conflict.pk}-seen", ""))
+    except ValueError:
+        seen = None
+    value = conflict.value if choice == "mine" else answer.value
+    # The writer's text is what is in their box now (it may combine both versions), when
+    # the page sent it; the conflict keeps what the last autosave carried.
+    form = QuestionForm(answer.question, answer, data=request.POST)
+    if choice not in RESOLUTIONS or seen is None:
+        messages.error(request, _("Compare the two versions and choose which one to keep."))
+    elif choice == "mine" and form.was_sent() and not form.is_valid():
+        messages.error(request, " ".join(form.errors()))
     else:
-        messages.success(
-            request,
-            _("Kept %(whose)s version of %(ref)s.")
-            % {"whose": _("your") if choice == "mine" else _("their"), "ref": answer.question.ref},
-        )
+        if choice == "mine" and form.was_sent():
+            value = form.value()
+        _settle(request, conflict, value, seen, choice)
     return redirect(
         section_url(
             submission, answer.question.section, "q-" + answer.question.ref.replace(".", "-")
         )
     )
+
+
+def _settle(request, conflict: AnswerConflict, value, seen: int, choice: str) -> None:
+    ref = conflict.answer.question.ref
+    try:
+        conflict_resolve(
+            conflict=conflict,
+            value=value,
+            expected_version=seen,
+            by=request.user,
+            resolution=choice,
+        )
+    except StaleAnswer:
+        messages.warning(request, _("The answer changed again; compare the versions once more."))
+    except ConflictSettled as settled:
+        messages.info(request, str(settled))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except (AnswerLocked, RevisionFrozen):
+        messages.error(request, _("This answer cannot be changed now."))
+    else:
+        messages.success(
+            request,
+            _("Kept %(whose)s version of %(ref)s.")
+            % {"whose": _("your") if choice == "mine" else _("their"), "ref": ref},
+        )
 
 
 @require_POST

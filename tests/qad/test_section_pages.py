@@ -8,6 +8,7 @@ from django.urls import reverse
 from qad.enums import SubmissionState
 from qad.models import Answer, AnswerConflict
 from qad.services.submissions import submission_transition
+from qualification.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,11 @@ def test_two_colleagues_editing_one_answer_never_overwrite_each_other(client, no
     )
 
     resolve = reverse("conflict-resolve", args=[northwind.submission.public_id, conflict.pk])
-    client.post(resolve, {"keep": "mine"})
+    unmatched = client.post(resolve, {"keep": "mine"}, follow=True)
+    assert "Compare the two versions and choose which one to keep." in text(unmatched)
+    assert northwind.answer("3.1").value == "Olivia's description", "nothing changed"
+
+    client.post(resolve, {"keep": "mine", f"conflict-{conflict.pk}-seen": 1})
 
     assert northwind.answer("3.1").value == "Ben's description"
     conflict.refresh_from_db()
@@ -269,3 +274,177 @@ def test_re_sending_an_unchanged_table_keeps_its_rows(client, northwind):
     assert "Saved at" in text(again)
     answer = northwind.answer("4.4")
     assert (answer.value, answer.version) == ([{"reference": "DEF-101", "due": "2026-12-31"}], 1)
+
+
+def version_in(response, participant, ref) -> int:
+    """The version the autosave response puts back into the page's hidden field."""
+    p = prefix(participant, ref)
+    found = re.search(rf'name="{p}-version" value="(\d+)" id="id_{p}-version"', text(response))
+    assert found, "the response updates the page's version field"
+    return int(found.group(1))
+
+
+def resolve_url(participant, conflict):
+    return reverse("conflict-resolve", args=[participant.submission.public_id, conflict.pk])
+
+
+def seen_version(response, conflict) -> str:
+    """The version of the other person's text that the conflict panel showed."""
+    found = re.search(rf'name="conflict-{conflict.pk}-seen" value="(\d+)"', text(response))
+    assert found, "the conflict panel says which saved version it showed"
+    return found.group(1)
+
+
+def test_typing_on_after_a_conflict_never_saves_over_the_colleagues_text(client, northwind):
+    olivia, ben = northwind.admin, northwind.contributor
+    client.force_login(olivia)
+    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
+    client.force_login(ben)
+    first = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+
+    # Ben types on: his page sends whatever version the last response left in it.
+    again = autosave(
+        client, northwind, "3.1", version=version_in(first, northwind, "3.1"), value="Ben's v2"
+    )
+
+    assert northwind.answer("3.1").value == "Olivia's description"
+    assert northwind.answer("3.1").updated_by == olivia
+    page = text(again)
+    assert "Olivia Hart changed this answer" in page and "Ben Okafor changed" not in page
+    theirs, mine = page.split("Their version (saved)")[1].split("Your version")
+    assert "Olivia&#x27;s description" in theirs and "Ben&#x27;s v2" in mine
+    assert version_in(again, northwind, "3.1") == 0, "the page keeps the version Ben began from"
+    conflict = AnswerConflict.objects.get()
+    assert (conflict.value, conflict.resolved_at) == ("Ben's v2", None), "his latest words kept"
+
+    # Reloading the page shows the conflict again, with Ben's own words in his box.
+    reloaded = text(client.get(section_url(northwind, "3")))
+    assert "Olivia Hart changed this answer" in reloaded
+    assert f'value="0" id="id_{prefix(northwind, "3.1")}-version"' in reloaded
+
+    client.post(
+        resolve_url(northwind, conflict),
+        {"keep": "mine", f"conflict-{conflict.pk}-seen": seen_version(again, conflict)},
+    )
+
+    assert northwind.answer("3.1").value == "Ben's v2"
+    conflict.refresh_from_db()
+    assert conflict.resolution == "mine" and conflict.resolved_at is not None
+    settled = AuditEvent.objects.get(kind="answer.conflict_resolved")
+    assert settled.actor == ben and settled.after == "Ben's v2"
+    # Settled: his next keystroke saves normally again.
+    after = autosave(client, northwind, "3.1", value="Ben's v3")
+    assert "Saved at" in text(after) and northwind.answer("3.1").value == "Ben's v3"
+
+
+def test_keeping_their_version_keeps_the_colleagues_text(client, northwind):
+    olivia, ben = northwind.admin, northwind.contributor
+    client.force_login(olivia)
+    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
+    client.force_login(ben)
+    first = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    again = autosave(
+        client, northwind, "3.1", version=version_in(first, northwind, "3.1"), value="Ben's v2"
+    )
+    conflict = AnswerConflict.objects.get()
+
+    client.post(
+        resolve_url(northwind, conflict),
+        {"keep": "theirs", f"conflict-{conflict.pk}-seen": seen_version(again, conflict)},
+    )
+
+    answer = northwind.answer("3.1")
+    assert (answer.value, answer.updated_by, answer.version) == ("Olivia's description", olivia, 1)
+    conflict.refresh_from_db()
+    assert conflict.resolution == "theirs" and conflict.resolved_at is not None
+    assert AuditEvent.objects.get(kind="answer.conflict_resolved").actor == ben
+
+
+def test_keeping_mine_after_the_colleague_saved_again_asks_to_compare_once_more(client, northwind):
+    olivia, ben = northwind.admin, northwind.contributor
+    client.force_login(olivia)
+    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
+    client.force_login(ben)
+    shown = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    conflict = AnswerConflict.objects.get()
+    client.force_login(olivia)
+    autosave(client, northwind, "3.1", value="Olivia's second thoughts")
+
+    client.force_login(ben)
+    response = client.post(
+        resolve_url(northwind, conflict),
+        {"keep": "mine", f"conflict-{conflict.pk}-seen": seen_version(shown, conflict)},
+        follow=True,
+    )
+
+    assert "The answer changed again; compare the versions once more." in text(response)
+    assert "Olivia&#x27;s second thoughts" in text(response)
+    assert northwind.answer("3.1").value == "Olivia's second thoughts"
+    conflict.refresh_from_db()
+    assert conflict.resolved_at is None and conflict.value == "Ben's description"
+
+
+def test_a_table_answer_in_conflict_is_shown_as_rows_not_code(client, northwind):
+    olivia, ben = northwind.admin, northwind.contributor
+    p = prefix(northwind, "4.4")
+
+    def rows(*references):
+        data = {
+            f"{p}-version": 0,
+            f"{p}-rows-TOTAL_FORMS": len(references),
+            f"{p}-rows-INITIAL_FORMS": 0,
+        }
+        for i, reference in enumerate(references):
+            data[f"{p}-rows-{i}-reference"] = reference
+            data[f"{p}-rows-{i}-due"] = "2026-12-31"
+        return client.post(autosave_url(northwind, "4.4"), data, HTTP_HX_REQUEST="true")
+
+    client.force_login(olivia)
+    rows("DEF-101", "DEF-102")
+    client.force_login(ben)
+    page = text(rows("DEF-201"))
+
+    assert "Olivia Hart changed this answer" in page
+    assert "[{" not in page and "&#x27;reference&#x27;" not in page
+    theirs, mine = page.split("Their version (saved)")[1].split("Your version")
+    assert "DEF-101" in theirs and "DEF-102" in theirs and "31 Dec 2026" in theirs
+    assert "DEF-201" in mine and "Defect reference" in mine
+    reloaded = text(client.get(section_url(northwind, "4")))
+    assert "[{" not in reloaded and "DEF-201" in reloaded
+
+
+def test_keeping_my_version_saves_what_is_in_my_box_so_both_texts_can_be_combined(
+    client, northwind
+):
+    olivia, ben = northwind.admin, northwind.contributor
+    client.force_login(olivia)
+    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
+    client.force_login(ben)
+    shown = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    conflict = AnswerConflict.objects.get()
+    p = prefix(northwind, "3.1")
+
+    # The buttons post the whole section form: his box, typed in just before the click.
+    client.post(
+        resolve_url(northwind, conflict),
+        {
+            "keep": "mine",
+            f"conflict-{conflict.pk}-seen": seen_version(shown, conflict),
+            f"{p}-version": version_in(shown, northwind, "3.1"),
+            f"{p}-value": "Olivia's description, and Ben's",
+        },
+    )
+
+    assert northwind.answer("3.1").value == "Olivia's description, and Ben's"
+    assert northwind.answer("3.1").updated_by == ben
+
+
+def test_a_conflict_with_my_own_earlier_save_does_not_name_me_as_someone_else(client, northwind):
+    ben = northwind.contributor
+    client.force_login(ben)
+    autosave(client, northwind, "3.1", version=0, value="From the first window")
+
+    page = text(autosave(client, northwind, "3.1", version=0, value="From the second window"))
+
+    assert "You saved a different text for this answer at" in page
+    assert "Ben Okafor changed this answer" not in page

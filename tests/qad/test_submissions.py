@@ -5,13 +5,20 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
-from qad.models import Answer, Revision, Submission
+from qad.models import Answer, AnswerConflict, Revision, Submission
 from qad.selectors import applicable_questions
-from qad.services.answers import RevisionFrozen, StaleAnswer, answer_save
+from qad.services.answers import (
+    ConflictSettled,
+    RevisionFrozen,
+    StaleAnswer,
+    answer_save,
+    conflict_resolve,
+)
 from qad.services.submissions import submission_transition
 from qad.services.templates import current_template
 from qad.tasks import recompute_stale_completeness
 from qualification.enums import MembershipRole, Route
+from qualification.models import AuditEvent
 from tests.factories import MembershipFactory, member_of, start_qualification
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +128,48 @@ def test_a_stale_write_is_refused_and_keeps_the_first_writers_text():
     assert caught.value.current.updated_by == olivia
     stored = Answer.objects.get(pk=answer.pk)
     assert (stored.value, stored.version) == ("Olivia's text", 1)
+
+
+def test_while_a_conflict_is_open_the_writers_saves_are_kept_in_it_not_saved_over():
+    qualification = start_qualification()
+    answer = (
+        initial_revision(qualification)
+        .answers.filter(question__answer_type=AnswerType.FREE_TEXT)
+        .first()
+    )
+    olivia = member_of(qualification, full_name="Olivia Hart")
+    ben = member_of(qualification, full_name="Ben Okafor")
+    answer_save(answer=answer, value="Olivia's text", expected_version=0, by=olivia)
+    with pytest.raises(StaleAnswer):
+        answer_save(answer=answer, value="Ben's text", expected_version=0, by=ben)
+
+    # Even with the current version, Ben has not settled the conflict: nothing overwritten.
+    with pytest.raises(StaleAnswer) as caught:
+        answer_save(answer=answer, value="Ben's second text", expected_version=1, by=ben)
+
+    conflict = caught.value.conflict
+    assert (conflict.value, conflict.resolved_at) == ("Ben's second text", None)
+    assert AnswerConflict.objects.count() == 1, "one conflict, holding his latest words"
+    stored = Answer.objects.get(pk=answer.pk)
+    assert (stored.value, stored.version, stored.updated_by) == ("Olivia's text", 1, olivia)
+
+    conflict_resolve(
+        conflict=conflict, value="Ben's second text", expected_version=1, by=ben, resolution="mine"
+    )
+
+    stored = Answer.objects.get(pk=answer.pk)
+    assert (stored.value, stored.version, stored.updated_by) == ("Ben's second text", 2, ben)
+    event = AuditEvent.objects.get(kind="answer.conflict_resolved")
+    assert (event.actor, event.before, event.after) == (ben, "Olivia's text", "Ben's second text")
+    with pytest.raises(ConflictSettled):
+        conflict_resolve(
+            conflict=conflict,
+            value="Olivia's text",
+            expected_version=2,
+            by=ben,
+            resolution="theirs",
+        )
+    assert Answer.objects.get(pk=answer.pk).value == "Ben's second text"
 
 
 def test_a_value_the_question_does_not_accept_is_refused_with_a_message():

@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from qad.models import Answer
 from qualification import celery_app
 from qualification.models import MarketRole, Membership
 from tests.access_matrix import (
@@ -158,7 +159,10 @@ def submit_body(world: World) -> dict[str, Any]:
 
 
 def keep_mine(world: World) -> dict[str, Any]:
-    return {"keep": "mine"}
+    # The panel also sends the version of the saved text it showed.
+    conflict = world.a.conflict
+    seen = Answer.objects.get(pk=conflict.answer_id).version
+    return {"keep": "mine", f"conflict-{conflict.pk}-seen": seen}
 
 
 def clarification_body(world: World) -> dict[str, Any]:
