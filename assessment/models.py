@@ -135,6 +135,13 @@ class CheckRun(models.Model):
         max_length=20, choices=CheckRunStatus.choices, default=CheckRunStatus.RUNNING
     )
     trigger = models.CharField(max_length=30, blank=True, help_text="What started the run.")
+    request_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="A portal admin's re-run request this run answers (empty for ordinary runs): "
+        "a forced re-run makes a new run even when the inputs are unchanged, once per request.",
+    )
     attempts = models.PositiveIntegerField(default=1)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -160,12 +167,13 @@ class CheckRun(models.Model):
         ordering = ["revision", "-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["revision", "criteria_fingerprint", "inputs_fingerprint"],
+                fields=["revision", "criteria_fingerprint", "inputs_fingerprint", "request_key"],
                 name="check_run_once_per_inputs",
             ),
         ]
         indexes = [
             models.Index(fields=["revision", "status", "confirmed_at"], name="check_run_latest"),
+            models.Index(fields=["request_key", "status"], name="check_run_request"),
         ]
 
     def __str__(self) -> str:

@@ -21,15 +21,16 @@ LOST_WORKER_RETRY_SECONDS = 5  # a worker killed mid-run (OOM, deploy): soon, el
     max_retries=5,
     default_retry_delay=LOST_WORKER_RETRY_SECONDS,
 )
-def run_checks(self, *, revision_id: int, trigger: str = "") -> str:
+def run_checks(self, *, revision_id: int, trigger: str = "", request_key: str = "") -> str:
     """Run the automated checks on a submitted revision. Safe to run twice: the same inputs
-    are checked once. A worker killed mid-run leaves the message unacknowledged, and it is
-    delivered again as a retry; a database that cannot be reached is tried again later."""
+    are checked once (a portal admin's forced re-run: once per `request_key`). A worker
+    killed mid-run leaves the message unacknowledged, and it is delivered again as a retry;
+    a database that cannot be reached is tried again later."""
     revision = Revision.objects.filter(pk=revision_id).first()
     if revision is None:
         return "no such revision"
     try:
-        run = checks_run(revision=revision, trigger=trigger)
+        run = checks_run(revision=revision, trigger=trigger, request_key=request_key)
     except DatabaseError as exc:
         if self.request.is_eager:
             raise

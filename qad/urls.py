@@ -25,6 +25,11 @@ urlpatterns = [
         name="submission-checklist",
     ),
     path(
+        "submissions/<uuid:public_id>/pre-check/",
+        submissions.submission_precheck,
+        name="submission-precheck",
+    ),
+    path(
         "submissions/<uuid:public_id>/submit/",
         submissions.submission_submit_view,
         name="submission-submit",

@@ -11,4 +11,10 @@ urlpatterns = [
     path("versions/templates/<int:pk>/move/", versions.template_move, name="template-move"),
     path("versions/criteria/<int:pk>/", versions.criteria_version, name="criteria-version"),
     path("versions/criteria/<int:pk>/publish/", versions.criteria_publish, name="criteria-publish"),
+    path("versions/criteria/<int:pk>/recheck/", versions.criteria_recheck, name="criteria-recheck"),
+    path(
+        "versions/criteria/<int:pk>/recheck/progress/",
+        versions.criteria_recheck_progress,
+        name="criteria-recheck-progress",
+    ),
 ]

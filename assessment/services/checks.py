@@ -15,6 +15,15 @@ and scan state, reliance facts, the signature). So:
 
 Results are computed outside any transaction and written in the one transaction that marks
 the run complete. Assessors read only complete runs (`assessment.selectors`).
+
+Two ways in besides the task on submission:
+
+- a portal admin's re-run (`checks_rerun_submission`, `checks_rerun_criteria_set`) forces a
+  new run even when nothing changed, e.g. after a fix to a check. Each request has a key; the
+  run is keyed by it too, so the same request delivered twice still makes one run. Its results
+  replace the current ones when it completes (it becomes the run last confirmed);
+- a participant's pre-check of its draft (`precheck_draft`) runs the checks in memory and
+  stores nothing: its results are advisory and no assessor ever sees them.
 """
 
 from __future__ import annotations
@@ -24,12 +33,15 @@ import hashlib
 import json
 import logging
 import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment.checks.context import CriterionView, RevisionContext
 from assessment.checks.registry import CHECKS_VERSION
@@ -38,7 +50,9 @@ from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import CheckResult, CheckRun, CriteriaSet, Criterion
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import VersionStatus
-from qad.models import Question, Revision, Signature
+from qad.models import Question, Revision, Signature, Submission
+from qualification.audit import audit_record
+from qualification.models import AuditEvent, CodeBody, User
 
 logger = logging.getLogger(__name__)
 
@@ -177,39 +191,25 @@ def _load(revision: Revision) -> Revision:
     ).get(pk=revision.pk)
 
 
-def checks_run(*, revision: Revision, trigger: str = "") -> CheckRun | None:
+def checks_run(*, revision: Revision, trigger: str = "", request_key: str = "") -> CheckRun | None:
     """Run every applicable check on a submitted revision and store the results; a run
     with the same inputs that is complete already is returned as it is. None for a
-    revision that is not submitted (there is nothing fixed to check)."""
+    revision that is not submitted (there is nothing fixed to check).
+
+    With a `request_key` (a portal admin's re-run) a new run is made even if the inputs are
+    unchanged, once per key: the same request delivered again returns that run."""
     revision = _load(revision)
     if not revision.is_frozen:
         return None
     plan = check_plan(revision)  # before reading, so a change while we read makes a new run
-    run = _claim(revision, plan, trigger)
+    run = _claim(revision, plan, trigger, request_key)
     if run.status == CheckRunStatus.COMPLETE:
         return run
     started = time.perf_counter()
     try:
         ctx = RevisionContext.build(revision)
         criteria, not_applicable = _criteria_views(plan.criteria_sets, ctx)
-        results: list[CheckResult] = []
-        timings: dict[str, float] = defaultdict(float)
-        for criterion, view in criteria:
-            for position, spec in enumerate(criterion.checks):
-                name, params = spec.get("name", ""), spec.get("params") or {}
-                began = time.perf_counter()
-                outcome = evaluate(ctx, view, name, params)
-                timings[name] += (time.perf_counter() - began) * 1000
-                results.append(
-                    CheckResult(
-                        criterion=criterion,
-                        position=position,
-                        check_name=name,
-                        status=outcome.status,
-                        message=outcome.message,
-                        refs=outcome.refs,
-                    )
-                )
+        results, timings = _evaluate_all(ctx, criteria)
     except Exception as exc:
         _fail(run, exc)
         raise
@@ -222,6 +222,31 @@ def checks_run(*, revision: Revision, trigger: str = "") -> CheckRun | None:
         files_read=ctx.files.files_read,
         started=started,
     )
+
+
+def _evaluate_all(
+    ctx: RevisionContext, criteria: list[tuple[Criterion, CriterionView]]
+) -> tuple[list[CheckResult], dict[str, float]]:
+    """Every check of every criterion, as unsaved results, and the time each check took."""
+    results: list[CheckResult] = []
+    timings: dict[str, float] = defaultdict(float)
+    for criterion, view in criteria:
+        for position, spec in enumerate(criterion.checks):
+            name, params = spec.get("name", ""), spec.get("params") or {}
+            began = time.perf_counter()
+            outcome = evaluate(ctx, view, name, params)
+            timings[name] += (time.perf_counter() - began) * 1000
+            results.append(
+                CheckResult(
+                    criterion=criterion,
+                    position=position,
+                    check_name=name,
+                    status=outcome.status,
+                    message=outcome.message,
+                    refs=outcome.refs,
+                )
+            )
+    return results, timings
 
 
 def _criteria_views(
@@ -251,23 +276,42 @@ def _criteria_views(
     return views, len(criteria) - len(views)
 
 
-def _claim(revision: Revision, plan: CheckPlan, trigger: str) -> CheckRun:
-    """The run for these inputs: new, or an earlier attempt to finish, or complete already."""
+def _claim(revision: Revision, plan: CheckPlan, trigger: str, request_key: str = "") -> CheckRun:
+    """The run for these inputs: new, or an earlier attempt to finish, or complete already.
+
+    An ordinary run accepts any complete run of the same inputs (a forced re-run's too); a
+    forced re-run accepts only the run of its own request."""
     now = timezone.now()
+    key = {
+        "revision": revision,
+        "criteria_fingerprint": plan.criteria_fingerprint,
+        "inputs_fingerprint": plan.inputs_fingerprint,
+    }
     with transaction.atomic():
+        if not request_key:
+            done = (
+                CheckRun.objects.select_for_update()
+                .filter(**key, status=CheckRunStatus.COMPLETE)
+                .order_by("-confirmed_at", "-pk")
+                .first()
+            )
+            if done is not None:
+                # The inputs are current again (they may have changed and changed back).
+                done.confirmed_at = now
+                done.save(update_fields=["confirmed_at"])
+                return done
         run, created = CheckRun.objects.get_or_create(
-            revision=revision,
-            criteria_fingerprint=plan.criteria_fingerprint,
-            inputs_fingerprint=plan.inputs_fingerprint,
+            **key,
+            request_key=request_key,
             defaults={"criteria_versions": plan.versions, "trigger": trigger, "started_at": now},
         )
         if created:
             return run
         run = CheckRun.objects.select_for_update().get(pk=run.pk)
         if run.status == CheckRunStatus.COMPLETE:
-            # The inputs are current again (they may have changed and changed back).
-            run.confirmed_at = now
-            run.save(update_fields=["confirmed_at"])
+            if not request_key:
+                run.confirmed_at = now
+                run.save(update_fields=["confirmed_at"])
             return run
         run.status = CheckRunStatus.RUNNING
         run.attempts += 1
@@ -344,21 +388,23 @@ def checks_needed(revision: Revision, *, now: dt.datetime | None = None) -> bool
     its way (a run left `running` longer than STALE_AFTER lost its worker)."""
     now = now or timezone.now()
     plan = check_plan(revision)
-    run = CheckRun.objects.filter(
+    runs = CheckRun.objects.filter(
         revision=revision,
         criteria_fingerprint=plan.criteria_fingerprint,
         inputs_fingerprint=plan.inputs_fingerprint,
-    ).first()
+    )
+    latest = (
+        CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE)
+        .order_by("-confirmed_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    # A forced re-run of the same inputs counts as well as the ordinary run.
+    if runs.filter(status=CheckRunStatus.COMPLETE).exists():
+        return not runs.filter(pk=latest).exists()
+    run = runs.filter(request_key="").first()
     if run is None:
         return True
-    if run.status == CheckRunStatus.COMPLETE:
-        latest = (
-            CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE)
-            .order_by("-confirmed_at", "-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        return latest != run.pk
     if run.status == CheckRunStatus.RUNNING:
         return run.started_at < now - STALE_AFTER
     if run.attempts >= MAX_ATTEMPTS:
@@ -382,3 +428,202 @@ def checks_sweep() -> int:
             enqueue_for_revision(revision, trigger="sweep")
             sent += 1
     return sent
+
+
+# -- a portal admin's re-run
+
+
+@dataclass(frozen=True)
+class RerunProgress:
+    """How far a portal admin's re-run of a criteria version has got."""
+
+    event: AuditEvent
+    total: int
+    done: int
+    failed: int
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.failed >= self.total
+
+
+RERUN_KIND = "checks.rerun"
+
+
+def _rerun_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _enqueue_forced(revision_ids: list[int], *, request_key: str) -> None:
+    from assessment.tasks import run_checks
+    from qualification.tasking import enqueue_on_commit
+
+    for revision_id in revision_ids:
+        enqueue_on_commit(
+            run_checks, revision_id=revision_id, trigger="rerun", request_key=request_key
+        )
+
+
+def checks_rerun_submission(*, submission: Submission, by: User) -> str:
+    """Run the checks again on the submission's latest submitted revision, even if nothing
+    it reads changed. Returns the request's key."""
+    revision = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+    if revision is None:
+        raise ValidationError(_("This QAD has not been submitted: there is nothing to check."))
+    key = _rerun_key()
+    with transaction.atomic():
+        audit_record(
+            kind=RERUN_KIND,
+            actor=by,
+            summary=f"Automated checks run again on revision {revision.number} of "
+            f"{submission.get_stage_display()}",
+            qualification=submission.qualification,
+            target=submission,
+            after={"request": key, "revisions": [revision.pk], "submissions": 1},
+        )
+        _enqueue_forced([revision.pk], request_key=key)
+    return key
+
+
+def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
+    """The latest submitted revision of each submission whose checks use `criteria_set`
+    (its Code Body's latest published criteria for the template the submission answers)."""
+    if criteria_set.status != VersionStatus.PUBLISHED:
+        return []
+    candidates = (
+        Revision.objects.filter(
+            submitted_at__isnull=False,
+            submission__template_id=criteria_set.template_id,
+            submission__qualification__roles__market_role__approvers=criteria_set.code_body_id,
+        )
+        .order_by("submission_id", "-number")
+        .values_list("pk", "submission_id")
+        .distinct()
+    )
+    latest: dict[int, int] = {}
+    for pk, submission_id in candidates:
+        latest.setdefault(submission_id, pk)
+    bound = []
+    for pk in latest.values():
+        sets = applicable_criteria_sets(Revision.objects.select_related("submission").get(pk=pk))
+        if any(s.pk == criteria_set.pk for s in sets):
+            bound.append(pk)
+    return bound
+
+
+def checks_rerun_criteria_set(*, criteria_set: CriteriaSet, by: User) -> str:
+    """Run the checks again on every submission whose checks use `criteria_set`, even if
+    nothing they read changed. Returns the request's key; `rerun_progress` follows it."""
+    if criteria_set.status != VersionStatus.PUBLISHED:
+        raise ValidationError(
+            _("Only a published criteria version is used by the checks: publish it first.")
+        )
+    revision_ids = revisions_bound_to(criteria_set)
+    if not revision_ids:
+        raise ValidationError(_("No submitted QAD is checked against this criteria version."))
+    key = _rerun_key()
+    with transaction.atomic():
+        audit_record(
+            kind=RERUN_KIND,
+            actor=by,
+            summary=f"Automated checks run again on {len(revision_ids)} submitted QADs "
+            f"against {criteria_set}",
+            target=criteria_set,
+            after={"request": key, "revisions": revision_ids, "submissions": len(revision_ids)},
+        )
+        _enqueue_forced(revision_ids, request_key=key)
+    return key
+
+
+def rerun_progress(criteria_set: CriteriaSet) -> RerunProgress | None:
+    """The latest re-run asked for on `criteria_set`, and how many of its submissions have
+    been checked again; None if none was asked for."""
+    event = (
+        AuditEvent.objects.filter(
+            kind=RERUN_KIND,
+            object_type=CriteriaSet._meta.label,
+            object_id=str(criteria_set.pk),
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None or not isinstance(event.after, dict):
+        return None
+    runs = CheckRun.objects.filter(request_key=event.after.get("request", ""))
+    done = runs.filter(status=CheckRunStatus.COMPLETE).values("revision").distinct().count()
+    failed = (
+        runs.filter(status=CheckRunStatus.FAILED)
+        .exclude(revision__in=runs.filter(status=CheckRunStatus.COMPLETE).values("revision"))
+        .values("revision")
+        .distinct()
+        .count()
+    )
+    return RerunProgress(event, int(event.after.get("submissions", 0)), done, failed)
+
+
+# -- a participant's pre-check of its draft
+
+
+@dataclass(frozen=True)
+class PreCheckCriterion:
+    criterion: Criterion
+    results: list[CheckResult]
+
+
+@dataclass(frozen=True)
+class PreCheckGroup:
+    code_body: CodeBody
+    criteria: list[PreCheckCriterion]
+
+
+@dataclass(frozen=True)
+class PreCheck:
+    """The checks' findings on a draft: advisory, never stored."""
+
+    revision: Revision
+    groups: list[PreCheckGroup]
+    counts: dict[str, int]
+    not_applicable: int
+    duration_ms: int
+
+
+class NotADraft(ValidationError):
+    pass
+
+
+def precheck_draft(*, revision: Revision) -> PreCheck:
+    """Run every applicable check on a draft revision, in memory, and store nothing.
+
+    The draft is checked as if it were submitted now (date checks read the submission date).
+    Nothing is written, so the results can never be taken for the official ones, which the
+    Code Bodies' run makes when the revision is submitted."""
+    revision = _load(revision)
+    if revision.is_frozen:
+        raise NotADraft(_("This revision has been submitted: its checks are run for you."))
+    started = time.perf_counter()
+    sets = applicable_criteria_sets(revision)
+    ctx = RevisionContext.build(revision)
+    # In memory only: never saved (RevisionContext is read-only for the checks).
+    ctx.revision.submitted_at = timezone.now()
+    criteria, not_applicable = _criteria_views(sets, ctx)
+    results, _timings = _evaluate_all(ctx, criteria)
+    by_criterion: dict[int, list[CheckResult]] = defaultdict(list)
+    for result in results:
+        by_criterion[result.criterion_id].append(result)
+    groups: dict[int, PreCheckGroup] = {}
+    for criterion, _view in criteria:
+        if not by_criterion.get(criterion.pk):
+            continue
+        code_body = criterion.criteria_set.code_body
+        group = groups.setdefault(code_body.pk, PreCheckGroup(code_body, []))
+        group.criteria.append(PreCheckCriterion(criterion, by_criterion[criterion.pk]))
+    counts = dict.fromkeys(CheckStatus.values, 0)
+    counts.update(Counter(str(r.status) for r in results))
+    return PreCheck(
+        revision=revision,
+        groups=list(groups.values()),
+        counts=counts,
+        not_applicable=not_applicable,
+        duration_ms=round((time.perf_counter() - started) * 1000),
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assessment import selectors
 from assessment.models import Criterion, CriterionOutcome, Review
 from assessment.rules import can_assess, is_lead, role_in
+from assessment.services.checks import checks_rerun_submission
 from assessment.services.reviews import (
     outcome_record,
     review_assign,
@@ -25,6 +26,7 @@ from qad.models import Question
 from qualification.enums import Route
 from qualification.models import MarketRole, User, Wave
 from qualification.redirects import local_target
+from qualification.rules import is_portal_admin
 
 
 def _error_text(error: Exception) -> str:
@@ -76,9 +78,29 @@ def review_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_assess": can_assess(request.user, review),
             "is_lead": is_lead(request.user, review.code_body),
             "outcome_choices": CriterionOutcome.Outcome.choices,
+            "can_rerun_checks": is_portal_admin(request.user),
         }
     )
     return render(request, "assessment/review_detail.html", context)
+
+
+@require_POST
+@login_required
+def checks_rerun_view(request: HttpRequest, public_id) -> HttpResponse:
+    """A portal admin runs the submission's checks again, even if nothing changed."""
+    review = review_for(request.user, public_id)
+    if not is_portal_admin(request.user):
+        raise PermissionDenied
+    try:
+        checks_rerun_submission(submission=review.submission, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The automated checks are running again; their results replace these when done."),
+        )
+    return redirect(review.get_absolute_url())
 
 
 @require_POST

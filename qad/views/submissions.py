@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.models import Clarification
+from assessment.services.checks import precheck_draft
 from assessment.services.clarifications import clarification_answer
 from qad.checklist import revision_checklist
 from qad.forms import QuestionForm
@@ -95,6 +96,35 @@ def submission_checklist(request: HttpRequest, public_id) -> HttpResponse:
             "groups": list(groups.values()),
             "count": len(items),
             "can_submit": can_submit(request.user, submission) and not revision.is_frozen,
+            "can_precheck": can_edit_submission(request.user, submission)
+            and not revision.is_frozen,
+        },
+    )
+
+
+@require_POST
+@login_required
+def submission_precheck(request: HttpRequest, public_id) -> HttpResponse:
+    """Run the automated checks on the participant's draft and show what they find, as
+    advice: nothing is stored, the Code Bodies' checks run again on submission."""
+    submission = submission_for(request.user, public_id)
+    # A draft is the participant's own working copy: nobody else may check it.
+    if not is_participant(request.user, submission):
+        raise Http404
+    revision = current_revision(submission)
+    if revision.is_frozen or not can_edit_submission(request.user, submission):
+        messages.error(
+            request,
+            _("Only a draft you can still edit can be pre-checked; this revision is submitted."),
+        )
+        return redirect("submission-checklist", public_id=submission.public_id)
+    return render(
+        request,
+        "qad/submission_precheck.html",
+        {
+            "submission": submission,
+            "revision": revision,
+            "precheck": precheck_draft(revision=revision),
         },
     )
 

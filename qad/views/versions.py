@@ -6,13 +6,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import CriteriaSet
+from assessment.services.checks import checks_rerun_criteria_set, rerun_progress
 from assessment.services.criteria import criteria_set_load, criteria_set_publish
 from qad.compare import changes_csv, compare_criteria, compare_templates
 from qad.enums import VersionStatus
@@ -184,7 +185,34 @@ def criteria_version(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "criteria": criteria_set.criteria.prefetch_related("questions").order_by("position"),
             "counts": _counts(changes),
+            "rerun": rerun_progress(criteria_set),
         },
+    )
+
+
+@require_POST
+@portal_admin_required
+def criteria_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the checks again on every submitted QAD checked against this criteria version."""
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    try:
+        checks_rerun_criteria_set(criteria_set=criteria_set, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The automated checks are running again."))
+    return redirect("criteria-version", pk=criteria_set.pk)
+
+
+@require_GET
+@portal_admin_required
+def criteria_recheck_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far the latest re-run has got (the criteria-version page polls it)."""
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    return render(
+        request,
+        "qad/versions/partials/recheck_progress.html",
+        {"criteria_set": criteria_set, "rerun": rerun_progress(criteria_set)},
     )
 
 

@@ -376,6 +376,14 @@ ACCESS: dict[str, Access] = {
     # writing actions do not exist (404).
     "submission-detail": page(uuid_of("a.reviewed"), only(SEES_A)),
     "submission-checklist": page(uuid_of("a.draft"), only(SEES_A_DRAFT)),
+    # The pre-check reads the draft and stores nothing; the draft is A's own, so even those
+    # who may read it (portal admins) are not shown the checks' findings on it.
+    "submission-precheck": Access(
+        uuid_of("a.draft"),
+        get=METHOD_NOT_ALLOWED,
+        post=only(A_MEMBERS),
+        body=nothing,
+    ),
     "revision-detail": page(named(public_id="a.reviewed.public_id", number=Fixed(1)), only(SEES_A)),
     "submission-section": Access(
         named(public_id="a.draft.public_id", section_ref=Fixed("3")),
@@ -530,6 +538,13 @@ ACCESS: dict[str, Access] = {
     "review-queue": page(named(code="bsc_review.code_body.code"), only(BSC_DESK)),
     "review-detail": page(uuid_of("bsc_review"), only(BSC_DESK)),
     "review-changes": page(uuid_of("bsc_review"), only(BSC_DESK)),
+    "checks-rerun": Access(
+        uuid_of("bsc_review"),
+        get=METHOD_NOT_ALLOWED,
+        post=only(PORTAL_ADMIN, ok=302, seen_by=BSC_DESK),
+        body=nothing,
+        proof=K.PORTAL_ADMIN,
+    ),
     "review-assign": Access(
         uuid_of("bsc_review"),
         get=METHOD_NOT_ALLOWED,
@@ -603,6 +618,18 @@ ACCESS: dict[str, Access] = {
         post=only(PORTAL_ADMIN, ok=302, hidden=403),
         body=nothing,
         proof=K.PORTAL_ADMIN,
+    ),
+    "criteria-recheck": Access(
+        named(pk="bsc_criterion.criteria_set_id"),
+        get=METHOD_NOT_ALLOWED,
+        post=only(PORTAL_ADMIN, ok=302, hidden=403),
+        body=nothing,
+        proof=K.PORTAL_ADMIN,
+    ),
+    "criteria-recheck-progress": Access(
+        named(pk="bsc_criterion.criteria_set_id"),
+        get=only(PORTAL_ADMIN, hidden=403),
+        post=METHOD_NOT_ALLOWED,
     ),
 }
 
@@ -738,6 +765,8 @@ VERSION_URLS = {
     "template-move",
     "criteria-version",
     "criteria-publish",
+    "criteria-recheck",
+    "criteria-recheck-progress",
 }
 # Parts of a submission found inside the submission its UUID names (tested below).
 SUB_OBJECTS = {
