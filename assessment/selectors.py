@@ -20,7 +20,11 @@ from assessment.models import (
     CriterionOutcome,
     Review,
 )
-from assessment.services.reviews import applicable_criteria, blocking_work_off
+from assessment.services.reviews import (
+    applicable_criteria,
+    blocking_work_off,
+    submitted_revision,
+)
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceLink
 from evidence.selectors import revision_links
@@ -113,11 +117,12 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
     target = code_body.review_target_working_days
 
     def row(review: Review) -> QueueRow:
-        revisions = list(review.submission.revisions.all())
+        # The revision under review: the latest submitted, not one being prepared.
+        submitted = [r for r in review.submission.revisions.all() if r.submitted_at]
         since = timezone.localdate(review.waiting_since) if review.waiting_since else today
         return QueueRow(
             review=review,
-            revision=revisions[0] if revisions else None,
+            revision=submitted[0] if submitted else None,
             days_waiting=working_days_between(since, today),
             target=target,
             due=add_working_days(since, target) if review.waiting_since else None,
@@ -137,11 +142,7 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
 def _with_checks(rows: list[QueueRow], code_body: CodeBody) -> list[QueueRow]:
     """Each row's check results for this Code Body's criteria, on its latest submitted
     revision (a revision being prepared in answer to clarifications has not been checked)."""
-    checked = {}
-    for row in rows:
-        submitted = [r for r in row.review.submission.revisions.all() if r.submitted_at]
-        if submitted:
-            checked[row.review.pk] = submitted[0].pk
+    checked = {row.review.pk: row.revision.pk for row in rows if row.revision is not None}
     summaries = check_summaries(checked.values(), code_body=code_body)
     for row in rows:
         row.checks = summaries.get(checked.get(row.review.pk))
@@ -164,8 +165,10 @@ class CriterionView:
 
 
 def review_screen(review: Review) -> dict:
+    """The review of what the participant submitted: a revision being prepared in answer to
+    clarifications stays the participant's own until it is submitted."""
     submission = review.submission
-    revision = submission.revisions.order_by("-number").first()
+    revision = submitted_revision(submission)
     answers = {
         a.question_id: a
         for a in revision.answers.select_related("question", "question__section", "updated_by")
@@ -187,9 +190,7 @@ def review_screen(review: Review) -> dict:
     outcomes = {
         o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
     }
-    # The checks ran on what was submitted, not on a revision still being prepared.
-    checked = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
-    checks = latest_check_results(checked) if checked is not None else {}
+    checks = latest_check_results(revision)
     views = []
     for criterion in criteria:
         questions = [
@@ -240,12 +241,17 @@ class EvidenceChange:
 
 
 def revision_changes(review: Review) -> dict:
-    """What changed between the revision this Code Body last reviewed and the current one."""
+    """What changed between the revision this Code Body last reviewed and the latest submitted
+    one (never the participant's unsubmitted edits)."""
     submission = review.submission
-    current = submission.revisions.order_by("-number").first()
+    current = submitted_revision(submission)
     base = review.reviewed_revision
     if base is None or base.pk == current.pk:
-        base = submission.revisions.filter(number__lt=current.number).order_by("-number").first()
+        base = (
+            submission.revisions.filter(number__lt=current.number, submitted_at__isnull=False)
+            .order_by("-number")
+            .first()
+        )
     if base is None:
         return {"base": None, "current": current, "answers": [], "evidence": [], "criteria": []}
     before = {a.question_id: a for a in base.answers.select_related("question")}

@@ -17,7 +17,13 @@ from qualification.audit import audit_record
 from qualification.models import CodeBody, User
 from qualification.rules import code_body_roles
 
-REVIEWABLE = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
+# A Code Body may ask while the participant is answering another Code Body's clarifications:
+# its questions reopen in the revision being prepared.
+ASSESSABLE = (
+    SubmissionState.SUBMITTED,
+    SubmissionState.UNDER_REVIEW,
+    SubmissionState.CLARIFICATION_REQUESTED,
+)
 
 
 def _require_assessor(user: User, code_body: CodeBody) -> None:
@@ -36,11 +42,12 @@ def clarification_raise(
             _("%(body)s does not assess question %(ref)s.")
             % {"body": code_body.code, "ref": question.ref}
         )
-    if submission.state not in REVIEWABLE:
+    if submission.state not in ASSESSABLE:
         raise ValidationError(_("Clarifications can be raised only on a submission in review."))
     if not text.strip():
         raise ValidationError(_("Say what needs clarifying."))
-    revision = submission.revisions.order_by("-number").first()
+    # Raised on what the Code Body read: the submitted revision, not a draft being prepared.
+    revision = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
     with transaction.atomic():
         clarification = Clarification.objects.create(
             submission=submission,
@@ -57,7 +64,8 @@ def clarification_raise(
 
 def clarifications_send(*, submission: Submission, code_body: CodeBody, by: User) -> int:
     """Send every drafted clarification of one Code Body in one request; reopen exactly their
-    questions for the participant in a new revision."""
+    questions for the participant in a new revision, or in the revision the participant is
+    already preparing in answer to another Code Body: all are answered in one resubmission."""
     _require_assessor(by, code_body)
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -68,6 +76,8 @@ def clarifications_send(*, submission: Submission, code_body: CodeBody, by: User
         )
         if not drafts:
             return 0
+        if locked.state not in ASSESSABLE:
+            raise ValidationError(_("This submission is not open for review now."))
         now = timezone.now()
         Clarification.objects.filter(pk__in=[c.pk for c in drafts]).update(
             state=Clarification.State.OPEN, sent_at=now
@@ -90,7 +100,8 @@ def clarifications_send(*, submission: Submission, code_body: CodeBody, by: User
             )
             revision_open_for_clarifications(submission=locked, reopened_question_ids=question_ids)
         else:
-            # Another Code Body's clarifications already reopened a revision: add these.
+            # Clarification requested: another Code Body's clarifications already opened the
+            # revision the participant is preparing; reopen these questions in it too.
             current = locked.revisions.order_by("-number").first()
             Answer.objects.filter(revision=current, question_id__in=question_ids).update(
                 reopened=True

@@ -26,6 +26,30 @@ from qualification.enums import CodeBodyRole, QualificationState
 from qualification.models import CodeBody, User
 
 REVIEWABLE = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
+# While the participant answers one Code Body's clarifications in a new revision, the other
+# Code Bodies go on reviewing the revision that was submitted.
+ASSESSABLE = (*REVIEWABLE, SubmissionState.CLARIFICATION_REQUESTED)
+
+
+def submitted_revision(submission: Submission) -> Revision | None:
+    """The latest revision the participant submitted: what the Code Bodies assess. A revision
+    being prepared in answer to clarifications is the participant's own until it is submitted."""
+    return submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+
+
+def review_open_check(review: Review) -> None:
+    """Refuse work on a review that is not open: complete, waiting for the participant to
+    answer its clarifications, or on a submission out of review."""
+    if review.state == Review.State.AWAITING_PARTICIPANT:
+        raise ValidationError(
+            _(
+                "%(body)s is waiting for the participant to answer its clarifications; "
+                "review the answers once they are submitted."
+            )
+            % {"body": review.code_body.code}
+        )
+    if review.state == Review.State.COMPLETE or review.submission.state not in ASSESSABLE:
+        raise ValidationError(_("This submission is not open for review now."))
 
 
 def reviews_open(*, submission: Submission, revision: Revision) -> list[Review]:
@@ -80,6 +104,11 @@ def review_assign(*, review: Review, assignee: User, by: User) -> Review:
     ):
         raise ValidationError(
             _("Assign the review to an assessor of %(body)s.") % {"body": review.code_body.code}
+        )
+    if review.assignee_id == assignee.pk:
+        # Nothing changes: no second assignment on record, no second e-mail.
+        raise ValidationError(
+            _("The review is already assigned to %(name)s.") % {"name": assignee.full_name}
         )
     picking_up = assignee == by and review.assignee_id is None and can_assess(by, review)
     if not (is_lead(by, review.code_body) or picking_up):
@@ -136,9 +165,8 @@ def outcome_record(
     ):
         raise ValidationError(_("Say why, so the participant knows what to do."))
     submission = review.submission
-    if review.state == Review.State.COMPLETE or submission.state not in REVIEWABLE:
-        raise ValidationError(_("This submission is not open for review now."))
-    revision = submission.revisions.order_by("-number").first()
+    review_open_check(review)
+    revision = submitted_revision(submission)
     with transaction.atomic():
         if submission.state == SubmissionState.SUBMITTED:
             submission_transition(
@@ -201,19 +229,15 @@ def review_send_clarifications(*, review: Review, by: User) -> int:
         raise PermissionDenied(
             _("Only %(body)s assessors can send clarifications.") % {"body": review.code_body.code}
         )
+    review_open_check(review)
     with transaction.atomic():
         sent = clarifications_send(submission=review.submission, code_body=review.code_body, by=by)
         if sent:
-            revision = (
-                review.submission.revisions.filter(submitted_at__isnull=False)
-                .order_by("-number")
-                .first()
-            )
-            Review.objects.filter(submission=review.submission).exclude(
-                state=Review.State.COMPLETE
-            ).update(state=Review.State.AWAITING_PARTICIPANT)
-            review.reviewed_revision = revision
-            review.save(update_fields=["reviewed_revision"])
+            # Only this Code Body waits for the answers; the others go on reviewing the
+            # submitted revision, and may send their own clarifications meanwhile.
+            review.state = Review.State.AWAITING_PARTICIPANT
+            review.reviewed_revision = submitted_revision(review.submission)
+            review.save(update_fields=["state", "reviewed_revision"])
             notify("clarification_requested", review_id=review.pk)
     review.refresh_from_db()
     return sent
@@ -235,9 +259,8 @@ def review_complete(*, review: Review, by: User) -> Review:
     if not is_lead(by, review.code_body):
         raise PermissionDenied(_("Only a lead assessor can complete the assessment."))
     submission = review.submission
-    revision = submission.revisions.order_by("-number").first()
-    if submission.state not in REVIEWABLE:
-        raise ValidationError(_("This submission is not open for review now."))
+    review_open_check(review)
+    revision = submitted_revision(submission)
     criteria = applicable_criteria(review, revision)
     outcomes = {o.criterion_id: o for o in review.outcomes.all()}
     open_criteria = [
@@ -275,6 +298,8 @@ def review_complete(*, review: Review, by: User) -> Review:
             target=review,
         )
         others = Review.objects.filter(submission=submission).exclude(pk=review.pk)
+        # While clarifications are open another review is awaiting the participant, so the
+        # last review to complete always finds the submission submitted or under review.
         if all(r.state == Review.State.COMPLETE for r in others):
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
             if locked.state == SubmissionState.SUBMITTED:

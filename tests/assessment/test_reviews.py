@@ -10,8 +10,16 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import CriterionOutcome, Review, ReviewAssignment, WorkOffItem
+from assessment.models import (
+    Clarification,
+    CriterionOutcome,
+    Review,
+    ReviewAssignment,
+    WorkOffItem,
+)
+from assessment.services.clarifications import clarification_answer
 from qad.enums import SubmissionState
+from qad.services.answers import answer_save
 from qad.services.submissions import final_qad_start, submission_submit
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import RoleApproval
@@ -208,7 +216,8 @@ def test_clarification_round_trip_with_changes_and_completion(client, submitted,
     submitted.submission.refresh_from_db()
     assert submitted.submission.state == SubmissionState.CLARIFICATION_REQUESTED
     assert len(mail.outbox) == 1 and "asks for clarification" in mail.outbox[0].subject
-    assert review(submitted, "REC").state == Review.State.AWAITING_PARTICIPANT
+    assert review(submitted, "BSC").state == Review.State.AWAITING_PARTICIPANT
+    assert review(submitted, "REC").state == Review.State.WAITING, "the REC goes on reviewing"
 
     # The participant answers and resubmits revision 2.
     from assessment.models import Clarification
@@ -436,3 +445,173 @@ def test_demo_world_builds_reviews(shipped_versions):
         ).count()
         == 3
     )
+
+
+# Parallel review: one Code Body's clarifications do not stop the others, assessors see only
+# what the participant submitted.
+
+DRAFT_EDIT = "From next month Acme Settlements runs MHHS for us."
+
+
+def send(client, participant, code):
+    return committed(
+        client.post,
+        reverse("clarifications-send", args=[review(participant, code).public_id]),
+        follow=True,
+    )
+
+
+def edit(participant, ref, value):
+    answer = participant.answer(ref)
+    answer_save(answer=answer, value=value, expected_version=answer.version, by=participant.admin)
+
+
+def answer_all(participant):
+    for clarification in Clarification.objects.filter(state=Clarification.State.OPEN):
+        clarification_answer(
+            clarification=clarification, text="Answered in revision 2.", by=participant.admin
+        )
+
+
+def resubmit(participant, number):
+    committed(
+        submission_submit,
+        submission=participant.submission,
+        by=participant.admin,
+        revision_number=number,
+    )
+
+
+def test_assessors_see_the_submitted_revision_not_the_participant_s_draft_edits(
+    client, submitted, people
+):
+    client.force_login(people.bsc)
+    record(
+        client,
+        submitted,
+        "BSC-3",
+        "clarification",
+        comment="Who runs MHHS day to day?",
+        question=submitted.answer("3.1").question_id,
+    )
+    send(client, submitted, "BSC")
+    edit(submitted, "3.1", DRAFT_EDIT)  # revision 2, not submitted yet
+
+    bsc = review(submitted, "BSC")
+    for code, user in (("BSC", people.bsc), ("REC", people.rec)):
+        client.force_login(user)
+        page = text(client.get(review(submitted, code).get_absolute_url()))
+        assert "We operate MHHS in house." in page and DRAFT_EDIT not in page, code
+        assert "revision 1" in page
+    client.force_login(people.bsc)
+    changes = text(client.get(reverse("review-changes", args=[bsc.public_id])))
+    assert DRAFT_EDIT not in changes
+    assert "This is the first revision" in changes and "Acme" not in changes
+
+    answer_all(submitted)
+    resubmit(submitted, 2)
+
+    page = text(client.get(bsc.get_absolute_url()))
+    assert DRAFT_EDIT in page and "We operate MHHS in house." not in page
+    changes = text(client.get(reverse("review-changes", args=[bsc.public_id])))
+    assert "Revision 2 compared with revision 1" in changes
+    assert "Acme Settlements" in changes
+
+
+def test_another_code_body_goes_on_reviewing_while_the_participant_answers(
+    client, submitted, people
+):
+    client.force_login(people.bsc)
+    record(
+        client,
+        submitted,
+        "BSC-4",
+        "clarification",
+        comment="Your exit report gives another count; which is right?",
+        question=submitted.answer("4.3").question_id,
+    )
+    send(client, submitted, "BSC")
+    submitted.submission.refresh_from_db()
+    assert submitted.submission.state == SubmissionState.CLARIFICATION_REQUESTED
+    assert review(submitted, "BSC").state == Review.State.AWAITING_PARTICIPANT
+
+    # The REC records an outcome and asks its own question on the submitted revision.
+    client.force_login(people.rec)
+    assert "Save the outcome for REC-3" in text(
+        client.get(review(submitted, "REC").get_absolute_url())
+    )
+    response = record(
+        client,
+        submitted,
+        "REC-3",
+        "clarification",
+        comment="Who answers the service desk?",
+        question=submitted.answer("3.1").question_id,
+    )
+    assert "not open for review" not in text(client.get(response.url))
+    outcome = CriterionOutcome.objects.get(review=review(submitted, "REC"))
+    assert (outcome.outcome, outcome.revision.number) == ("clarification", 1)
+    assert review(submitted, "REC").state == Review.State.IN_REVIEW
+    page = text(send(client, submitted, "REC"))
+    assert "1 clarification(s) sent to the participant." in page
+    assert review(submitted, "REC").state == Review.State.AWAITING_PARTICIPANT
+    assert len(mail.outbox) == 2, "the participant is told of each Code Body's questions"
+
+    # The DIP, with nothing to ask, completes meanwhile.
+    client.force_login(people.dip_lead)
+    committed(client.post, reverse("review-complete", args=[review(submitted, "DIP").public_id]))
+    assert review(submitted, "DIP").state == Review.State.COMPLETE
+
+    # Both questions reopen in the one revision the participant is preparing.
+    assert submitted.submission.revisions.count() == 2
+    reopened = submitted.revision.answers.filter(reopened=True)
+    assert set(reopened.values_list("question__ref", flat=True)) == {"3.1", "4.3"}
+    assert not submitted.revision.is_frozen
+
+    client.force_login(submitted.admin)
+    answer_all(submitted)
+    edit(submitted, "3.1", "Our own service desk, staffed 8 till 6.")
+    edit(submitted, "4.3", 398)
+    resubmit(submitted, 2)
+
+    submitted.submission.refresh_from_db()
+    assert submitted.submission.state == SubmissionState.SUBMITTED
+    answered = Clarification.objects.values_list("code_body__code", "state", "answered_in__number")
+    assert sorted(answered) == [("BSC", "answered", 2), ("REC", "answered", 2)]
+    assert review(submitted, "BSC").state == Review.State.WAITING
+    assert review(submitted, "REC").state == Review.State.WAITING
+    assert review(submitted, "DIP").state == Review.State.COMPLETE, "DIP assesses neither"
+
+    client.force_login(people.rec)
+    record(client, submitted, "REC-3", "met")
+    outcome.refresh_from_db()
+    assert (outcome.outcome, outcome.revision.number) == ("met", 2)
+
+
+def test_the_code_body_awaiting_the_participant_records_nothing_meanwhile(
+    client, submitted, people
+):
+    client.force_login(people.bsc)
+    record(client, submitted, "BSC-4", "clarification", comment="Which count is right?")
+    send(client, submitted, "BSC")
+
+    page = text(client.get(review(submitted, "BSC").get_absolute_url()))
+    assert "Waiting for the participant to answer these clarifications" in page
+    assert "Save the outcome" not in page
+    response = record(client, submitted, "BSC-3", "met")
+    assert "waiting for the participant to answer its clarifications" in text(
+        client.get(response.url)
+    )
+    assert not CriterionOutcome.objects.filter(criterion__ref="BSC-3").exists()
+
+
+def test_assigning_to_the_person_already_assigned_changes_nothing(client, submitted, people):
+    bsc_review = review(submitted, "BSC")
+    client.force_login(people.bsc_lead)
+    assign = reverse("review-assign", args=[bsc_review.public_id])
+    committed(client.post, assign, {"assignee": people.bsc.pk})
+    page = text(committed(client.post, assign, {"assignee": people.bsc.pk}, follow=True))
+
+    assert "already assigned to James Whitfield" in page
+    assert ReviewAssignment.objects.filter(review=bsc_review).count() == 1
+    assert [m.to for m in mail.outbox] == [[people.bsc.email]], "told once"

@@ -26,7 +26,7 @@ BUDGETS = {
     "answer autosave": 22,  # with the look for an open conflict of the writer's
     "evidence register": 11,
     "assessor queue": 14,  # with the check results of the page's rows
-    "review screen": 20,  # with the latest check results per criterion
+    "review screen": 19,  # with the latest check results per criterion
     "programme dashboard": 16,
     "programme export": 9,
 }
