@@ -23,7 +23,7 @@ from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load
 BUDGETS = {
     "participant home": 9,
     "section page": 13,
-    "answer autosave": 22,  # with the look for an open conflict of the writer's
+    "answer autosave": 22,  # with a look for the writer's open conflict
     "evidence register": 11,
     "assessor queue": 14,  # with the check results of the page's rows
     "review screen": 19,  # with the latest check results per criterion
