@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.enums import MalwareState, ScanState
 
+DOWNLOADABLE_SCAN_STATES = frozenset({ScanState.CLEAN, ScanState.NEEDS_ATTENTION})
+DOWNLOADABLE_MALWARE_STATES = frozenset({MalwareState.CLEAN, MalwareState.NOT_SCANNED})
+
 
 class StoredFile(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
@@ -46,6 +49,16 @@ class StoredFile(models.Model):
     def quarantined(self) -> bool:
         return self.malware_state == MalwareState.INFECTED or (
             self.scan_state == ScanState.REJECTED
+        )
+
+    @property
+    def downloadable(self) -> bool:
+        """Fail closed: served only once every check has finished and let it through. A
+        file still being checked (the scanner may have been down) is not served, and a
+        file is never assumed clean because nobody has looked yet. "Not scanned" counts only
+        when recorded as such: no malware scanner is configured at all."""
+        return self.scan_state in DOWNLOADABLE_SCAN_STATES and (
+            self.malware_state in DOWNLOADABLE_MALWARE_STATES
         )
 
 

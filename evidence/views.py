@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from evidence.exports import csv_safe
 from evidence.models import EvidenceItem, EvidenceLink
-from evidence.rules import can_add_evidence, can_download
+from evidence.rules import can_add_evidence, can_download, can_see_evidence, download_refusal
 from evidence.selectors import reusable_evidence, revision_links
 from evidence.services import (
     evidence_justify,
@@ -36,7 +36,7 @@ from evidence.storage import open_stored
 from evidence.uploads import EvidenceUploadHandler, digests_for
 from qad.models import Question
 from qad.published import template_outline
-from qad.rules import is_participant
+from qad.rules import can_view_submission, is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
 from qualification.redirects import local_target
@@ -290,12 +290,28 @@ def _register_csv(submission, revision, rows) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, public_id) -> HttpResponse:
     item = get_object_or_404(
-        EvidenceItem.objects.select_related("stored_file", "organisation", "pack"),
+        EvidenceItem.objects.select_related(
+            "stored_file", "organisation", "pack", "submission__qualification"
+        ),
         public_id=public_id,
     )
     if not can_download(request.user, item):
-        # Quarantined content, and other people's files, do not exist for you.
-        raise Http404
+        if not can_see_evidence(request.user, item):
+            raise Http404  # other people's files do not exist for you
+        # Yours, but not (yet) servable: say why. A rejected file is never served, so it
+        # stays "not found" (404); one whose checks have not finished may be later (409).
+        never = item.stored_file.quarantined
+        return render(
+            request,
+            "evidence/not_available.html",
+            {
+                "item": item,
+                "message": download_refusal(item),
+                "pending": not never,
+                "register": item.submission and can_view_submission(request.user, item.submission),
+            },
+            status=404 if never else 409,
+        )
     stored = item.stored_file
     content_type = stored.content_type or "application/octet-stream"
     # PDFs, images and plain text may open in the browser (sandboxed); anything else, or
@@ -319,12 +335,15 @@ def evidence_state(request: HttpRequest, public_id) -> HttpResponse:
     item = get_object_or_404(
         EvidenceItem.objects.select_related("stored_file"), public_id=public_id
     )
-    if not (
-        can_download(request.user, item)
-        or (item.submission and is_participant(request.user, item.submission))
-    ):
+    if not can_see_evidence(request.user, item):
         raise Http404
-    return render(request, "evidence/partials/state.html", {"item": item})
+    # Once the checks let the file through, the badge brings its download link along: the
+    # page drew none while it was being checked.
+    return render(
+        request,
+        "evidence/partials/state.html",
+        {"item": item, "offer_download": can_download(request.user, item)},
+    )
 
 
 @require_POST
@@ -382,12 +401,19 @@ def _replace(request, submission, link, back) -> HttpResponse:
     if len(files) != 1 or len(received) != 1:
         return _refuse(request, _("Choose one file to replace it with."), back)
     try:
-        evidence_replace(link=link, upload=files[0], sha256=received[0].sha256, by=request.user)
+        new = evidence_replace(
+            link=link, upload=files[0], sha256=received[0].sha256, by=request.user
+        )
     except (ValidationError, PermissionDenied) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return _refuse(request, text, back)
-    messages.success(request, _("New version uploaded; the old one is kept for the record."))
-    return redirect(back)
+    return upload_answer(
+        request,
+        ok=True,
+        notes=[_("New version uploaded; it is being checked. The old one is kept for the record.")],
+        back=back,
+        items=[{"id": str(new.public_id), "replaces": str(link.item.public_id)}],
+    )
 
 
 @require_POST

@@ -49,7 +49,7 @@ def work_off_plan(request: HttpRequest, public_id) -> HttpResponse:
         {
             "qualification": qualification,
             "items": qualification.work_off_items.select_related(
-                "closure_evidence", "exception__recorded_by", "exception__code_body"
+                "closure_evidence__stored_file", "exception__recorded_by", "exception__code_body"
             ),
             "editable": editable,
             "lead_bodies": lead_bodies,

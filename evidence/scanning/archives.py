@@ -17,11 +17,12 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from evidence.scanning.names import shown
+from evidence.scanning.names import extension_of, shown
 from evidence.scanning.sizes import GIB, KIB, MIB, human_size
 
 # Methods Python can read; anything else (Deflate64, PPMd...) cannot be checked or scanned.
@@ -154,16 +155,25 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, max_bytes: i
         return buffer.read()
 
 
-def check_archive(path: Path, *, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> ArchiveVerdict:
+def check_archive(
+    path: Path,
+    *,
+    limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+    member_extensions: Collection[str] | None = None,
+) -> ArchiveVerdict:
     """Check a zip (or .docx/.xlsx) against `limits` without extracting it.
 
     First the listing of every entry, which needs no decompression: entry count, declared
     total size, per-entry compression ratio, unsafe paths, symbolic links, encryption and
-    unreadable compression methods. Only when the listing is clean are entries peeked at
-    (a few hundred bytes each) to find archives inside; a nested zip is copied to a
-    temporary file within its declared size and checked the same way, one level deep.
+    unreadable compression methods, and, for a plain zip given `member_extensions` (the
+    portal's allow-list: an Office package's XML parts are not files anyone opens), the
+    extension of every file in it, so that an installer or a web page cannot arrive inside
+    a zip. Only when the listing is clean are entries peeked at (a few hundred bytes each)
+    to find archives inside; a nested zip is copied to a temporary file within its declared
+    size and checked the same way, one level deep.
     """
-    checker = _Checker(limits)
+    allowed = None if member_extensions is None else frozenset(member_extensions)
+    checker = _Checker(limits, allowed)
     try:
         with open_zip(path, limits=limits) as archive:
             checker.check(archive, depth=0, prefix="")
@@ -175,6 +185,7 @@ def check_archive(path: Path, *, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS)
 @dataclass
 class _Checker:
     limits: ArchiveLimits
+    member_extensions: frozenset[str] | None = None
     entries: int = 0
     total_size: int = 0
     problems: list[str] = field(default_factory=list)
@@ -228,11 +239,26 @@ class _Checker:
                     f"{human_size(info.file_size)}); more than {limits.max_ratio:,.0f} to 1 is "
                     "refused as a possible zip bomb."
                 )
+            if self.member_extensions is not None and not info.is_dir():
+                self._check_extension(path)
         if self.total_size > limits.max_total_size:
             self.problem(
                 f"The archive would unpack to {human_size(self.total_size)}; at most "
                 f"{human_size(limits.max_total_size)} is accepted."
             )
+
+    def _check_extension(self, path: str) -> None:
+        # The name's last extension, as for an upload: what the participant's machine
+        # opens it with once unpacked.
+        extension = extension_of(path)
+        if extension in self.member_extensions:
+            return
+        ending = f"ends .{extension}" if extension else "has no extension"
+        self.problem(
+            f"'{shown(path)}' in the archive {ending}; an archive may hold only files of the "
+            f"types accepted as evidence ({_extensions_text(self.member_extensions)}). Remove "
+            "it and zip the rest again."
+        )
 
     def _check_nested(self, archive: zipfile.ZipFile, *, depth: int, prefix: str) -> None:
         for info in archive.infolist():
@@ -313,6 +339,10 @@ def _escapes(filename: str) -> bool:
     if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
         return True
     return ".." in path.split("/")
+
+
+def _extensions_text(extensions: frozenset[str]) -> str:
+    return ", ".join(f".{extension}" for extension in sorted(extensions))
 
 
 def _too_many_entries(count: int, limits: ArchiveLimits) -> str:

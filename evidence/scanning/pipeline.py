@@ -1,8 +1,9 @@
 """All checks on one uploaded file, in the order that keeps the worker safe.
 
 1. type (cheap, and decides which other checks apply);
-2. archive structure for zips and Office files, image size for PNG and JPEG: both from
-   headers, before anything is unpacked or decoded;
+2. archive structure for zips and Office files (and, for a zip, that every file in it has
+   an accepted extension), image size for PNG and JPEG: both from headers, before
+   anything is unpacked or decoded;
 3. malware, streaming the file to clamd;
 4. personal data, parsing the content: only once the file is known not to be malware.
 
@@ -25,7 +26,7 @@ from evidence.scanning.archives import (
     check_archive,
 )
 from evidence.scanning.clamav import MalwareScanner, MalwareStatus, MalwareVerdict
-from evidence.scanning.filetypes import FileKind, TypeVerdict, sniff_type
+from evidence.scanning.filetypes import ACCEPTED_EXTENSIONS, FileKind, TypeVerdict, sniff_type
 from evidence.scanning.images import DEFAULT_MAX_PIXELS, ImageVerdict, check_image
 from evidence.scanning.names import safe_display_name
 from evidence.scanning.obfuscation import (
@@ -83,7 +84,10 @@ def check_evidence_file(
 
     archive = image = None
     if file_type.kind in ARCHIVE_KINDS:
-        archive = check_archive(path, limits=limits.archive)
+        # A plain zip's files must each be of an accepted type; an Office package's parts
+        # are XML the type check has already looked into.
+        members = ACCEPTED_EXTENSIONS if file_type.kind == FileKind.ZIP else None
+        archive = check_archive(path, limits=limits.archive, member_extensions=members)
         if not archive.accepted:
             return EvidenceReport(
                 Outcome.REJECTED, name, file_type, archive.problems, archive=archive

@@ -17,7 +17,19 @@
 
   function progressList(input) {
     var zone = input.closest("[data-drop]");
-    return zone ? zone.querySelector(".upload-progress") : null;
+    if (zone) { return zone.querySelector(".upload-progress"); }
+    /* A field with no drop zone (the "new version" field beside a file): its answers go in
+       a list of their own after it, so the result is never silent. */
+    var id = (input.id || input.name) + "-progress";
+    var list = document.getElementById(id);
+    if (!list) {
+      list = document.createElement("ul");
+      list.id = id;
+      list.className = "list-unstyled upload-progress mb-0 w-100";
+      list.setAttribute("aria-live", "polite");
+      input.parentNode.appendChild(list);
+    }
+    return list;
   }
 
   function say(list, text, cls) {
@@ -93,7 +105,9 @@
     });
     chain.then(function (results) {
       if (results.length && results.every(Boolean) && !tooBig.length) {
-        window.location.reload();
+        /* The list on the page is redrawn with the new files; a moment first, so that the
+           answer above can be read. */
+        window.setTimeout(function () { window.location.reload(); }, 1000);
       }
     });
   });

@@ -64,3 +64,34 @@ def test_evidence_pack_pages_are_accessible(page, shipped_versions, tmp_path):
         page.get_by_role("button", name="Add to the pack").click()
     expect(page.get_by_role("link", name="QT log")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_new_version_of_a_file_says_so_and_the_list_shows_it(page, shipped_versions, tmp_path):
+    from evidence.models import EvidenceItem
+    from tests.factories.evidence import attach
+
+    participant = Participant("Harbour Energy Ltd")
+    old = attach(
+        participant,
+        "4.1.5",
+        b"test case,result\nTC-001,failed\n",
+        name="PIT log.csv",
+        title="PIT execution log",
+        evidence_type="test_execution_log",
+    )
+    newer = tmp_path / "PIT log v2.csv"
+    newer.write_text("test case,result\nTC-001,passed\n")
+    sign_in(page, participant.contributor.email, PASSWORD)
+    page.goto(f"/submissions/{participant.submission.public_id}/sections/4.1/")
+    question = page.locator("#q-4-1-5")
+
+    question.get_by_label("New version").set_input_files(str(newer))
+    with page.expect_navigation(timeout=20_000):
+        question.get_by_role("button", name="Replace PIT execution log").click()
+        expect(question.get_by_text("New version uploaded", exact=False)).to_be_visible()
+
+    new = EvidenceItem.objects.get(replaces=old)
+    question = page.locator("#q-4-1-5")
+    link = question.get_by_role("link", name="PIT execution log")
+    expect(link).to_have_attribute("href", f"/evidence/{new.public_id}/download/")
+    assert axe_violations(page) == []

@@ -6,16 +6,17 @@ import re
 
 import pytest
 from django.core.files.storage import default_storage
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from evidence.enums import MalwareState, ScanState
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack, StoredFile
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionState
-from qad.services.submissions import submission_transition
+from qad.services.submissions import revision_open_for_clarifications, submission_transition
 from tests.evidence.scanning.files import EICAR, make_pdf, pe_executable, valid_mpan, zip_bytes
 from tests.factories import CodeBodyMemberFactory, code_body
+from tests.factories.evidence import evidence_item, link
 from tests.participants import Participant
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +218,7 @@ def test_eicar_alone_and_zipped_is_quarantined_and_cannot_be_downloaded(
         signed_in,
         supplier,
         "eicar.zip",
-        zip_bytes({"eicar.com": EICAR}),
+        zip_bytes({"eicar.txt": EICAR}),
         evidence_type="test_execution_log",
         ref="4.1.6",
     )
@@ -273,10 +274,48 @@ def test_who_may_download(client, signed_in, supplier, meterline_shipped):
     upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
     item = EvidenceItem.objects.get()
     url = reverse("evidence-download", args=[item.public_id])
+    state = reverse("evidence-state", args=[item.public_id])
     client.force_login(meterline_shipped.admin)
     assert client.get(url).status_code == 404
-    client.force_login(CodeBodyMemberFactory(code_body=code_body("BSC")).user)
+    assessor = CodeBodyMemberFactory(code_body=code_body("BSC")).user
+    client.force_login(assessor)
+    assert client.get(url).status_code == 404, "a draft is the participant's own until submitted"
+    assert client.get(state).status_code == 404
+
+    submission_transition(
+        submission=supplier.submission, target=SubmissionState.SUBMITTED, actor=supplier.admin
+    )
     assert client.get(url).status_code == 200, "the BSC assesses Suppliers"
+    assert client.get(state).status_code == 200
+
+
+def test_evidence_of_a_new_revision_is_not_shown_to_assessors_until_it_is_submitted(
+    client, signed_in, supplier
+):
+    """Clarifications open a new revision; what is uploaded to it is the participant's own
+    until that revision is submitted, though the submission was submitted before."""
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    submission_transition(
+        submission=supplier.submission, target=SubmissionState.SUBMITTED, actor=supplier.admin
+    )
+    submitted = EvidenceItem.objects.get()
+    later = revision_open_for_clarifications(
+        submission=supplier.submission,
+        reopened_question_ids={supplier.answer("4.1.5").question_id},
+    )
+    draft_only = evidence_item(
+        b"test case,result\nTC-001,passed\n",
+        name="new.csv",
+        evidence_type="test_execution_log",
+        organisation=supplier.organisation,
+        submission=supplier.submission,
+        uploaded_by=supplier.contributor,
+    )
+    link(later, "4.1.5", draft_only, by=supplier.contributor)
+
+    client.force_login(CodeBodyMemberFactory(code_body=code_body("BSC")).user)
+    assert client.get(reverse("evidence-download", args=[submitted.public_id])).status_code == 200
+    assert client.get(reverse("evidence-download", args=[draft_only.public_id])).status_code == 404
 
 
 def test_a_file_of_a_submitted_revision_cannot_be_removed_or_replaced(signed_in, supplier):
@@ -395,3 +434,125 @@ def test_reliance_on_a_granted_evidence_pack_shows_its_source(signed_in, supplie
         },
     )
     assert not EvidenceLink.objects.exists(), "a pack not granted cannot be relied on"
+
+
+def test_a_file_still_being_checked_is_not_served_nor_offered_until_its_checks_finish(
+    signed_in, supplier, meterline_shipped, settings
+):
+    """The scanner was down: the EICAR test file, still pending, must not be served."""
+    from evidence.tasks import scan_stored_file
+
+    settings.CLAMAV_URL = "tcp://127.0.0.1:9"
+    upload(signed_in, supplier, "eicar.txt", EICAR, evidence_type="test_execution_log")
+    item = EvidenceItem.objects.get()
+    assert item.stored_file.scan_state == ScanState.PENDING
+    download = reverse("evidence-download", args=[item.public_id])
+    state = reverse("evidence-state", args=[item.public_id])
+
+    response = signed_in.get(download)
+    assert response.status_code == 409
+    assert "is still being checked" in text(response)
+    assert EICAR not in response.content
+    assert text(signed_in.get(state)).count(download) == 0
+    pages = [
+        reverse("evidence-register", args=[supplier.submission.public_id]),
+        reverse("submission-section", args=[supplier.submission.public_id, "4.1"]),
+    ]
+    for page in pages:
+        html = text(signed_in.get(page))
+        assert "Being checked" in html and download not in html, page
+    outsider = Client()
+    outsider.force_login(meterline_shipped.admin)
+    assert outsider.get(download).status_code == 404, "outsiders learn nothing"
+
+    settings.CLAMAV_URL = ""  # no scanner at all: recorded as "not scanned", then served
+    scan_stored_file.apply(kwargs={"stored_file_id": item.stored_file_id})
+    item.refresh_from_db()
+    assert item.stored_file.malware_state == MalwareState.NOT_SCANNED
+    assert download in text(signed_in.get(state)), "the polled badge brings the link along"
+    assert signed_in.get(download).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("scan_state", "malware_state", "status"),
+    [
+        (ScanState.CLEAN, MalwareState.CLEAN, 200),
+        (ScanState.CLEAN, MalwareState.NOT_SCANNED, 200),
+        (ScanState.NEEDS_ATTENTION, MalwareState.CLEAN, 200),
+        (ScanState.PENDING, "", 409),
+        (ScanState.PENDING, MalwareState.UNAVAILABLE, 409),
+        (ScanState.CLEAN, "", 409),  # never assumed scanned because nobody said otherwise
+        (ScanState.REJECTED, MalwareState.CLEAN, 404),
+        (ScanState.REJECTED, MalwareState.INFECTED, 404),
+    ],
+)
+def test_only_files_whose_checks_let_them_through_are_served(
+    signed_in, supplier, scan_state, malware_state, status
+):
+    from tests.factories.evidence import attach
+
+    item = attach(
+        supplier,
+        "4.1.5",
+        CSV_CLEAN,
+        name="log.csv",
+        evidence_type="test_execution_log",
+        scan_state=scan_state,
+        malware_state=malware_state,
+        reasons=["The file is named .csv but its content is a Windows executable."]
+        if scan_state == ScanState.REJECTED
+        else None,
+    )
+    download = reverse("evidence-download", args=[item.public_id])
+
+    response = signed_in.get(download)
+
+    assert response.status_code == status
+    register = text(
+        signed_in.get(reverse("evidence-register", args=[supplier.submission.public_id]))
+    )
+    assert (download in register) == (status == 200)
+    if status == 409:
+        assert "is still being checked" in text(response)
+    if status == 404:
+        assert "was rejected (The file is named .csv but its content is a Windows" in text(response)
+
+
+def test_a_zip_holding_an_installer_is_rejected_on_upload_and_never_served(signed_in, supplier):
+    upload(
+        signed_in,
+        supplier,
+        "evidence.zip",
+        zip_bytes({"logs/run.log": b"ok\n", "setup.exe": pe_executable(), "page.html": b"<p>"}),
+        evidence_type="test_execution_log",
+    )
+
+    item = EvidenceItem.objects.get()
+    assert item.stored_file.scan_state == ScanState.REJECTED
+    assert "'setup.exe' in the archive ends .exe" in " ".join(item.stored_file.reasons)
+    assert signed_in.get(reverse("evidence-download", args=[item.public_id])).status_code == 404
+    register = text(
+        signed_in.get(reverse("evidence-register", args=[supplier.submission.public_id]))
+    )
+    assert "Rejected" in register and "setup.exe" in register
+
+
+def test_replacing_a_file_from_the_page_answers_the_uploader_in_json(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    link = EvidenceLink.objects.get()
+    replacement = io.BytesIO(b"test case,result\nTC-001,passed\nTC-002,passed\n")
+    replacement.name = "log-v2.csv"
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = signed_in.post(
+            reverse("evidence-replace", args=[supplier.submission.public_id, link.pk]),
+            {"files": [replacement]},
+            HTTP_ACCEPT="application/json",
+        )
+
+    assert response.status_code == 200
+    body = response.json()
+    new = EvidenceItem.objects.get(replaces=link.item)
+    assert body["ok"] is True
+    assert body["message"].startswith("New version uploaded")
+    assert body["items"] == [{"id": str(new.public_id), "replaces": str(link.item.public_id)}]

@@ -8,6 +8,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
+from qad.enums import SubmissionState
+from qad.services.submissions import submission_transition
 from qualification.enums import MembershipRole, Route
 from tests.factories import (
     CodeBodyMemberFactory,
@@ -79,7 +81,11 @@ def test_a_vendor_publishes_a_pack_a_customer_relies_on_and_its_assessor_reads(c
     download = reverse("evidence-download", args=[item.public_id])
     assert client.get(download).status_code == 200, "the customer may read what it relies on"
     client.force_login(CodeBodyMemberFactory(code_body=code_body("BSC")).user)
-    assert client.get(download).status_code == 200, "its assessors may read it too"
+    assert client.get(download).status_code == 404, "not while the customer's QAD is a draft"
+    submission_transition(
+        submission=customer.submission, target=SubmissionState.SUBMITTED, actor=customer.admin
+    )
+    assert client.get(download).status_code == 200, "its assessors may read it once submitted"
     client.force_login(member_of(OrganisationFactory()))
     assert client.get(download).status_code == 404, "nobody else may"
 
@@ -157,4 +163,6 @@ def test_evidence_addresses_refuse_outsiders_and_change_nothing(client, metering
     assert item.findings_justification == ""
 
     client.force_login(CodeBodyMemberFactory(code_body=code_body("REC")).user)
+    assert client.get(urls["download"][1]).status_code == 404, "the draft is not submitted yet"
+    submission_transition(submission=submission, target=SubmissionState.SUBMITTED, actor=admin)
     assert client.get(urls["download"][1]).status_code == 200

@@ -9,6 +9,7 @@ from evidence.scanning.obfuscation import Finding, PersonalDataKind
 from evidence.scanning.pipeline import Outcome, check_evidence_file
 from tests.evidence.scanning.files import (
     EICAR,
+    make_docx,
     make_pdf,
     make_zip,
     png_header_only,
@@ -100,7 +101,7 @@ def test_eicar_is_rejected_by_the_real_scanner(clamd, tmp_path):
 
 
 def test_eicar_in_a_zip_is_rejected_by_the_real_scanner(clamd, tmp_path):
-    path = make_zip(tmp_path / "upload", {"logs/run.log": b"ok\n", "tools/eicar.com": EICAR})
+    path = make_zip(tmp_path / "upload", {"logs/run.log": b"ok\n", "tools/eicar.txt": EICAR})
 
     report = check_evidence_file(path, original_name="evidence.zip", scanner=clamd)
 
@@ -116,3 +117,71 @@ def test_a_clean_file_scanned_by_the_real_scanner_is_accepted(clamd, tmp_path):
     assert report.outcome == Outcome.ACCEPTED
     assert report.malware == MalwareVerdict(MalwareStatus.CLEAN)
     assert report.personal_data.total == 0
+
+
+def test_a_zip_holding_an_installer_and_a_web_page_is_rejected_naming_them(tmp_path):
+    path = make_zip(
+        tmp_path / "upload",
+        {
+            "logs/": b"",
+            "logs/run.log": b"ok\n",
+            "tools/setup.exe": b"MZ" + bytes(100),
+            "report/index.html": b"<html><script>alert(1)</script></html>",
+        },
+    )
+
+    report = check_evidence_file(path, original_name="evidence.zip", scanner=NoScanner())
+
+    assert report.outcome == Outcome.REJECTED
+    assert report.reasons == report.archive.problems
+    assert [reason.split(";")[0] for reason in report.reasons] == [
+        "'tools/setup.exe' in the archive ends .exe",
+        "'report/index.html' in the archive ends .html",
+    ]
+    assert "Remove it and zip the rest again." in report.reasons[0]
+    assert report.malware is None and report.personal_data is None
+
+
+def test_a_zip_of_accepted_files_in_folders_and_a_zip_inside_is_accepted(tmp_path):
+    inner = make_zip(tmp_path / "inner.zip", {"day1/run.csv": b"a,b\n1,2\n"})
+    path = make_zip(
+        tmp_path / "upload",
+        {
+            "evidence/": b"",
+            "evidence/Report.PDF": make_pdf(tmp_path / "r.pdf", ["ok"]).read_bytes(),
+            "evidence/notes.txt": b"ok\n",
+            "evidence/screens/login.png": b"\x89PNG\r\n\x1a\n" + bytes(20),
+            "evidence/runs.zip": inner.read_bytes(),
+        },
+    )
+
+    report = check_evidence_file(path, original_name="evidence.zip", scanner=NoScanner())
+
+    assert report.outcome == Outcome.ACCEPTED, report.reasons
+
+
+def test_the_type_allow_list_reaches_a_zip_inside_the_zip(tmp_path):
+    inner = make_zip(tmp_path / "inner.zip", {"run.log": b"ok\n", "run.bat": b"del *\n"})
+    path = make_zip(tmp_path / "upload", {"runs.zip": inner.read_bytes()})
+
+    report = check_evidence_file(path, original_name="evidence.zip", scanner=NoScanner())
+
+    assert report.outcome == Outcome.REJECTED
+    assert report.reasons[0].startswith("'runs.zip/run.bat' in the archive ends .bat;")
+
+
+def test_a_file_without_an_extension_in_a_zip_is_rejected(tmp_path):
+    path = make_zip(tmp_path / "upload", {"bin/payload": b"#!/bin/sh\n", "ok.txt": b"ok\n"})
+
+    report = check_evidence_file(path, original_name="evidence.zip", scanner=NoScanner())
+
+    assert report.outcome == Outcome.REJECTED
+    assert report.reasons[0].startswith("'bin/payload' in the archive has no extension;")
+
+
+def test_the_parts_of_an_office_document_are_not_held_to_the_allow_list(tmp_path):
+    path = make_docx(tmp_path / "upload", ["Test completion report"])
+
+    report = check_evidence_file(path, original_name="report.docx", scanner=NoScanner())
+
+    assert report.outcome == Outcome.ACCEPTED, report.reasons
