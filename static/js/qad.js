@@ -100,6 +100,40 @@
     Promise.all(pending.map(saveNow)).then(function () { window.location.href = link.href; });
   });
 
+  /* Settling a conflict posts the whole section form to a page that settles that one answer:
+     the other answers typed but not yet autosaved are saved first, then the choice is sent. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-settles-conflict]");
+    if (!button || !button.form || !window.htmx || button.dataset.waited) { return; }
+    // The choice sits in the answer's status, beside the answer's own fields.
+    var status = button.closest(".save-status");
+    var own = status && status.parentElement.querySelector(".answer[hx-post]");
+    var pending = pendingAnswers().filter(function (answer) { return answer !== own; });
+    if (!pending.length) { return; }
+    event.preventDefault();
+    var form = button.form;
+    var action = button.getAttribute("formaction");
+    var choice = button.value;
+    Promise.all(pending.map(saveNow)).then(function () {
+      // The box of the settled answer goes with the choice itself, not as an autosave.
+      if (own) { own.dataset.sent = String(Date.now()); }
+      // A save's answer may have redrawn the panel: send the choice from the button now shown.
+      var shown = Array.prototype.find.call(
+        form.querySelectorAll("button[data-settles-conflict]"),
+        function (b) { return b.getAttribute("formaction") === action && b.value === choice; }
+      ) || button;
+      shown.dataset.waited = "yes";
+      if (shown.form) { form.requestSubmit(shown); return; }
+      var keep = document.createElement("input");
+      keep.type = "hidden";
+      keep.name = button.name;
+      keep.value = choice;
+      form.appendChild(keep);
+      form.action = action;
+      form.submit();
+    });
+  });
+
   window.addEventListener("pagehide", function () {
     pendingAnswers().forEach(function (answer) {
       var form = answer.closest("form");
