@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from assessment.services.checks import checks_run, checks_sweep
 from qad.models import Revision
 
-RETRY_SECONDS = 30  # a database that cannot be reached
+RETRY_SECONDS = 30  # a database that cannot be reached: 30 s, then 60, 120, ... (backoff)
 LOST_WORKER_RETRY_SECONDS = 5  # a worker killed mid-run (OOM, deploy): soon, elsewhere
 
 
@@ -34,7 +34,8 @@ def run_checks(self, *, revision_id: int, trigger: str = "", request_key: str = 
     except DatabaseError as exc:
         if self.request.is_eager:
             raise
-        raise self.retry(exc=exc, countdown=RETRY_SECONDS) from exc
+        countdown = RETRY_SECONDS * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=countdown) from exc
     if run is None:
         return "not submitted"
     counts = ", ".join(f"{status} {n}" for status, n in run.counts.items() if n)

@@ -445,3 +445,32 @@ def test_the_queue_and_the_review_screen_show_the_check_results(
     found = CheckResult.objects.get(check_name="test_results_summary")
     assert found.status == "warning" and found.message in screen
     assert screen.count("Automated checks") == 4, "one list per BSC criterion with checks"
+
+
+def test_a_database_outage_is_tried_again_later_and_later(monkeypatch, journey):
+    from django.db import OperationalError
+
+    from assessment import tasks
+
+    def unreachable(**kwargs):
+        raise OperationalError("could not connect to server")
+
+    waits = []
+
+    class Retry(Exception):
+        pass
+
+    def retry(*, exc, countdown):
+        waits.append(countdown)
+        return Retry()
+
+    monkeypatch.setattr(tasks, "checks_run", unreachable)
+    monkeypatch.setattr(tasks.run_checks, "retry", retry)
+    for attempt in range(3):
+        tasks.run_checks.push_request(retries=attempt, is_eager=False)
+        try:
+            with pytest.raises(Retry):
+                tasks.run_checks.run(revision_id=journey.revision.pk)
+        finally:
+            tasks.run_checks.pop_request()
+    assert waits == [30, 60, 120]
