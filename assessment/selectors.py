@@ -164,6 +164,26 @@ class CriterionView:
     checks: list = field(default_factory=list)
 
 
+def _with_answers_when_asked(threads: dict[int, list[Clarification]], answers: dict) -> None:
+    """The revised answer comes back into the clarification's thread: each answered
+    clarification whose answer has changed since it was asked carries the answer as it was
+    then (`answer_when_asked`), to read beside the answer now submitted."""
+    asked = [c for found in threads.values() for c in found if c.answered_in_id]
+    earlier = {
+        (a.revision_id, a.question_id): a.value
+        for a in Answer.objects.filter(
+            revision_id__in={c.raised_in_id for c in asked},
+            question_id__in={c.question_id for c in asked},
+        )
+    }
+    for clarification in asked:
+        key = (clarification.raised_in_id, clarification.question_id)
+        now = answers.get(clarification.question_id)
+        if key in earlier and now is not None and earlier[key] != now.value:
+            clarification.answer_when_asked = earlier[key]
+            clarification.revised = True
+
+
 def review_screen(review: Review) -> dict:
     """The review of what the participant submitted: a revision being prepared in answer to
     clarifications stays the participant's own until it is submitted."""
@@ -187,6 +207,7 @@ def review_screen(review: Review) -> dict:
         submission=submission, code_body=review.code_body
     ).prefetch_related("messages__author"):
         threads.setdefault(clarification.question_id, []).append(clarification)
+    _with_answers_when_asked(threads, answers)
     outcomes = {
         o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
     }

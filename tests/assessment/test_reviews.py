@@ -243,6 +243,9 @@ def test_clarification_round_trip_with_changes_and_completion(client, submitted,
     assert '<del><span class="visually-hidden">removed: </span>412</del>' in changes
     assert '<ins><span class="visually-hidden">added: </span>398</ins>' in changes
     assert "BSC-4 Testing complete</a> — was “Clarification needed” on revision 1" in changes
+    screen = text(client.get(reverse("review-detail", args=[review(submitted, "BSC").public_id])))
+    thread = screen.split("398 is right; 412 included retests.", 1)[1].split("</div>", 2)
+    assert "Revised in answer: revision 1 said" in thread[0] and "412" in "".join(thread)
 
     client.force_login(people.bsc_lead)
     complete = reverse("review-complete", args=[review(submitted, "BSC").public_id])
@@ -512,7 +515,11 @@ def test_assessors_see_the_submitted_revision_not_the_participant_s_draft_edits(
     resubmit(submitted, 2)
 
     page = text(client.get(bsc.get_absolute_url()))
-    assert DRAFT_EDIT in page and "We operate MHHS in house." not in page
+    shown = f'<div class="answer-text">{DRAFT_EDIT}</div>'
+    assert shown in page, "the answer now submitted"
+    # The earlier text is read only in the clarification's thread, as what revision 1 said.
+    assert page.count("We operate MHHS in house.") == 1
+    assert "Revised in answer: revision 1 said" in page
     changes = text(client.get(reverse("review-changes", args=[bsc.public_id])))
     assert "Revision 2 compared with revision 1" in changes
     assert "Acme Settlements" in changes
