@@ -26,7 +26,7 @@ from assessment.services.reviews import (
     submitted_revision,
 )
 from assessment.working_days import add_working_days, working_days_between
-from evidence.models import EvidenceLink
+from evidence.models import EvidenceItem, EvidenceLink
 from evidence.selectors import revision_links
 from qad.diff import word_diff
 from qad.models import Answer, Revision
@@ -259,6 +259,7 @@ class EvidenceChange:
     question_ref: str
     added: list[str]
     removed: list[str]
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # (old title, new title)
 
 
 def revision_changes(review: Review) -> dict:
@@ -282,15 +283,17 @@ def revision_changes(review: Review) -> dict:
         if old is not None and old.value != answer.value:
             old_text, new_text = answer_plain_text(old), answer_plain_text(answer)
             changes.append(AnswerChange(answer, old_text, new_text, word_diff(old_text, new_text)))
+        elif old is None and answer.value not in (None, "", []):
+            # A question answered for the first time in this revision (a reopened condition).
+            new_text = answer_plain_text(answer)
+            changes.append(AnswerChange(answer, "", new_text, word_diff("", new_text)))
 
-    def files(revision) -> dict[int, dict[str, str]]:
-        by_question: dict[int, dict[str, str]] = {}
+    def files(revision) -> dict[int, dict[str, EvidenceItem]]:
+        by_question: dict[int, dict[str, EvidenceItem]] = {}
         for link in EvidenceLink.objects.filter(revision=revision).select_related(
             "item__stored_file", "question"
         ):
-            by_question.setdefault(link.question_id, {})[link.item.stored_file.sha256] = (
-                link.item.title
-            )
+            by_question.setdefault(link.question_id, {})[link.item.stored_file.sha256] = link.item
         return by_question
 
     old_files, new_files = files(base), files(current)
@@ -299,11 +302,25 @@ def revision_changes(review: Review) -> dict:
     for question_id in sorted(set(old_files) | set(new_files), key=lambda q: refs.get(q, "")):
         old, new = old_files.get(question_id, {}), new_files.get(question_id, {})
         added = [new[h] for h in new.keys() - old.keys()]
-        removed = [old[h] for h in old.keys() - new.keys()]
-        if added or removed:
-            evidence.append(EvidenceChange(refs.get(question_id, "?"), added, removed))
+        removed = {old[h].pk: old[h] for h in old.keys() - new.keys()}
+        # A new version uploaded over a file of the earlier revision is a replacement.
+        replaced = [
+            (removed.pop(item.replaces_id), item) for item in added if item.replaces_id in removed
+        ]
+        added = [item for item in added if item not in {new for _, new in replaced}]
+        if added or removed or replaced:
+            evidence.append(
+                EvidenceChange(
+                    refs.get(question_id, "?"),
+                    [item.title for item in added],
+                    [item.title for item in removed.values()],
+                    [(before.title, after.title) for before, after in replaced],
+                )
+            )
     changed_questions = {c.answer.question_id for c in changes} | {
-        q for q in set(old_files) | set(new_files) if old_files.get(q) != new_files.get(q)
+        q
+        for q in set(old_files) | set(new_files)
+        if old_files.get(q, {}).keys() != new_files.get(q, {}).keys()
     }
     criteria = [
         c
