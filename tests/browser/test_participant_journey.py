@@ -63,7 +63,10 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
     page.get_by_role("link", name="Start a qualification").click()
     accessible(page, "start, empty")
     page.get_by_role("button", name="Start the qualification").click()
-    expect(page.get_by_text("Choose at least one market role.")).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text("Choose at least one market role.")
+    ).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()  # read first, by any reader
     accessible(page, "start, errors")
     page.get_by_label("Supplier as NWES").check()
     page.get_by_label("Systems Integration Testing (SIT)").check()
@@ -170,7 +173,9 @@ def test_a_signatory_signs_the_agreed_final_qad(page, northwind):
     page.get_by_label("Your password").fill("wrong password entirely")
     page.get_by_label("I confirm the declaration above").check()
     page.get_by_role("button", name="Sign the QAD").click()
-    expect(page.get_by_text("That password is not right.")).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text("That password is not right.")
+    ).to_be_visible()
     accessible(page, "sign, error")
 
     page.get_by_label("Your password").fill(PASSWORD)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def summary_links(page: str) -> list[tuple[str, str]]:
     block = re.search(r'<div class="alert alert-danger error-summary".*?</div>', page, re.S)
     assert block, "no error summary on the page"
-    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', block.group(0))
+    links = re.findall(r'<a class="alert-link" href="#([^"]+)">([^<]+)</a>', block.group(0))
     for target, _text in links:
         assert f'id="{target}"' in page, f"the summary links to #{target}, which is not there"
     return links
