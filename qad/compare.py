@@ -117,7 +117,7 @@ def compare_criteria(old, new) -> list[Change]:
             "title": criterion.title,
             "looks for": criterion.looks_for,
             "questions": ", ".join(sorted(q.ref for q in criterion.questions.all())),
-            "checks": ", ".join(c["name"] for c in criterion.checks),
+            "checks": ", ".join(_check_text(c) for c in criterion.checks),
         }
 
     old_criteria = {c.ref: c for c in old.criteria.prefetch_related("questions")}
@@ -137,6 +137,15 @@ def compare_criteria(old, new) -> list[Change]:
         if ref not in new_criteria:
             changes.append(Change("removed", "criterion", ref, "title", criterion.title, ""))
     return changes
+
+
+def _check_text(check: dict) -> str:
+    """A check as the criteria file names it, with its parameters: a changed threshold is a
+    changed criterion."""
+    params = check.get("params") or {}
+    if not params:
+        return check["name"]
+    return f"{check['name']}({'; '.join(f'{k}={params[k]}' for k in sorted(params))})"
 
 
 def changes_csv(changes: list[Change]) -> str:
