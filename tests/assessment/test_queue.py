@@ -9,28 +9,13 @@ from django.utils import timezone
 
 from assessment.models import Review
 from qad.services.submissions import submission_submit
-from tests.assessment.test_reviews import People, committed, review, text
+from tests.assessment.test_reviews import committed, review, text
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
 
 pytestmark = pytest.mark.django_db
 
 OVERDUE = '<span class="badge text-bg-danger">Overdue</span>'
-
-
-@pytest.fixture
-def people(db):
-    return People()
-
-
-@pytest.fixture
-def submitted(northwind, people):
-    """Northwind (a Supplier) has submitted a complete Initial QAD."""
-    fill(northwind)
-    committed(
-        submission_submit, submission=northwind.submission, by=northwind.admin, revision_number=1
-    )
-    return northwind
 
 
 def queue(client, **filters) -> str:

@@ -12,7 +12,7 @@ from assessment.services.clarifications import clarification_answer
 from evidence.models import EvidenceLink
 from evidence.services import evidence_replace, evidence_unlink, evidence_upload
 from qad.services.submissions import submission_submit
-from tests.assessment.test_reviews import People, committed, record, review, text
+from tests.assessment.test_reviews import committed, record, review, text
 from tests.qad.test_submit_and_sign import fill
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,7 @@ def link(participant, title: str) -> EvidenceLink:
     return EvidenceLink.objects.get(revision=participant.revision, item__title=title)
 
 
-def test_the_changes_name_added_removed_and_replaced_files(client, northwind):
-    people = People()
+def test_the_changes_name_added_removed_and_replaced_files(client, northwind, people):
     fill(northwind)
     upload(northwind, "process-v1.txt", b"Our test process, first version.\n")
     upload(northwind, "old-annex.txt", b"An annex we no longer need.\n")

@@ -24,7 +24,6 @@ from qad.services.submissions import final_qad_start, submission_submit
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import RoleApproval
 from tests.factories import CodeBodyMemberFactory, code_body, member_of, start_qualification
-from tests.qad.test_submit_and_sign import fill
 
 pytestmark = pytest.mark.django_db
 
@@ -53,22 +52,6 @@ class People:
         return CodeBodyMemberFactory(
             code_body=code_body(code), role=role, user__full_name=name
         ).user
-
-
-@pytest.fixture
-def people(db):
-    return People()
-
-
-@pytest.fixture
-def submitted(northwind, people):
-    """Northwind (a Supplier) has submitted a complete Initial QAD."""
-    fill(northwind)
-    committed(
-        submission_submit, submission=northwind.submission, by=northwind.admin, revision_number=1
-    )
-    mail.outbox.clear()
-    return northwind
 
 
 def review(participant, code) -> Review:
