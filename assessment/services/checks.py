@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +52,7 @@ from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import VersionStatus
 from qad.models import Question, Revision, Signature, Submission
 from qualification.audit import audit_record
-from qualification.models import AuditEvent, CodeBody, User
+from qualification.models import AuditEvent, CodeBody, Qualification, User
 
 logger = logging.getLogger(__name__)
 
@@ -470,18 +470,36 @@ def checks_rerun_submission(*, submission: Submission, by: User) -> str:
     revision = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
     if revision is None:
         raise ValidationError(_("This QAD has not been submitted: there is nothing to check."))
+    return _rerun(
+        [revision.pk],
+        by=by,
+        summary=f"Automated checks run again on revision {revision.number} of "
+        f"{submission.get_stage_display()}",
+        target=submission,
+        qualification=submission.qualification,
+    )
+
+
+def _rerun(
+    revision_ids: list[int],
+    *,
+    by: User,
+    summary: str,
+    target: models.Model,
+    qualification: Qualification | None = None,
+) -> str:
+    """Record who asked for a forced re-run, and send it when that record commits."""
     key = _rerun_key()
     with transaction.atomic():
         audit_record(
             kind=RERUN_KIND,
             actor=by,
-            summary=f"Automated checks run again on revision {revision.number} of "
-            f"{submission.get_stage_display()}",
-            qualification=submission.qualification,
-            target=submission,
-            after={"request": key, "revisions": [revision.pk], "submissions": 1},
+            summary=summary,
+            qualification=qualification,
+            target=target,
+            after={"request": key, "revisions": revision_ids, "submissions": len(revision_ids)},
         )
-        _enqueue_forced([revision.pk], request_key=key)
+        _enqueue_forced(revision_ids, request_key=key)
     return key
 
 
@@ -521,18 +539,13 @@ def checks_rerun_criteria_set(*, criteria_set: CriteriaSet, by: User) -> str:
     revision_ids = revisions_bound_to(criteria_set)
     if not revision_ids:
         raise ValidationError(_("No submitted QAD is checked against this criteria version."))
-    key = _rerun_key()
-    with transaction.atomic():
-        audit_record(
-            kind=RERUN_KIND,
-            actor=by,
-            summary=f"Automated checks run again on {len(revision_ids)} submitted QADs "
-            f"against {criteria_set}",
-            target=criteria_set,
-            after={"request": key, "revisions": revision_ids, "submissions": len(revision_ids)},
-        )
-        _enqueue_forced(revision_ids, request_key=key)
-    return key
+    return _rerun(
+        revision_ids,
+        by=by,
+        summary=f"Automated checks run again on {len(revision_ids)} submitted QADs "
+        f"against {criteria_set}",
+        target=criteria_set,
+    )
 
 
 def rerun_progress(criteria_set: CriteriaSet) -> RerunProgress | None:

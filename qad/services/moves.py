@@ -174,27 +174,17 @@ def move_qualification(
                 changes["value"] = retyped[answer.pk]
                 if answer.value not in (None, "", []):
                     # What the participant wrote stays readable beside the question.
-                    OrphanedAnswer.objects.create(
-                        revision=revision,
-                        question_ref=answer.question.ref,
-                        prompt=answer.question.prompt,
-                        value=answer.value,
-                        answer_type=answer.question.answer_type,
-                        from_template=from_template,
-                    )
+                    _keep_read_only(answer, revision, from_template)
             Answer.objects.filter(pk=answer.pk).update(question=question, **changes)
             EvidenceLink.objects.filter(revision=revision, question=answer.question).update(
                 question=question
             )
         for answer in plan.orphaned:
             links = EvidenceLink.objects.filter(revision=revision, question=answer.question)
-            OrphanedAnswer.objects.create(
-                revision=revision,
-                question_ref=answer.question.ref,
-                prompt=answer.question.prompt,
-                value=answer.value,
-                answer_type=answer.question.answer_type,
-                from_template=from_template,
+            _keep_read_only(
+                answer,
+                revision,
+                from_template,
                 evidence=[
                     {"title": link.item.title, "sha256": link.item.stored_file.sha256}
                     for link in links.select_related("item__stored_file")
@@ -250,3 +240,19 @@ def answer_confirm(*, answer: Answer, by: User) -> Answer:
         )
     answer.refresh_from_db()
     return answer
+
+
+def _keep_read_only(
+    answer: Answer, revision: Revision, from_template: QadTemplate, evidence: list | None = None
+) -> OrphanedAnswer:
+    """An answer the new version cannot hold, kept read-only beside the questions: nothing
+    the participant wrote is lost in a move."""
+    return OrphanedAnswer.objects.create(
+        revision=revision,
+        question_ref=answer.question.ref,
+        prompt=answer.question.prompt,
+        value=answer.value,
+        answer_type=answer.question.answer_type,
+        from_template=from_template,
+        evidence=evidence or [],
+    )

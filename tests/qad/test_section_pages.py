@@ -295,12 +295,18 @@ def seen_version(response, conflict) -> str:
     return found.group(1)
 
 
+def olivia_saves_then_ben_writes(client, northwind):
+    """Olivia saves 3.1; Ben, whose page was opened before, writes his own text: a conflict.
+    Ben is left signed in; his stale save's response is returned."""
+    client.force_login(northwind.admin)
+    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
+    client.force_login(northwind.contributor)
+    return autosave(client, northwind, "3.1", version=0, value="Ben's description")
+
+
 def test_typing_on_after_a_conflict_never_saves_over_the_colleagues_text(client, northwind):
     olivia, ben = northwind.admin, northwind.contributor
-    client.force_login(olivia)
-    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
-    client.force_login(ben)
-    first = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    first = olivia_saves_then_ben_writes(client, northwind)
 
     # Ben types on: his page sends whatever version the last response left in it.
     again = autosave(
@@ -339,10 +345,7 @@ def test_typing_on_after_a_conflict_never_saves_over_the_colleagues_text(client,
 
 def test_keeping_their_version_keeps_the_colleagues_text(client, northwind):
     olivia, ben = northwind.admin, northwind.contributor
-    client.force_login(olivia)
-    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
-    client.force_login(ben)
-    first = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    first = olivia_saves_then_ben_writes(client, northwind)
     again = autosave(
         client, northwind, "3.1", version=version_in(first, northwind, "3.1"), value="Ben's v2"
     )
@@ -362,10 +365,7 @@ def test_keeping_their_version_keeps_the_colleagues_text(client, northwind):
 
 def test_keeping_mine_after_the_colleague_saved_again_asks_to_compare_once_more(client, northwind):
     olivia, ben = northwind.admin, northwind.contributor
-    client.force_login(olivia)
-    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
-    client.force_login(ben)
-    shown = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    shown = olivia_saves_then_ben_writes(client, northwind)
     conflict = AnswerConflict.objects.get()
     client.force_login(olivia)
     autosave(client, northwind, "3.1", value="Olivia's second thoughts")
@@ -416,11 +416,8 @@ def test_a_table_answer_in_conflict_is_shown_as_rows_not_code(client, northwind)
 def test_keeping_my_version_saves_what_is_in_my_box_so_both_texts_can_be_combined(
     client, northwind
 ):
-    olivia, ben = northwind.admin, northwind.contributor
-    client.force_login(olivia)
-    autosave(client, northwind, "3.1", version=0, value="Olivia's description")
-    client.force_login(ben)
-    shown = autosave(client, northwind, "3.1", version=0, value="Ben's description")
+    ben = northwind.contributor
+    shown = olivia_saves_then_ben_writes(client, northwind)
     conflict = AnswerConflict.objects.get()
     p = prefix(northwind, "3.1")
 
