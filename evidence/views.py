@@ -261,6 +261,8 @@ def _register_csv(submission, revision, rows) -> HttpResponse:
             "SHA-256",
             "State",
             "Relied on",
+            "Relied on from",
+            "Why it applies",
             "Uploaded by",
             "Uploaded at",
         ]
@@ -279,12 +281,24 @@ def _register_csv(submission, revision, rows) -> HttpResponse:
                     item.stored_file.sha256,
                     item.state_label,
                     "yes" if row["relied_on"] else "no",
+                    _reliance_source(item) if row["relied_on"] else "",
+                    row["statement"] if row["relied_on"] else "",
                     item.uploaded_by.full_name,
                     item.uploaded_at.isoformat(timespec="seconds"),
                 )
             ]
         )
     return response
+
+
+def _reliance_source(item) -> str:
+    """Where relied-on evidence comes from, as the register page says it."""
+    if item.pack_id:
+        return _("%(pack)s, published by %(publisher)s") % {
+            "pack": item.pack.name,
+            "publisher": item.pack.publisher.legal_name,
+        }
+    return _("Your earlier %(stage)s") % {"stage": item.submission.get_stage_display()}
 
 
 @login_required

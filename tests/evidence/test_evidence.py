@@ -422,6 +422,13 @@ def test_reliance_on_a_granted_evidence_pack_shows_its_source(signed_in, supplie
     page = text(signed_in.get(reverse("evidence-register", args=[supplier.submission.public_id])))
     assert "Relied on" in page and "published by GridSoft Ltd" in page
     assert "We run GridSoft 4.2 unchanged" in page
+    register = reverse("evidence-register", args=[supplier.submission.public_id])
+    rows = signed_in.get(register + "?format=csv").content.decode().splitlines()
+    assert "Relied on,Relied on from,Why it applies" in rows[0]
+    assert (
+        'yes,"GridSoft 4.2 QT evidence, published by GridSoft Ltd",'
+        '"We run GridSoft 4.2 unchanged, same configuration."' in rows[1]
+    )
 
     pack.granted_to.clear()
     EvidenceLink.objects.all().delete()
