@@ -35,6 +35,14 @@ class StoredFile(models.Model):
         default=list, blank=True, help_text=_("Personal data found: [{kind, location, preview}]")
     )
     findings_total = models.PositiveIntegerField(default=0)
+    personal_data_notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("What the personal-data check could not read, and why: [note]"),
+    )
+    personal_data_complete = models.BooleanField(
+        default=True, help_text=_("False when part of the file was not checked for personal data.")
+    )
     scan_attempts = models.PositiveIntegerField(default=0)
     scanned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -326,6 +326,12 @@ def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
             for f in findings
         ]
         locked.findings_total = report.personal_data.total if report.personal_data else 0
+        locked.personal_data_notes = (
+            list(report.personal_data.notes) if report.personal_data else []
+        )
+        locked.personal_data_complete = (
+            report.personal_data.complete if report.personal_data else True
+        )
         locked.scan_attempts += 1
         locked.scanned_at = timezone.now()
         locked.save()

@@ -178,6 +178,20 @@ def test_personal_data_is_reported_masked_and_can_be_justified(signed_in, suppli
     assert "seems to contain personal data" not in checklist
 
 
+def test_what_the_personal_data_check_could_not_read_is_said_beside_the_file(signed_in, supplier):
+    archive = zip_bytes({"log.csv": CSV_CLEAN, "report.pdf": b"not really a PDF at all"})
+    upload(signed_in, supplier, "bundle.zip", archive, evidence_type="test_execution_log")
+
+    stored = EvidenceItem.objects.get().stored_file
+    assert stored.scan_state == ScanState.CLEAN, "nothing was found in what could be read"
+    assert not stored.personal_data_complete
+    assert any("report.pdf" in note for note in stored.personal_data_notes)
+    register_url = reverse("evidence-register", args=[supplier.submission.public_id])
+    page = text(signed_in.get(register_url))
+    assert "Not all of this file could be checked for personal data" in page
+    assert "report.pdf" in page
+
+
 def test_required_evidence_leaves_the_checklist_once_attached(signed_in, supplier, tmp_path):
     checklist_url = reverse("submission-checklist", args=[supplier.submission.public_id])
     assert "4.1.5</a>: Attach evidence: Test completion report." in text(
