@@ -177,7 +177,7 @@ def _run(url: str, work: Path) -> list[Row]:
         start_new_session=True,
     )
     try:
-        _wait_for(port)
+        wait_for_server(port)
         results = [(target, _load(port, target, work)) for target in targets]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -228,7 +228,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(port: int) -> None:
+def wait_for_server(port: int) -> None:
+    """Until something listens on 127.0.0.1:`port` (a server just started), for a minute."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -236,7 +237,7 @@ def _wait_for(port: int) -> None:
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"no server started on port {port}")
 
 
 def _lua_string(value: str) -> str:

@@ -20,6 +20,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
+from benchmarks.load import wait_for_server
 from benchmarks.report import Row
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,7 @@ def _run(work: Path, megabytes: int) -> list[Row]:
         start_new_session=True,
     )
     try:
-        _wait_for(port)
+        wait_for_server(port)
         idle_kib = _rss_kib(server.pid)
         seconds, status = _upload(port, source, session_key, submission, question)
         peak_kib = _peak_rss_kib(server.pid)
@@ -152,17 +153,6 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(session.session_key, submission.public_id, answer.question_id)
 """
-
-
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
 
 
 def _upload(port, source: Path, session_key: str, submission: str, question: str):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from assessment.checks.params import QuestionFacts, TemplateFacts
 from assessment.criteria_file import CriteriaSpec, TemplateRef, read_criteria
 from assessment.models import CriteriaSet, Criterion
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
-from qad.services.versions import VersionKind, VersionLoad, load_version
+from qad.services.versions import VersionKind, VersionLoad, load_version, publish_over
 from qad.versionfile import Source
-from qualification.audit import audit_record
 from qualification.models import CodeBody, User
 
 
@@ -128,18 +126,6 @@ def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -
         superseded = CriteriaSet.objects.filter(
             code_body=locked.code_body, template=locked.template, status=VersionStatus.PUBLISHED
         )
-        before = [str(c) for c in superseded]
-        superseded.update(status=VersionStatus.SUPERSEDED)
-        locked.status = VersionStatus.PUBLISHED
-        locked.published_at = timezone.now()
-        locked.save(update_fields=["status", "published_at"])
-        audit_record(
-            kind="version.published",
-            actor=by,
-            summary=f"{locked} published",
-            target=locked,
-            before={"current": before},
-            after={"current": str(locked)},
-        )
+        publish_over(locked, superseded, by)
     criteria_set.refresh_from_db()
     return criteria_set

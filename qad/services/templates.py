@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from qad.enums import VersionStatus
 from qad.models import EvidenceType, PublishedVersionError, QadTemplate, Question, Section
-from qad.services.versions import VersionKind, VersionLoad, load_version
+from qad.services.versions import VersionKind, VersionLoad, load_version, publish_over
 from qad.template_file import TemplateSpec, Vocabulary, read_template
 from qad.versionfile import Source
-from qualification.audit import audit_record
 from qualification.models import CodeBody, MarketRole, User
 
 
@@ -126,19 +124,7 @@ def qad_template_publish(*, template: QadTemplate, by: User | None = None) -> Qa
         superseded = QadTemplate.objects.filter(
             document_code=locked.document_code, status=VersionStatus.PUBLISHED
         )
-        before = [str(t) for t in superseded]
-        superseded.update(status=VersionStatus.SUPERSEDED)
-        locked.status = VersionStatus.PUBLISHED
-        locked.published_at = timezone.now()
-        locked.save(update_fields=["status", "published_at"])
-        audit_record(
-            kind="version.published",
-            actor=by,
-            summary=f"{locked} published",
-            target=locked,
-            before={"current": before},
-            after={"current": str(locked)},
-        )
+        publish_over(locked, superseded, by)
     template.refresh_from_db()
     return template
 

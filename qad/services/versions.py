@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
+from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, VersionedDocument
 from qad.versionfile import Problem, Source, VersionFileError, read_source
 from qualification.audit import audit_record
@@ -96,4 +99,22 @@ def _already_loaded(existing: VersionedDocument) -> Problem:
         f"{existing} is already loaded (from {existing.source_filename}, "
         f"{existing.loaded_at:%d %b %Y}) and differs from this file; a changed file needs a "
         "new version number",
+    )
+
+
+def publish_over(locked: Version, superseded: QuerySet, by: User | None) -> None:
+    """Make the locked draft the published version in place of `superseded`, and record who
+    did it and what it replaced. Called inside the caller's transaction, with the row locked."""
+    before = [str(version) for version in superseded]
+    superseded.update(status=VersionStatus.SUPERSEDED)
+    locked.status = VersionStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at"])
+    audit_record(
+        kind="version.published",
+        actor=by,
+        summary=f"{locked} published",
+        target=locked,
+        before={"current": before},
+        after={"current": str(locked)},
     )
