@@ -36,7 +36,7 @@ def revision_content_hash(revision: Revision) -> str:
             }
         )
     document = {
-        "template": str(revision.template or revision.submission.template),
+        "template": str(revision.submission.template),
         "stage": revision.submission.stage,
         "revision": revision.number,
         "answers": [

@@ -246,13 +246,6 @@ class Revision(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    template = models.ForeignKey(
-        QadTemplate,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        help_text=_("The template version this revision answers; it never changes once submitted."),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -279,6 +272,12 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}, revision {self.number}"
+
+    @property
+    def template(self) -> QadTemplate:
+        """The template version this revision answers: its submission's, which a move never
+        changes once any revision has been submitted."""
+        return self.submission.template
 
     @property
     def is_frozen(self) -> bool:

@@ -761,8 +761,7 @@ class _Builder:
             for stage, submission in p.submissions.items():
                 count = p.scenario.initial_revisions if stage == SubmissionStage.INITIAL else 1
                 p.revisions[stage] = [
-                    Revision(submission=submission, number=n, template=self.template)
-                    for n in range(1, count + 1)
+                    Revision(submission=submission, number=n) for n in range(1, count + 1)
                 ]
                 revisions += p.revisions[stage]
         Revision.objects.bulk_create(revisions)

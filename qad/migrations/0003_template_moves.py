@@ -5,13 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def pin_revisions(apps, schema_editor):
-    Revision = apps.get_model("qad", "Revision")
-    for revision in Revision.objects.select_related("submission").filter(template__isnull=True):
-        revision.template_id = revision.submission.template_id
-        revision.save(update_fields=["template"])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,11 +18,6 @@ class Migration(migrations.Migration):
             model_name='answer',
             name='needs_confirmation',
             field=models.BooleanField(default=False, help_text='The question was reworded in a new template version: the participant confirms the answer still fits.'),
-        ),
-        migrations.AddField(
-            model_name='revision',
-            name='template',
-            field=models.ForeignKey(help_text='The template version this revision answers; it never changes once submitted.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='qad.qadtemplate'),
         ),
         migrations.CreateModel(
             name='OrphanedAnswer',
@@ -66,5 +54,4 @@ class Migration(migrations.Migration):
                 'ordering': ['-moved_at'],
             },
         ),
-        migrations.RunPython(pin_revisions, migrations.RunPython.noop),
     ]

@@ -193,8 +193,6 @@ def move_qualification(
             links.delete()
             answer.delete()
         Answer.objects.bulk_create(Answer(revision=revision, question=q) for q in plan.added)
-        revision.template = to_template
-        revision.save(update_fields=["template"])
         submission.template = to_template
         submission.save(update_fields=["template", "updated_at"])
         move = TemplateMove.objects.create(

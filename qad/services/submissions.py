@@ -50,7 +50,7 @@ def submission_start(
         )
         if not created:
             return submission
-        revision = Revision.objects.create(submission=submission, number=1, template=template)
+        revision = Revision.objects.create(submission=submission, number=1)
         earlier = {}
         latest = None
         if carry_over_from is not None:
@@ -222,9 +222,7 @@ def revision_open_for_clarifications(
     latest = submission.revisions.order_by("-number").first()
     if not latest.is_frozen:
         raise RevisionFrozen(_("The current revision is still open for editing."))
-    revision = Revision.objects.create(
-        submission=submission, number=latest.number + 1, template=submission.template
-    )
+    revision = Revision.objects.create(submission=submission, number=latest.number + 1)
     _carry_evidence(latest, revision, set(latest.answers.values_list("question_id", flat=True)))
     Answer.objects.bulk_create(
         Answer(
