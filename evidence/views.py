@@ -347,16 +347,17 @@ def evidence_download(request: HttpRequest, public_id) -> HttpResponse:
 def evidence_state(request: HttpRequest, public_id) -> HttpResponse:
     """The state badge of one file (polled while it is being checked)."""
     item = get_object_or_404(
-        EvidenceItem.objects.select_related("stored_file"), public_id=public_id
+        EvidenceItem.objects.select_related("stored_file", "organisation", "pack"),
+        public_id=public_id,
     )
     if not can_see_evidence(request.user, item):
         raise Http404
     # Once the checks let the file through, the badge brings its download link along: the
-    # page drew none while it was being checked.
+    # page drew none while it was being checked. (can_download, with can_see_evidence known.)
     return render(
         request,
         "evidence/partials/state.html",
-        {"item": item, "offer_download": can_download(request.user, item)},
+        {"item": item, "offer_download": item.stored_file.downloadable},
     )
 
 

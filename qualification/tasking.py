@@ -49,11 +49,13 @@ def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
             task.name,
             kwargs,
         )
-        OutboxMessage.objects.filter(pk=message_id).update(
-            last_error=str(error)[:300], attempts=F("attempts") + 1
-        )
+        if message_id is not None:
+            OutboxMessage.objects.filter(pk=message_id).update(
+                last_error=str(error)[:300], attempts=F("attempts") + 1
+            )
         return False
-    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
+    if message_id is not None:  # work sent without an outbox row has none to mark
+        OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
     return True
 
 
