@@ -21,6 +21,7 @@ from evidence.services import pack_create, pack_grant, pack_upload
 from evidence.uploads import EvidenceUploadHandler, digests_for
 from evidence.views import upload_answer
 from qad.services.templates import current_template
+from qualification.identifiers import as_uuid
 from qualification.models import Organisation
 from qualification.rules import can_view_organisation
 
@@ -134,7 +135,7 @@ def pack_share(request: HttpRequest, public_id) -> HttpResponse:
         Organisation.objects.filter(
             Q(company_number__iexact=wanted)
             | Q(mpids__code__iexact=wanted)
-            | Q(public_id=wanted if _is_uuid(wanted) else None)
+            | Q(public_id=as_uuid(wanted))
         ).first()
         if wanted
         else None
@@ -153,13 +154,3 @@ def pack_share(request: HttpRequest, public_id) -> HttpResponse:
                 % {"org": organisation.legal_name},
             )
     return redirect("pack-detail", public_id=pack.public_id)
-
-
-def _is_uuid(text: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True

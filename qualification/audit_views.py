@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from qualification.enums import MembershipRole
+from qualification.identifiers import as_uuid
 from qualification.models import AuditEvent, Organisation
 from qualification.rules import can_view_organisation, is_portal_admin, organisation_roles
 
@@ -47,7 +48,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.all()
     organisation = request.GET.get("organisation", "")
     if organisation:
-        events = events.filter(organisation__public_id=organisation)
+        wanted = as_uuid(organisation)  # None would match every event without one
+        events = events.filter(organisation__public_id=wanted) if wanted else events.none()
     context = _page(request, events)
     context["organisations"] = Organisation.objects.order_by("legal_name")
     context["organisation"] = organisation

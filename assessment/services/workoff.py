@@ -93,6 +93,11 @@ def work_off_exception(
     if len(reason.strip()) < 10:
         raise ValidationError(_("Record why the exception is agreed."))
     with transaction.atomic():
+        if WorkOffException.objects.select_for_update().filter(item=item).exists():
+            # A second click, a stale page or another Code Body's lead: one is enough.
+            raise ValidationError(
+                _("An exception is already recorded for %(ref)s.") % {"ref": item.defect_reference}
+            )
         exception = WorkOffException.objects.create(
             item=item, code_body=code_body, reason=reason.strip(), recorded_by=by
         )

@@ -24,6 +24,7 @@ from assessment.views.access import code_body_for, review_for
 from qad.enums import SubmissionStage
 from qad.models import Question
 from qualification.enums import Route
+from qualification.identifiers import as_pk
 from qualification.models import MarketRole, User, Wave
 from qualification.redirects import local_target
 from qualification.rules import is_portal_admin
@@ -107,7 +108,7 @@ def checks_rerun_view(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def review_assign_view(request: HttpRequest, public_id) -> HttpResponse:
     review = review_for(request.user, public_id)
-    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+    assignee = User.objects.filter(pk=as_pk(request.POST.get("assignee"))).first()
     if request.POST.get("pick_up"):
         assignee = request.user
     try:
@@ -128,7 +129,7 @@ def outcome_record_view(request: HttpRequest, public_id, criterion_id: int) -> H
     criterion = get_object_or_404(
         Criterion, pk=criterion_id, criteria_set__code_body=review.code_body
     )
-    question = Question.objects.filter(pk=request.POST.get("question") or 0).first()
+    question = Question.objects.filter(pk=as_pk(request.POST.get("question"))).first()
     try:
         outcome_record(
             review=review,

@@ -15,6 +15,7 @@ from assessment.models import WorkOffItem
 from assessment.rules import is_lead
 from assessment.services.workoff import can_edit_work_off, work_off_exception, work_off_save
 from evidence.models import EvidenceItem
+from qualification.identifiers import as_uuid
 from qualification.models import CodeBody, Qualification
 from qualification.rules import approving_code_bodies, can_view_qualification
 
@@ -65,10 +66,10 @@ def _save(request, qualification) -> HttpResponse:
     item = None
     if request.POST.get("item"):
         item = get_object_or_404(
-            WorkOffItem, public_id=request.POST["item"], qualification=qualification
+            WorkOffItem, public_id=as_uuid(request.POST["item"]), qualification=qualification
         )
     evidence = EvidenceItem.objects.filter(
-        public_id=request.POST.get("closure_evidence") or None,
+        public_id=as_uuid(request.POST.get("closure_evidence")),
         organisation=qualification.organisation,
     ).first()
     try:
@@ -98,7 +99,9 @@ def _save(request, qualification) -> HttpResponse:
 
 def _exception(request, qualification) -> HttpResponse:
     item = get_object_or_404(
-        WorkOffItem, public_id=request.POST["exception_for"], qualification=qualification
+        WorkOffItem,
+        public_id=as_uuid(request.POST.get("exception_for")),
+        qualification=qualification,
     )
     code_body = get_object_or_404(CodeBody, code=request.POST.get("code_body", ""))
     try:

@@ -39,3 +39,18 @@ def submitted(northwind, people):
     )
     mail.outbox.clear()
     return northwind
+
+
+@pytest.fixture
+def final_in_review(submitted, people):
+    """Northwind's Final QAD submitted after testing."""
+    from django.core import mail
+
+    from qad.services.submissions import final_qad_start, submission_submit
+    from tests.assessment.test_reviews import committed
+
+    final = final_qad_start(qualification=submitted.qualification, by=submitted.admin)
+    submitted.submission = final
+    committed(submission_submit, submission=final, by=submitted.admin, revision_number=1)
+    mail.outbox.clear()
+    return submitted

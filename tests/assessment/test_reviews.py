@@ -20,7 +20,7 @@ from assessment.models import (
 from assessment.services.clarifications import clarification_answer
 from qad.enums import SubmissionState
 from qad.services.answers import answer_save
-from qad.services.submissions import final_qad_start, submission_submit
+from qad.services.submissions import submission_submit
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import RoleApproval
 from tests.factories import CodeBodyMemberFactory, code_body, member_of, start_qualification
@@ -247,16 +247,6 @@ def test_clarification_round_trip_with_changes_and_completion(client, submitted,
 
     submitted.submission.refresh_from_db()
     assert submitted.submission.state == SubmissionState.AGREED_COMPLETE
-
-
-@pytest.fixture
-def final_in_review(submitted, people):
-    """Northwind's Final QAD submitted after testing."""
-    final = final_qad_start(qualification=submitted.qualification, by=submitted.admin)
-    submitted.submission = final
-    committed(submission_submit, submission=final, by=submitted.admin, revision_number=1)
-    mail.outbox.clear()
-    return submitted
 
 
 def complete_all(client, participant, people):
