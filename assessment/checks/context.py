@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import Q
 
 from assessment.checks.files import EvidenceFiles
-from evidence.enums import ScanState
 from evidence.models import EvidenceItem, EvidenceLink
 from qad.models import Answer, Question, Revision, Signature
 
@@ -181,12 +180,3 @@ class RevisionContext:
         from qad.content_hash import revision_content_hash
 
         return revision_content_hash(self.revision)
-
-
-def item_state(item: EvidenceItem) -> str:
-    """The item's scan state, where justified personal data findings count as clean."""
-    return item.state
-
-
-def is_clean(item: EvidenceItem) -> bool:
-    return item_state(item) == ScanState.CLEAN

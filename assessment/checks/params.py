@@ -59,9 +59,6 @@ class Param:
     def clean(self, value: Any, template: TemplateFacts | None) -> tuple[Any, list[ParamProblem]]:
         raise NotImplementedError
 
-    def describe_kind(self) -> str:
-        return self.kind
-
 
 @dataclass(frozen=True)
 class NumberParam(Param):
@@ -83,9 +80,6 @@ class NumberParam(Param):
             return f"{what} of at most {_number(self.maximum)}"
         return what
 
-    def describe_kind(self) -> str:
-        return self._expected()
-
     def clean(self, value, template):
         wrong = (
             isinstance(value, bool)
@@ -102,9 +96,6 @@ class NumberParam(Param):
 @dataclass(frozen=True)
 class ChoiceParam(Param):
     choices: tuple[str, ...] = ()
-
-    def describe_kind(self) -> str:
-        return "one of " + ", ".join(self.choices)
 
     def clean(self, value, template):
         if value not in self.choices or not isinstance(value, str):
@@ -125,9 +116,6 @@ def _list(name: str, value: Any, what: str) -> tuple[list[Any] | None, list[Para
 @dataclass(frozen=True)
 class ChoiceListParam(Param):
     choices: tuple[str, ...] = ()
-
-    def describe_kind(self) -> str:
-        return "a list of: " + ", ".join(self.choices)
 
     def clean(self, value, template):
         entries, problems = _list(self.name, value, "values")

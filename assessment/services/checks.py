@@ -467,7 +467,9 @@ def _enqueue_forced(revision_ids: list[int], *, request_key: str) -> None:
 def checks_rerun_submission(*, submission: Submission, by: User) -> str:
     """Run the checks again on the submission's latest submitted revision, even if nothing
     it reads changed. Returns the request's key."""
-    revision = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+    from assessment.services.reviews import submitted_revision
+
+    revision = submitted_revision(submission)
     if revision is None:
         raise ValidationError(_("This QAD has not been submitted: there is nothing to check."))
     return _rerun(
@@ -508,6 +510,19 @@ def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
     (its Code Body's latest published criteria for the template the submission answers)."""
     if criteria_set.status != VersionStatus.PUBLISHED:
         return []
+    # Every candidate answers this template for a role this Code Body approves, so the set
+    # its checks use is the same for all of them: the Code Body's latest published one.
+    latest_set = (
+        CriteriaSet.objects.filter(
+            code_body_id=criteria_set.code_body_id,
+            template_id=criteria_set.template_id,
+            status=VersionStatus.PUBLISHED,
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    if latest_set is None or latest_set.pk != criteria_set.pk:
+        return []
     candidates = (
         Revision.objects.filter(
             submitted_at__isnull=False,
@@ -521,12 +536,7 @@ def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
     latest: dict[int, int] = {}
     for pk, submission_id in candidates:
         latest.setdefault(submission_id, pk)
-    bound = []
-    for pk in latest.values():
-        sets = applicable_criteria_sets(Revision.objects.select_related("submission").get(pk=pk))
-        if any(s.pk == criteria_set.pk for s in sets):
-            bound.append(pk)
-    return bound
+    return list(latest.values())
 
 
 def checks_rerun_criteria_set(*, criteria_set: CriteriaSet, by: User) -> str:

@@ -47,7 +47,9 @@ def clarification_raise(
     if not text.strip():
         raise ValidationError(_("Say what needs clarifying."))
     # Raised on what the Code Body read: the submitted revision, not a draft being prepared.
-    revision = submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+    from assessment.services.reviews import submitted_revision
+
+    revision = submitted_revision(submission)
     with transaction.atomic():
         clarification = Clarification.objects.create(
             submission=submission,

@@ -22,13 +22,14 @@ def can_edit_work_off(user: User, qualification: Qualification) -> bool:
     """The participant and the assessors of its approving Code Bodies track the items."""
     if organisation_roles(user, qualification.organisation):
         return True
+    from assessment.rules import ACTING_ROLES
     from qualification.rules import approving_code_bodies, code_body_roles
 
     roles = code_body_roles(user)
-    return any(
-        code in approving_code_bodies(qualification) and role in ("assessor", "lead_assessor")
-        for code, role in roles.items()
-    )
+    if not roles:
+        return False
+    approving = approving_code_bodies(qualification)
+    return any(code in approving and role in ACTING_ROLES for code, role in roles.items())
 
 
 def work_off_save(
