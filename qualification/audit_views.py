@@ -31,8 +31,12 @@ def _page(request: HttpRequest, events) -> dict:
     page = Paginator(
         events.select_related("actor", "organisation", "qualification"), PAGE_SIZE
     ).get_page(request.GET.get("page") or 1)
+    # The page links keep every filter but the page itself.
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "page": page,
+        "query": query.urlencode(),
         "kind": kind,
         # order_by() of its own: the model's ordering would make every event a distinct row.
         "kinds": list(

@@ -35,7 +35,7 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
             approval_schedule(
                 approval=approval,
                 by=request.user,
-                meeting_date=dt.date.fromisoformat(request.POST["meeting_date"]),
+                meeting_date=_meeting_date(request.POST["meeting_date"]),
                 conditions=request.POST.get("conditions", ""),
             )
         else:
@@ -46,8 +46,6 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 conditions=request.POST.get("conditions", ""),
             )
-    except ValueError:
-        messages.error(request, _("Enter the meeting date as a date."))
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect(qualification.get_absolute_url(), permanent=False)
@@ -56,6 +54,14 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("Decision recorded."))
     return redirect(qualification.get_absolute_url() + "#approvals")
+
+
+def _meeting_date(text: str) -> dt.date:
+    # Only the date typed is reported as one; errors of the services keep their own words.
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("Enter the meeting date as a date.")) from None
 
 
 @require_POST

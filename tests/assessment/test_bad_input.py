@@ -93,3 +93,19 @@ def test_a_tampered_work_off_identifier_is_not_found(client, final_in_review, pe
 def test_a_made_up_organisation_in_the_audit_filter_lists_nothing(admin_client, submitted):
     response = admin_client.get(reverse("audit"), {"organisation": "not-a-uuid"})
     assert response.status_code == 200 and "Nothing recorded." in response.content.decode()
+
+
+def test_a_meeting_date_that_is_not_a_date_is_refused(client, submitted, people):
+    from qualification.models import RoleApproval
+
+    approval = RoleApproval.objects.get(
+        qualification_role__qualification=submitted.qualification, code_body__code="BSC"
+    )
+    client.force_login(people.bsc_lead)
+    response = client.post(
+        reverse("approval-decide", args=[approval.public_id]), {"meeting_date": "next Tuesday"}
+    )
+    assert response.status_code == 302 and "Enter the meeting date as a date." in told(response)
+    before = (approval.outcome, approval.meeting_date)
+    approval.refresh_from_db()
+    assert (approval.outcome, approval.meeting_date) == before

@@ -219,3 +219,15 @@ def test_a_table_answer_reads_one_row_a_line_with_its_markup_escaped(client, nor
         "primary: No"
     ) in page
     assert "{'name'" not in page
+
+
+def test_the_next_page_of_the_trail_keeps_the_organisation_filter(client, two_organisations):
+    northwind, _meterline = two_organisations
+    AuditEvent.objects.bulk_create(
+        AuditEvent(kind="test.filler", summary=f"Filler {n}", organisation=northwind.organisation)
+        for n in range(120)
+    )
+    client.force_login(UserFactory(is_staff=True))
+    organisation = str(northwind.organisation.public_id)
+    page = client.get(reverse("audit"), {"organisation": organisation}).content.decode()
+    assert f"organisation={organisation}&amp;page=2" in page
