@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 
 from evidence.models import EvidencePack
 from evidence.rules import can_manage_packs
-from evidence.services import pack_create, pack_grant, pack_upload
+from evidence.services import pack_create, pack_evidence_types, pack_grant, pack_upload
 from evidence.uploads import EvidenceUploadHandler, digests_for
-from evidence.views import upload_answer
-from qad.services.templates import current_template
+from evidence.views import refuse_too_large, upload_answer
 from qualification.identifiers import as_uuid
 from qualification.models import Organisation
 from qualification.rules import can_view_organisation
@@ -69,11 +68,6 @@ def pack_list(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def _evidence_types() -> list[tuple[str, str]]:
-    template = current_template()
-    return list(template.evidence_types.values_list("code", "name")) if template else []
-
-
 @login_required
 def pack_detail(request: HttpRequest, public_id) -> HttpResponse:
     pack = _pack_for_admin(request.user, public_id)
@@ -84,7 +78,7 @@ def pack_detail(request: HttpRequest, public_id) -> HttpResponse:
             "pack": pack,
             "items": pack.items.select_related("stored_file", "uploaded_by"),
             "granted": pack.granted_to.order_by("legal_name"),
-            "evidence_types": _evidence_types(),
+            "evidence_types": list(pack_evidence_types().items()),
             "max_bytes": settings.EVIDENCE_MAX_BYTES,
             "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         },
@@ -97,6 +91,10 @@ def pack_upload_view(request: HttpRequest, public_id) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     pack = _pack_for_admin(request.user, public_id)
+    back = reverse("pack-detail", kwargs={"public_id": pack.public_id})
+    too_large = refuse_too_large(request, back)
+    if too_large is not None:
+        return too_large
     request.upload_handlers.insert(0, EvidenceUploadHandler(request))
     return _receive(request, pack)
 

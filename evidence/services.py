@@ -368,6 +368,16 @@ def pack_create(*, publisher, name: str, description: str, by: User):
     return pack
 
 
+def pack_evidence_types() -> dict[str, str]:
+    """{code: name} of the evidence types a pack's files may have: the current template's
+    (a pack serves customers on any version, so the one new work uses)."""
+    from qad.published import template_outline
+    from qad.services.templates import current_template
+
+    template = current_template()
+    return dict(template_outline(template).evidence_type_names) if template else {}
+
+
 def pack_upload(
     *, pack, upload: UploadedFile, sha256: str, title: str, evidence_type: str, by: User
 ) -> EvidenceItem:
@@ -376,7 +386,7 @@ def pack_upload(
 
     if not can_manage_packs(by, pack.publisher):
         raise PermissionDenied(_("Only the organisation admin can add to this pack."))
-    if not evidence_type:
+    if evidence_type not in pack_evidence_types():
         raise ValidationError(_("Choose one of the evidence types listed."))
     stored, created = _stored_file_for(upload, sha256)
     with transaction.atomic():

@@ -53,6 +53,20 @@ def _too_large(request: HttpRequest) -> bool:
     return length > settings.EVIDENCE_MAX_BYTES + 64 * 1024  # the form fields around the file
 
 
+def refuse_too_large(request: HttpRequest, back: str) -> HttpResponse | None:
+    """A 413 with a message for a body over the evidence limit, read before any of it is:
+    None when the upload may go ahead."""
+    if not _too_large(request):
+        return None
+    limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    return _refuse(
+        request,
+        _("That file is larger than the %(limit)s MB limit.") % {"limit": f"{limit:,}"},
+        back,
+        status=413,
+    )
+
+
 def _refuse(request: HttpRequest, message: str, back: str, status: int = 400) -> HttpResponse:
     response = upload_answer(request, ok=False, notes=[message], back=back)
     if isinstance(response, JsonResponse):
@@ -93,14 +107,9 @@ def evidence_upload_view(request: HttpRequest, public_id) -> HttpResponse:
     back = local_target(
         request, request.GET.get("back"), f"/submissions/{submission.public_id}/evidence/"
     )
-    if _too_large(request):
-        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
-        return _refuse(
-            request,
-            _("That file is larger than the %(limit)s MB limit.") % {"limit": f"{limit:,}"},
-            back,
-            status=413,
-        )
+    too_large = refuse_too_large(request, back)
+    if too_large is not None:
+        return too_large
     request.upload_handlers.insert(0, EvidenceUploadHandler(request))
     return _receive(request, submission, back)
 

@@ -108,6 +108,39 @@ def test_only_the_vendors_admin_manages_its_packs(client, vendor):
     assert not EvidenceItem.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "limit", "status", "message"),
+    [
+        (
+            {"evidence_type": "holiday_photos"},
+            None,
+            400,
+            "Choose one of the evidence types listed.",
+        ),
+        ({"evidence_type": ""}, None, 400, "Choose one of the evidence types listed."),
+        ({"evidence_type": "test_execution_log"}, 10, 413, "larger than the"),
+    ],
+)
+def test_a_pack_upload_that_cannot_be_taken_says_why_and_adds_nothing(
+    client, vendor, settings, fields, limit, status, message
+):
+    gridsoft, admin = vendor
+    pack = EvidencePack.objects.create(publisher=gridsoft, name="Pack")
+    if limit is not None:
+        settings.EVIDENCE_MAX_BYTES = limit
+    client.force_login(admin)
+    # Over the limit by more than the form around the file: refused before it is read.
+    upload = io.BytesIO(LOG if limit is None else LOG * (200_000 // len(LOG)))
+    upload.name = "log.csv"
+    response = client.post(
+        reverse("pack-upload", args=[pack.public_id]),
+        {"files": [upload], **fields},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == status and message in response.json()["message"]
+    assert not EvidenceItem.objects.exists()
+
+
 @pytest.fixture
 def metering(shipped_versions):
     """A Metering Service: approved by the REC and the DIP Manager, not the BSC."""
