@@ -65,12 +65,23 @@ def reviews_open(*, submission: Submission, revision: Revision) -> list[Review]:
         review, _created = Review.objects.get_or_create(submission=submission, code_body=body)
         # A Code Body that had completed looks again only if a question it assesses changed.
         touched = any(body.code in assessed_by for assessed_by in reopened)
+        if review.state == Review.State.COMPLETE and touched:
+            audit_record(
+                kind="review.reopened",
+                actor=revision.submitted_by,
+                summary=f"{body.code} assessment opened again: revision {revision.number} "
+                "changed answers it assesses",
+                qualification=submission.qualification,
+                target=review,
+                before={"state": review.state},
+                after={"state": Review.State.WAITING},
+            )
         if review.state != Review.State.COMPLETE or touched:
             review.state = Review.State.WAITING
             review.completed_at = None
             review.completed_by = None
             review.waiting_since = revision.submitted_at
-        review.save()
+            review.save()
         reviews.append(review)
     return reviews
 

@@ -595,3 +595,19 @@ def test_assigning_to_the_person_already_assigned_changes_nothing(client, submit
     assert "already assigned to James Whitfield" in page
     assert ReviewAssignment.objects.filter(review=bsc_review).count() == 1
     assert [m.to for m in mail.outbox] == [[people.bsc.email]], "told once"
+
+
+def test_a_completed_assessment_opened_again_by_a_new_revision_is_recorded(submitted):
+    from qualification.models import AuditEvent
+
+    bsc = review(submitted, "BSC")
+    Review.objects.filter(pk=bsc.pk).update(state=Review.State.COMPLETE)
+    revision = submitted.submission.revisions.get()
+    revision.answers.filter(question__ref="3.2").update(reopened=True)  # assessed by the BSC
+    from assessment.services.reviews import reviews_open
+
+    reviews_open(submission=submitted.submission, revision=revision)
+
+    assert review(submitted, "BSC").state == Review.State.WAITING
+    reopened = AuditEvent.objects.get(kind="review.reopened")
+    assert reopened.actor == submitted.admin and "BSC assessment opened again" in reopened.summary
