@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import ServiceActivationStep
-from assessment.rules import can_decide, is_lead
+from assessment.rules import can_decide
 from qualification.audit import audit_record
-from qualification.enums import ApprovalOutcome, QualificationState
+from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import Qualification, QualificationRole, RoleApproval, User
 
 DECIDED = (
@@ -170,11 +170,13 @@ def approval_decide(
 
 
 def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceActivationStep:
+    from qualification.rules import approving_code_bodies, code_body_roles
     from qualification.services import qualification_transition
 
     qualification = step.qualification
-    bodies = {a.code_body for role in qualification.roles.all() for a in role.approvals.all()}
-    if not any(is_lead(by, body) for body in bodies):
+    roles = code_body_roles(by)
+    leads = {code for code, role in roles.items() if role == CodeBodyRole.LEAD_ASSESSOR}
+    if not leads & approving_code_bodies(qualification):
         raise PermissionDenied(_("Only a lead assessor records Service Activation."))
     with transaction.atomic():
         step.done_at = timezone.now()
