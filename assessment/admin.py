@@ -94,6 +94,7 @@ class CheckResultInline(admin.TabularInline):
 class CheckRunAdmin(RecordAdmin):
     list_display = [
         "revision",
+        "code_body",
         "status",
         "trigger",
         "started_at",
@@ -102,9 +103,9 @@ class CheckRunAdmin(RecordAdmin):
         "files_read",
         "attempts",
     ]
-    list_filter = ["status", "trigger"]
+    list_filter = ["code_body", "status", "trigger"]
     search_fields = ["revision__submission__qualification__organisation__legal_name"]
-    list_select_related = ["revision__submission__qualification__organisation"]
+    list_select_related = ["revision__submission__qualification__organisation", "code_body"]
     inlines = [CheckResultInline]
 
 

@@ -114,17 +114,22 @@ class ClarificationMessage(models.Model):
 
 
 class CheckRun(models.Model):
-    """One run of the automated checks over a submitted revision.
+    """One run of one Code Body's automated checks over a submitted revision.
 
-    A run is keyed by what it read: the criteria sets it used (and the checks' own version)
-    and a fingerprint of the revision's inputs (answers, evidence and its scan states,
-    reliance, signature). The same inputs are checked once, however often the task is
-    delivered. Its results are written in the same transaction that marks it complete, so
-    assessors, who read only complete runs, never see half a set.
+    Each Code Body's criteria are checked by a run of their own (one task each), so one Code
+    Body's checks never wait for, or fail with, another's. A run is keyed by what it read:
+    the Code Body's criteria set (and the checks' own version) and a fingerprint of the
+    revision's inputs (answers, evidence and its scan states, reliance, signature). The same
+    inputs are checked once, however often the task is delivered. Its results are written in
+    the same transaction that marks it complete, so assessors, who read only complete runs,
+    never see half a set.
     """
 
     revision = models.ForeignKey(
         "qad.Revision", on_delete=models.CASCADE, related_name="check_runs"
+    )
+    code_body = models.ForeignKey(
+        "qualification.CodeBody", on_delete=models.PROTECT, related_name="check_runs"
     )
     criteria_fingerprint = models.CharField(max_length=64)
     inputs_fingerprint = models.CharField(max_length=64)
@@ -167,17 +172,28 @@ class CheckRun(models.Model):
         ordering = ["revision", "-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["revision", "criteria_fingerprint", "inputs_fingerprint", "request_key"],
+                fields=[
+                    "revision",
+                    "code_body",
+                    "criteria_fingerprint",
+                    "inputs_fingerprint",
+                    "request_key",
+                ],
                 name="check_run_once_per_inputs",
             ),
         ]
         indexes = [
-            models.Index(fields=["revision", "status", "confirmed_at"], name="check_run_latest"),
+            models.Index(
+                fields=["revision", "code_body", "status", "confirmed_at"],
+                name="check_run_latest",
+            ),
             models.Index(fields=["request_key", "status"], name="check_run_request"),
         ]
 
     def __str__(self) -> str:
-        return f"Checks on {self.revision} ({self.get_status_display().lower()})"
+        return (
+            f"{self.code_body.code} checks on {self.revision} ({self.get_status_display().lower()})"
+        )
 
 
 class CheckResult(models.Model):

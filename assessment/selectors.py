@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from assessment.enums import CheckRunStatus, CheckStatus
@@ -211,7 +211,7 @@ def review_screen(review: Review) -> dict:
     outcomes = {
         o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
     }
-    checks = latest_check_results(revision)
+    checks = latest_check_results(revision, review.code_body)
     views = []
     for criterion in criteria:
         questions = [
@@ -337,27 +337,50 @@ def revision_changes(review: Review) -> dict:
     }
 
 
-def latest_check_run(revision: Revision) -> CheckRun | None:
-    """The revision's current complete run: the one whose inputs were most recently found
-    to match the revision. Runs still under way are never shown."""
-    return (
+def latest_check_runs(revision: Revision) -> dict[int, CheckRun]:
+    """{Code Body id: its current complete run on the revision}: for each Code Body the run
+    whose inputs were most recently found to match the revision. Runs still under way are
+    never shown."""
+    latest: dict[int, CheckRun] = {}
+    for run in (
         CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE)
+        .select_related("code_body")
+        .order_by("-confirmed_at", "-pk")
+    ):
+        latest.setdefault(run.code_body_id, run)
+    return latest
+
+
+def latest_check_run(revision: Revision, code_body: CodeBody) -> CheckRun | None:
+    """The Code Body's current complete run on the revision (see `latest_check_runs`)."""
+    return (
+        CheckRun.objects.filter(
+            revision=revision, code_body=code_body, status=CheckRunStatus.COMPLETE
+        )
         .order_by("-confirmed_at", "-pk")
         .first()
     )
 
 
-def latest_check_results(revision: Revision) -> dict[int, list[CheckResult]]:
+def latest_check_results(
+    revision: Revision, code_body: CodeBody | None = None
+) -> dict[int, list[CheckResult]]:
     """{criterion id: its results, in the order the criterion names its checks}, from the
-    latest complete run; empty when no run has completed."""
-    run = latest_check_run(revision)
-    if run is None:
+    current complete run of `code_body` (of every Code Body without one); empty when none
+    has completed."""
+    if code_body is not None:
+        run = latest_check_run(revision, code_body)
+        runs = [run] if run is not None else []
+    else:
+        runs = list(latest_check_runs(revision).values())
+    if not runs:
         return {}
     results = (
-        CheckResult.objects.filter(run=run)
+        CheckResult.objects.filter(run__in=runs)
         .select_related("criterion__criteria_set__code_body")
         .order_by(
             "criterion__criteria_set__code_body__position",
+            "criterion__criteria_set__code_body__code",
             "criterion__position",
             "position",
         )
@@ -370,15 +393,16 @@ def latest_check_results(revision: Revision) -> dict[int, list[CheckResult]]:
 
 @dataclass(frozen=True)
 class CheckSummary:
-    """What a queue row shows: counts by status from the latest complete run."""
+    """What a queue row shows: counts by status from the current complete run of each Code
+    Body counted (one Code Body on its own queue)."""
 
-    run: CheckRun | None
+    runs: tuple[CheckRun, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     running: bool = False  # a newer run is under way
 
     @property
     def checked(self) -> bool:
-        return self.run is not None
+        return bool(self.runs)
 
     @property
     def needs_attention(self) -> int:
@@ -403,43 +427,43 @@ ATTENTION_ORDER = (
 def check_summaries(
     revision_ids: Iterable[int], *, code_body: CodeBody | None = None
 ) -> dict[int, CheckSummary]:
-    """{revision id: CheckSummary} for many revisions in one query (a queue page); with a
-    Code Body, counting only the results for its criteria (one more query)."""
+    """{revision id: CheckSummary} for many revisions in one query (a queue page): the
+    results of `code_body`'s runs, or of every Code Body's added together. Each run counts
+    its results when it completes, so no result is read here."""
     ids = list(revision_ids)
-    runs: dict[int, list[CheckRun]] = {revision_id: [] for revision_id in ids}
-    for run in CheckRun.objects.filter(revision_id__in=ids).order_by("revision_id", "-pk"):
-        runs[run.revision_id].append(run)
-    summaries = {}
-    for revision_id, found in runs.items():
-        complete = [r for r in found if r.status == CheckRunStatus.COMPLETE]
+    runs = CheckRun.objects.filter(revision_id__in=ids).only(
+        "revision_id", "code_body_id", "status", "counts", "started_at", "confirmed_at"
+    )
+    if code_body is not None:
+        runs = runs.filter(code_body=code_body)
+    found: dict[int, dict[int, list[CheckRun]]] = {revision_id: {} for revision_id in ids}
+    for run in runs.order_by("revision_id", "-pk"):
+        found[run.revision_id].setdefault(run.code_body_id, []).append(run)
+    return {revision_id: _summary(by_body) for revision_id, by_body in found.items()}
+
+
+def _summary(by_body: dict[int, list[CheckRun]]) -> CheckSummary:
+    latest_runs, running = [], False
+    for body_runs in by_body.values():
+        complete = [r for r in body_runs if r.status == CheckRunStatus.COMPLETE]
         latest = max(complete, key=lambda r: (r.confirmed_at, r.pk), default=None)
-        running = any(
+        running = running or any(
             r.status == CheckRunStatus.RUNNING
             and (latest is None or r.started_at > latest.confirmed_at)
-            for r in found
+            for r in body_runs
         )
-        counts = {s: latest.counts.get(s, 0) for s in CheckStatus.values} if latest else {}
-        summaries[revision_id] = CheckSummary(latest, counts, running)
-    if code_body is not None:
-        _count_for(code_body, summaries)
-    return summaries
-
-
-def _count_for(code_body: CodeBody, summaries: dict[int, CheckSummary]) -> None:
-    by_run = {s.run.pk: s for s in summaries.values() if s.run is not None}
-    for summary in by_run.values():
-        summary.counts.update(dict.fromkeys(CheckStatus.values, 0))
-    found = (
-        CheckResult.objects.filter(run_id__in=by_run, criterion__criteria_set__code_body=code_body)
-        .values_list("run_id", "status")
-        .annotate(n=Count("pk"))
+        if latest is not None:
+            latest_runs.append(latest)
+    counts = (
+        {s: sum(r.counts.get(s, 0) for r in latest_runs) for s in CheckStatus.values}
+        if latest_runs
+        else {}
     )
-    for run_id, status, n in found:
-        by_run[run_id].counts[status] = n
+    return CheckSummary(tuple(latest_runs), counts, running)
 
 
-def check_summary(revision: Revision) -> CheckSummary:
-    return check_summaries([revision.pk])[revision.pk]
+def check_summary(revision: Revision, code_body: CodeBody | None = None) -> CheckSummary:
+    return check_summaries([revision.pk], code_body=code_body)[revision.pk]
 
 
 @dataclass

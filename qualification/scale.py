@@ -1082,9 +1082,9 @@ class _Builder:
         kind of participant (roles, route, stage, signed or not); the others of that kind,
         whose files and answers are alike, get a copy of its results keyed by their own
         fingerprints, as a run of their own would be."""
-        from assessment.services.checks import check_plan, checks_run
+        from assessment.services.checks import check_plans, checks_run_all
 
-        runs_by_kind: dict[tuple, tuple[CheckRun, list[CheckResult]]] = {}
+        runs_by_kind: dict[tuple, dict[int, tuple[CheckRun, list[CheckResult]]]] = {}
         new_runs, pending_results = [], []
         for p in self.participants:
             for stage, stage_revisions in p.revisions.items():
@@ -1101,31 +1101,34 @@ class _Builder:
                     p.submissions[stage].state == SubmissionState.SIGNED,
                 )
                 if kind not in runs_by_kind:
-                    run = checks_run(revision=revision, trigger="load_scale")
-                    runs_by_kind[kind] = (run, list(run.results.order_by("pk")))
+                    runs_by_kind[kind] = {
+                        run.code_body_id: (run, list(run.results.order_by("pk")))
+                        for run in checks_run_all(revision=revision, trigger="load_scale")
+                    }
                     continue
-                model, results = runs_by_kind[kind]
-                plan = check_plan(revision)
-                run = CheckRun(
-                    revision=revision,
-                    criteria_fingerprint=plan.criteria_fingerprint,
-                    inputs_fingerprint=plan.inputs_fingerprint,
-                    criteria_versions=plan.versions,
-                    status=CheckRunStatus.COMPLETE,
-                    trigger="load_scale",
-                    started_at=self.now,
-                    finished_at=self.now,
-                    confirmed_at=self.now,
-                    duration_ms=model.duration_ms,
-                    criteria_checked=model.criteria_checked,
-                    criteria_not_applicable=model.criteria_not_applicable,
-                    counts=model.counts,
-                    check_counts=model.check_counts,
-                    check_timings=model.check_timings,
-                    files_read=model.files_read,
-                )
-                new_runs.append(run)
-                pending_results.append((run, results))
+                for plan in check_plans(revision):
+                    model, results = runs_by_kind[kind][plan.code_body.pk]
+                    run = CheckRun(
+                        revision=revision,
+                        code_body=plan.code_body,
+                        criteria_fingerprint=plan.criteria_fingerprint,
+                        inputs_fingerprint=plan.inputs_fingerprint,
+                        criteria_versions=plan.versions,
+                        status=CheckRunStatus.COMPLETE,
+                        trigger="load_scale",
+                        started_at=self.now,
+                        finished_at=self.now,
+                        confirmed_at=self.now,
+                        duration_ms=model.duration_ms,
+                        criteria_checked=model.criteria_checked,
+                        criteria_not_applicable=model.criteria_not_applicable,
+                        counts=model.counts,
+                        check_counts=model.check_counts,
+                        check_timings=model.check_timings,
+                        files_read=model.files_read,
+                    )
+                    new_runs.append(run)
+                    pending_results.append((run, results))
         CheckRun.objects.bulk_create(new_runs)
         copies = [
             CheckResult(
@@ -1141,8 +1144,9 @@ class _Builder:
             for result in results
         ]
         CheckResult.objects.bulk_create(copies, batch_size=5000)
-        self.report.check_runs = len(new_runs) + len(runs_by_kind)
-        self.report.check_results = len(copies) + sum(len(r) for _, r in runs_by_kind.values())
+        firsts = [first for by_body in runs_by_kind.values() for first in by_body.values()]
+        self.report.check_runs = len(new_runs) + len(firsts)
+        self.report.check_results = len(copies) + sum(len(r) for _, r in firsts)
 
 
 @dataclass(frozen=True)

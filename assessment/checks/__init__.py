@@ -27,23 +27,48 @@ __all__ = [
     "RevisionContext",
     "enqueue_for_revision",
     "enqueue_for_revisions",
+    "enqueue_run",
     "register",
 ]
 
 
-def enqueue_for_revision(revision, *, trigger: str = "submitted") -> None:
-    """Run the checks on `revision` in a worker once the current transaction commits."""
+def enqueue_run(
+    revision_id: int, code_body_id: int, *, trigger: str, request_key: str = ""
+) -> None:
+    """Run one Code Body's checks on a revision in a worker once the current transaction
+    commits."""
     from assessment.tasks import run_checks
     from qualification.tasking import enqueue_on_commit
 
-    enqueue_on_commit(run_checks, revision_id=revision.pk, trigger=trigger)
+    enqueue_on_commit(
+        run_checks,
+        revision_id=revision_id,
+        code_body_id=code_body_id,
+        trigger=trigger,
+        request_key=request_key,
+    )
 
 
-def enqueue_for_revisions(revision_ids: Iterable[int], *, trigger: str) -> None:
+def enqueue_for_revision(revision, *, trigger: str = "submitted", request_key: str = "") -> None:
+    """Run the checks on `revision`: one task per Code Body whose criteria apply to it, each
+    over that Code Body's criteria, sent once the current transaction commits."""
+    from assessment.services.checks import applicable_criteria_sets
+
+    for criteria_set in applicable_criteria_sets(revision):
+        enqueue_run(
+            revision.pk, criteria_set.code_body_id, trigger=trigger, request_key=request_key
+        )
+
+
+def enqueue_for_revisions(
+    revision_ids: Iterable[int], *, trigger: str, request_key: str = ""
+) -> None:
     """Run the checks again on those of `revision_ids` that are submitted (what they read
     changed, e.g. an evidence file finished its scan)."""
     from qad.models import Revision
 
-    submitted = Revision.objects.filter(pk__in=list(revision_ids), submitted_at__isnull=False)
-    for revision in submitted.only("pk"):
-        enqueue_for_revision(revision, trigger=trigger)
+    submitted = Revision.objects.filter(
+        pk__in=list(revision_ids), submitted_at__isnull=False
+    ).select_related("submission")
+    for revision in submitted:
+        enqueue_for_revision(revision, trigger=trigger, request_key=request_key)

@@ -1,10 +1,14 @@
-"""Running the automated checks on a submitted revision: which criteria apply, once per set of
-inputs, and every result made visible at once.
+"""Running the automated checks on a submitted revision: one run per Code Body, each over
+that Code Body's criteria, once per set of inputs, and every result made visible at once.
 
-A run is keyed by (revision, criteria fingerprint, inputs fingerprint). The criteria
-fingerprint covers the criteria sets used and the checks' version; the inputs fingerprint
-covers everything the checks read (the revision's content hash, each linked file's content
-and scan state, reliance facts, the signature). So:
+On submission one task per Code Body whose criteria apply is sent (`enqueue_for_revision`);
+each checks that Code Body's criteria alone, so one Code Body's checks neither wait for nor
+fail with another's, and its assessors' results are ready as soon as its own run is.
+
+A run is keyed by (revision, Code Body, criteria fingerprint, inputs fingerprint). The
+criteria fingerprint covers the Code Body's criteria set and the checks' version; the inputs
+fingerprint covers everything the checks read (the revision's content hash, each linked
+file's content and scan state, reliance facts, the signature). So:
 
 - the same task delivered twice, or sent again by the sweep, finds the complete run and
   writes nothing: one set of results;
@@ -16,14 +20,14 @@ and scan state, reliance facts, the signature). So:
 Results are computed outside any transaction and written in the one transaction that marks
 the run complete. Assessors read only complete runs (`assessment.selectors`).
 
-Two ways in besides the task on submission:
+Two ways in besides the tasks on submission:
 
 - a portal admin's re-run (`checks_rerun_submission`, `checks_rerun_criteria_set`) forces a
   new run even when nothing changed, e.g. after a fix to a check. Each request has a key; the
   run is keyed by it too, so the same request delivered twice still makes one run. Its results
   replace the current ones when it completes (it becomes the run last confirmed);
-- a participant's pre-check of its draft (`precheck_draft`) runs the checks in memory and
-  stores nothing: its results are advisory and no assessor ever sees them.
+- a participant's pre-check of its draft (`precheck_draft`) runs every Code Body's checks in
+  memory and stores nothing: its results are advisory and no assessor ever sees them.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import VersionStatus
 from qad.models import Question, Revision, Signature, Submission
 from qualification.audit import audit_record
-from qualification.models import AuditEvent, CodeBody, Qualification, User
+from qualification.models import AuditEvent, CodeBody, Qualification, QualificationRole, User
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +76,9 @@ def applicable_criteria_sets(revision: Revision) -> list[CriteriaSet]:
     """The latest published criteria set of each Code Body that approves one of the
     qualification's roles, bound to the template the revision answers."""
     submission = revision.submission
-    role_ids = submission.qualification.roles.values_list("market_role_id", flat=True)
+    role_ids = QualificationRole.objects.filter(
+        qualification_id=submission.qualification_id
+    ).values_list("market_role_id", flat=True)
     candidates = (
         CriteriaSet.objects.filter(
             template_id=submission.template_id,
@@ -164,25 +170,48 @@ def inputs_fingerprint(revision: Revision) -> str:
 
 @dataclass(frozen=True)
 class CheckPlan:
-    criteria_sets: list[CriteriaSet]
+    """One Code Body's run on a revision: its criteria set and the run's key."""
+
+    criteria_set: CriteriaSet
     criteria_fingerprint: str
     inputs_fingerprint: str
 
     @property
+    def code_body(self) -> CodeBody:
+        return self.criteria_set.code_body
+
+    @property
     def versions(self) -> list[dict]:
-        return [
-            {"id": s.pk, "code_body": s.code_body.code, "version": s.version}
-            for s in self.criteria_sets
-        ]
+        s = self.criteria_set
+        return [{"id": s.pk, "code_body": s.code_body.code, "version": s.version}]
 
 
-def check_plan(revision: Revision) -> CheckPlan:
-    """Which criteria sets apply and what the run's key is. Cheap: a handful of queries."""
+def check_plans(revision: Revision) -> list[CheckPlan]:
+    """A plan per Code Body whose criteria apply to the revision, in Code Body order. Cheap:
+    a handful of queries, the inputs fingerprinted once for all of them."""
     sets = applicable_criteria_sets(revision)
-    criteria = _digest(
-        {"checks_version": CHECKS_VERSION, "sets": [[s.pk, s.source_sha256] for s in sets]}
+    if not sets:
+        return []
+    inputs = inputs_fingerprint(revision)
+    return [CheckPlan(s, _criteria_fingerprint(s), inputs) for s in sets]
+
+
+def check_plan(revision: Revision, code_body: CodeBody) -> CheckPlan | None:
+    """The plan of `code_body`'s run on the revision; None if none of its criteria apply."""
+    for plan in check_plans(revision):
+        if plan.code_body.pk == code_body.pk:
+            return plan
+    return None
+
+
+def _criteria_fingerprint(criteria_set: CriteriaSet) -> str:
+    return _digest(
+        {
+            "checks_version": CHECKS_VERSION,
+            "code_body": criteria_set.code_body.code,
+            "set": [criteria_set.pk, criteria_set.source_sha256],
+        }
     )
-    return CheckPlan(sets, criteria, inputs_fingerprint(revision))
 
 
 def _load(revision: Revision) -> Revision:
@@ -191,24 +220,29 @@ def _load(revision: Revision) -> Revision:
     ).get(pk=revision.pk)
 
 
-def checks_run(*, revision: Revision, trigger: str = "", request_key: str = "") -> CheckRun | None:
-    """Run every applicable check on a submitted revision and store the results; a run
-    with the same inputs that is complete already is returned as it is. None for a
-    revision that is not submitted (there is nothing fixed to check).
+def checks_run(
+    *, revision: Revision, code_body: CodeBody, trigger: str = "", request_key: str = ""
+) -> CheckRun | None:
+    """Run `code_body`'s checks on a submitted revision and store the results; a run with
+    the same inputs that is complete already is returned as it is. None for a revision that
+    is not submitted (there is nothing fixed to check) or one none of the Code Body's
+    criteria apply to.
 
     With a `request_key` (a portal admin's re-run) a new run is made even if the inputs are
     unchanged, once per key: the same request delivered again returns that run."""
     revision = _load(revision)
     if not revision.is_frozen:
         return None
-    plan = check_plan(revision)  # before reading, so a change while we read makes a new run
+    plan = check_plan(revision, code_body)  # before reading: a change meanwhile makes a new run
+    if plan is None:
+        return None
     run = _claim(revision, plan, trigger, request_key)
     if run.status == CheckRunStatus.COMPLETE:
         return run
     started = time.perf_counter()
     try:
         ctx = RevisionContext.build(revision)
-        criteria, not_applicable = _criteria_views(plan.criteria_sets, ctx)
+        criteria, not_applicable = _criteria_views([plan.criteria_set], ctx)
         results, timings = _evaluate_all(ctx, criteria)
     except Exception as exc:
         _fail(run, exc)
@@ -222,6 +256,20 @@ def checks_run(*, revision: Revision, trigger: str = "", request_key: str = "") 
         files_read=ctx.files.files_read,
         started=started,
     )
+
+
+def checks_run_all(
+    *, revision: Revision, trigger: str = "", request_key: str = ""
+) -> list[CheckRun]:
+    """Every applicable Code Body's run on the revision, one after another in this process
+    (what the tasks sent on submission do between them): for commands and benchmarks."""
+    runs = (
+        checks_run(
+            revision=revision, code_body=plan.code_body, trigger=trigger, request_key=request_key
+        )
+        for plan in check_plans(_load(revision))
+    )
+    return [run for run in runs if run is not None]
 
 
 def _evaluate_all(
@@ -284,6 +332,7 @@ def _claim(revision: Revision, plan: CheckPlan, trigger: str, request_key: str =
     now = timezone.now()
     key = {
         "revision": revision,
+        "code_body": plan.code_body,
         "criteria_fingerprint": plan.criteria_fingerprint,
         "inputs_fingerprint": plan.inputs_fingerprint,
     }
@@ -360,7 +409,10 @@ def _finish(
 
 def _fail(run: CheckRun, exc: Exception) -> None:
     """The run could not finish (not one check: the run). It is tried again."""
-    logger.exception("Check run %s on revision %s failed", run.pk, run.revision_id)
+    logger.exception(
+        "Check run %s (Code Body %s) on revision %s failed",
+        *(run.pk, run.code_body_id, run.revision_id),
+    )
     try:
         CheckRun.objects.filter(pk=run.pk).exclude(status=CheckRunStatus.COMPLETE).update(
             status=CheckRunStatus.FAILED,
@@ -383,18 +435,17 @@ def latest_submitted_revisions() -> list[int]:
     return list(latest.values())
 
 
-def checks_needed(revision: Revision, *, now: dt.datetime | None = None) -> bool:
-    """Whether the revision's current results are missing or stale and no live run is on
-    its way (a run left `running` longer than STALE_AFTER lost its worker)."""
+def checks_needed(plan: CheckPlan, revision: Revision, *, now: dt.datetime | None = None) -> bool:
+    """Whether the Code Body's current results on the revision are missing or stale and no
+    live run is on its way (a run left `running` longer than STALE_AFTER lost its worker)."""
     now = now or timezone.now()
-    plan = check_plan(revision)
-    runs = CheckRun.objects.filter(
-        revision=revision,
+    mine = CheckRun.objects.filter(revision=revision, code_body=plan.code_body)
+    runs = mine.filter(
         criteria_fingerprint=plan.criteria_fingerprint,
         inputs_fingerprint=plan.inputs_fingerprint,
     )
     latest = (
-        CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE)
+        mine.filter(status=CheckRunStatus.COMPLETE)
         .order_by("-confirmed_at", "-pk")
         .values_list("pk", flat=True)
         .first()
@@ -416,17 +467,18 @@ def checks_needed(revision: Revision, *, now: dt.datetime | None = None) -> bool
 
 
 def checks_sweep() -> int:
-    """Send the checks for every latest submitted revision whose results are missing or
-    stale (a lost task, a broker that was down, a change nobody announced). Returns how
-    many were sent."""
-    from assessment.checks import enqueue_for_revision
+    """Send the checks of each Code Body whose results on a latest submitted revision are
+    missing or stale (a lost task, a broker that was down, a change nobody announced).
+    Returns how many runs were sent."""
+    from assessment.checks import enqueue_run
 
     sent = 0
     for revision_id in latest_submitted_revisions():
         revision = _load(Revision(pk=revision_id))
-        if checks_needed(revision):
-            enqueue_for_revision(revision, trigger="sweep")
-            sent += 1
+        for plan in check_plans(revision):
+            if checks_needed(plan, revision):
+                enqueue_run(revision.pk, plan.code_body.pk, trigger="sweep")
+                sent += 1
     return sent
 
 
@@ -454,14 +506,16 @@ def _rerun_key() -> str:
     return uuid.uuid4().hex
 
 
-def _enqueue_forced(revision_ids: list[int], *, request_key: str) -> None:
-    from assessment.tasks import run_checks
-    from qualification.tasking import enqueue_on_commit
+def _enqueue_forced(
+    revision_ids: list[int], *, request_key: str, code_body: CodeBody | None = None
+) -> None:
+    from assessment.checks import enqueue_for_revisions, enqueue_run
 
+    if code_body is None:
+        enqueue_for_revisions(revision_ids, trigger="rerun", request_key=request_key)
+        return
     for revision_id in revision_ids:
-        enqueue_on_commit(
-            run_checks, revision_id=revision_id, trigger="rerun", request_key=request_key
-        )
+        enqueue_run(revision_id, code_body.pk, trigger="rerun", request_key=request_key)
 
 
 def checks_rerun_submission(*, submission: Submission, by: User) -> str:
@@ -489,8 +543,10 @@ def _rerun(
     summary: str,
     target: models.Model,
     qualification: Qualification | None = None,
+    code_body: CodeBody | None = None,
 ) -> str:
-    """Record who asked for a forced re-run, and send it when that record commits."""
+    """Record who asked for a forced re-run, and send it when that record commits: the
+    checks of `code_body` alone, or of every Code Body whose criteria apply."""
     key = _rerun_key()
     with transaction.atomic():
         audit_record(
@@ -501,7 +557,7 @@ def _rerun(
             target=target,
             after={"request": key, "revisions": revision_ids, "submissions": len(revision_ids)},
         )
-        _enqueue_forced(revision_ids, request_key=key)
+        _enqueue_forced(revision_ids, request_key=key, code_body=code_body)
     return key
 
 
@@ -555,6 +611,7 @@ def checks_rerun_criteria_set(*, criteria_set: CriteriaSet, by: User) -> str:
         summary=f"Automated checks run again on {len(revision_ids)} submitted QADs "
         f"against {criteria_set}",
         target=criteria_set,
+        code_body=criteria_set.code_body,
     )
 
 

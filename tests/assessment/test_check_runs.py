@@ -15,17 +15,19 @@ from assessment.checks.text import day
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import CheckResult, CheckRun
 from assessment.selectors import check_summaries, check_summary, latest_check_results
-from assessment.services.checks import check_plan, checks_run, checks_sweep
+from assessment.services.checks import check_plan, checks_run, checks_run_all, checks_sweep
 from assessment.services.criteria import criteria_set_load
 from assessment.tasks import run_checks
 from evidence.enums import MalwareState, ScanState
 from evidence.models import StoredFile
 from evidence.tasks import scan_stored_file
 from qad.services.submissions import submission_submit
+from qualification.models import CodeBody
 from tests.assessment.files import execution_log, passing_log
 from tests.assessment.support import submit
 from tests.assessment.test_checks_sign_off import agree_and_sign, as_final
 from tests.factories.evidence import attach
+from tests.factories.participants import code_body
 from tests.participants import Participant, load_journey_template
 from tests.qad.test_submit_and_sign import fill
 from tests.version_files import as_bytes, journey_criteria_doc
@@ -74,6 +76,10 @@ def test_log(participant, content=None, **state):
 test_log.__test__ = False
 
 
+def bsc():
+    return code_body("BSC")
+
+
 def results_of(revision) -> dict[str, list[tuple[str, str, str]]]:
     return {
         results[0].criterion.ref: [(r.check_name, r.status, r.message) for r in results]
@@ -91,7 +97,12 @@ def test_submitting_runs_the_checks_and_stores_a_result_per_criterion(
 
     revision = journey.revision
     run = CheckRun.objects.get(revision=revision)
-    assert (run.status, run.trigger, run.attempts) == (CheckRunStatus.COMPLETE, "submitted", 1)
+    assert (run.code_body.code, run.status, run.trigger, run.attempts) == (
+        "BSC",
+        CheckRunStatus.COMPLETE,
+        "submitted",
+        1,
+    )
     assert [(v["code_body"], v["version"]) for v in run.criteria_versions] == [("BSC", "99.0")]
     assert (run.criteria_checked, run.criteria_not_applicable, run.files_read) == (4, 0, 1)
     assert run.counts == {"pass": 6, "warning": 0, "fail": 0, "not_applicable": 0, "error": 0}
@@ -150,9 +161,9 @@ def test_submitting_runs_the_checks_and_stores_a_result_per_criterion(
 def test_running_twice_gives_one_set_of_results(journey):
     revision = submit(journey)
 
-    first = checks_run(revision=revision, trigger="submitted")
-    second = checks_run(revision=revision, trigger="sweep")
-    run_checks(revision_id=revision.pk, trigger="sweep")
+    first = checks_run(revision=revision, code_body=bsc(), trigger="submitted")
+    second = checks_run(revision=revision, code_body=bsc(), trigger="sweep")
+    run_checks(revision_id=revision.pk, code_body_id=bsc().pk, trigger="sweep")
 
     assert CheckRun.objects.filter(revision=revision).count() == 1
     assert first.pk == second.pk
@@ -167,8 +178,9 @@ def test_running_twice_gives_one_set_of_results(journey):
 
 
 def test_a_draft_revision_is_not_checked(journey):
-    assert checks_run(revision=journey.revision) is None
+    assert checks_run(revision=journey.revision, code_body=bsc()) is None
     assert run_checks(revision_id=journey.revision.pk) == "not submitted"
+    assert run_checks(revision_id=journey.revision.pk, code_body_id=bsc().pk) == "not submitted"
     assert not CheckRun.objects.exists()
 
 
@@ -176,7 +188,7 @@ def test_a_malformed_csv_gives_an_error_for_its_criterion_only(journey):
     test_log(journey, b'Test case ID,Result\nTC-001,"Passed"x\n')
     revision = submit(journey)
 
-    run = checks_run(revision=revision)
+    run = checks_run(revision=revision, code_body=bsc())
 
     assert run.status == CheckRunStatus.COMPLETE
     assert run.counts["error"] == 1 and run.counts["pass"] == 5
@@ -219,7 +231,7 @@ def test_a_check_that_crashes_is_isolated_and_the_run_completes(db, exploding_ch
     fill(participant, ANSWERS)
     revision = submit(participant)
 
-    run = checks_run(revision=revision)
+    run = checks_run(revision=revision, code_body=bsc())
 
     assert run.status == CheckRunStatus.COMPLETE
     found = results_of(revision)
@@ -240,10 +252,11 @@ def test_a_run_left_half_done_by_a_killed_worker_is_never_shown_and_the_retry_fi
     journey,
 ):
     revision = submit(journey)
-    plan = check_plan(revision)
+    plan = check_plan(revision, bsc())
     # What a worker killed mid-run leaves behind: the run claimed, no results written.
     CheckRun.objects.create(
         revision=revision,
+        code_body=plan.code_body,
         criteria_fingerprint=plan.criteria_fingerprint,
         inputs_fingerprint=plan.inputs_fingerprint,
         trigger="submitted",
@@ -253,7 +266,7 @@ def test_a_run_left_half_done_by_a_killed_worker_is_never_shown_and_the_retry_fi
     summary = check_summary(revision)
     assert (summary.checked, summary.running) == (False, True)
 
-    run_checks(revision_id=revision.pk, trigger="retry")
+    run_checks(revision_id=revision.pk, code_body_id=bsc().pk, trigger="retry")
 
     run = CheckRun.objects.get(revision=revision)
     assert (run.status, run.attempts) == (CheckRunStatus.COMPLETE, 2)
@@ -268,7 +281,7 @@ def test_a_file_that_finishes_its_scan_runs_the_checks_again(
     settings.CLAMAV_URL = ""  # the outcome without a malware scanner; CI also has clamd
     item = test_log(journey, scan_state=ScanState.PENDING, malware_state="")
     revision = submit(journey)
-    checks_run(revision=revision, trigger="submitted")
+    checks_run(revision=revision, code_body=bsc(), trigger="submitted")
     assert results_of(revision)["J-4-03"][1] == (
         "evidence_scan_clean",
         "warning",
@@ -302,7 +315,7 @@ def test_a_file_that_finishes_its_scan_runs_the_checks_again(
 def test_signing_runs_the_checks_again(journey, django_capture_on_commit_callbacks):
     as_final(journey)
     revision = submit(journey)
-    checks_run(revision=revision, trigger="submitted")
+    checks_run(revision=revision, code_body=bsc(), trigger="submitted")
 
     with django_capture_on_commit_callbacks(execute=True):
         agree_and_sign(journey)
@@ -317,18 +330,72 @@ def test_only_the_code_bodies_approving_the_roles_and_questions_that_apply_count
     metering = Participant("Meterline Metering Services Ltd", role_codes=("MSA",))
     revision = submit(metering)
 
-    run = checks_run(revision=revision)
+    runs = checks_run_all(revision=revision)
 
-    assert [(v["code_body"], v["version"]) for v in run.criteria_versions] == [
+    assert [(r.code_body.code, r.criteria_versions[0]["version"]) for r in runs] == [
         ("REC", "2.0"),
         ("DIP", "1.1"),
     ]
+    assert checks_run(revision=revision, code_body=bsc()) is None, "the BSC approves no MSA"
     refs = {results[0].criterion.ref for results in latest_check_results(revision).values()}
     assert "REC-7.1-01" in refs and "DIP-7.1-01" in refs
     assert not any(ref.startswith("BSC-") for ref in refs)
     assert "REC-5.2-01" not in refs, "Supplier questions do not apply to a Metering Service"
-    assert run.criteria_checked == len(refs)
-    assert run.criteria_checked + run.criteria_not_applicable == 29 + 11
+    assert sum(r.criteria_checked for r in runs) == len(refs)
+    assert [r.criteria_checked + r.criteria_not_applicable for r in runs] == [29, 11]
+    rec, dip = runs
+    assert {r.criterion.ref[:3] for r in CheckResult.objects.filter(run=rec)} == {"REC"}
+    assert {r.criterion.ref[:3] for r in CheckResult.objects.filter(run=dip)} == {"DIP"}
+
+
+def test_submitting_sends_one_task_per_code_body_each_checking_its_own_criteria(
+    shipped_versions, django_capture_on_commit_callbacks
+):
+    from assessment.checks import enqueue_for_revision
+    from qualification.models import OutboxMessage
+
+    supplier = Participant("Harbour Energy Ltd", role_codes=("SUP", "MSA"))
+    revision = submit(supplier)
+
+    # What submitting does once the submission commits (test_submitting_runs_the_checks...).
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_for_revision(revision)
+
+    sent = OutboxMessage.objects.filter(task_name="qad.assessment.run_checks")
+    bodies = {b.pk: b.code for b in CodeBody.objects.all()}
+    assert sorted(bodies[m.kwargs["code_body_id"]] for m in sent) == ["BSC", "DIP", "REC"]
+    runs = CheckRun.objects.filter(revision=supplier.revision).select_related("code_body")
+    assert sorted((r.code_body.code, r.trigger, r.status) for r in runs) == [
+        ("BSC", "submitted", CheckRunStatus.COMPLETE),
+        ("DIP", "submitted", CheckRunStatus.COMPLETE),
+        ("REC", "submitted", CheckRunStatus.COMPLETE),
+    ]
+    for run in runs:
+        codes = {r.criterion.criteria_set.code_body.code for r in run.results.all()}
+        assert codes == {run.code_body.code}
+        assert run.counts == {s: run.results.filter(status=s).count() for s in CheckStatus.values}
+    bsc_summary = check_summaries([supplier.revision.pk], code_body=bsc())[supplier.revision.pk]
+    bsc_run = runs.get(code_body__code="BSC")
+    assert bsc_summary.counts == bsc_run.counts, "a Code Body's queue counts its own run"
+    everyone = check_summaries([supplier.revision.pk])[supplier.revision.pk]
+    assert everyone.counts == {s: sum(r.counts[s] for r in runs) for s in CheckStatus.values}
+
+
+def test_one_code_body_s_run_does_not_wait_for_or_change_another_s(shipped_versions):
+    supplier = Participant("Harbour Energy Ltd")
+    revision = submit(supplier)
+    rec = code_body("REC")
+
+    bsc_run = checks_run(revision=revision, code_body=bsc())
+
+    assert latest_check_results(revision, rec) == {}, "REC's checks have not run yet"
+    assert set(latest_check_results(revision)) == set(latest_check_results(revision, bsc()))
+    summary = check_summaries([revision.pk], code_body=rec)[revision.pk]
+    assert (summary.checked, summary.running) == (False, False)
+    rec_run = checks_run(revision=revision, code_body=rec)
+    assert rec_run.pk != bsc_run.pk
+    assert checks_run(revision=revision, code_body=bsc()).pk == bsc_run.pk
+    assert CheckRun.objects.filter(revision=revision).count() == 2
 
 
 def test_a_file_several_criteria_read_is_read_once_per_run(supplier):
@@ -343,7 +410,7 @@ def test_a_file_several_criteria_read_is_read_once_per_run(supplier):
     attach(supplier, "4.2.4", b"", name="", evidence_type="", item=log)
     revision = submit(supplier)
 
-    run = checks_run(revision=revision)
+    runs = checks_run_all(revision=revision)
 
     readers = [
         results[0].criterion.ref
@@ -353,7 +420,7 @@ def test_a_file_several_criteria_read_is_read_once_per_run(supplier):
         and str(log.public_id) in result.refs["evidence"]
     ]
     assert readers == ["BSC-4.1-02", "BSC-4.2-01", "REC-4.1-02", "REC-4.2-01"]
-    assert run.files_read == 1
+    assert {r.code_body.code: r.files_read for r in runs} == {"BSC": 1, "REC": 1, "DIP": 0}
 
 
 def test_the_sweep_sends_missing_and_stale_runs_only(journey, django_capture_on_commit_callbacks):
@@ -382,9 +449,10 @@ def test_the_sweep_sends_missing_and_stale_runs_only(journey, django_capture_on_
     StoredFile.objects.filter(pk=item.stored_file_id).update(
         scan_state=ScanState.NEEDS_ATTENTION, findings_total=1
     )
-    plan = check_plan(revision)
+    plan = check_plan(revision, bsc())
     CheckRun.objects.create(
         revision=revision,
+        code_body=plan.code_body,
         criteria_fingerprint=plan.criteria_fingerprint,
         inputs_fingerprint=plan.inputs_fingerprint,
         started_at=timezone.now() - dt.timedelta(minutes=2),
@@ -402,11 +470,11 @@ def test_the_sweep_sends_missing_and_stale_runs_only(journey, django_capture_on_
 
 def test_queue_summaries_count_results_by_status(journey):
     first = submit(journey)
-    checks_run(revision=first)
+    checks_run(revision=first, code_body=bsc())
     other = Participant("Brightwatt Data Services Ltd")
     fill(other, {**ANSWERS, "4.4": [{"reference": "DEF-9", "due": "2024-01-01"}]})
     second = submit(other)
-    checks_run(revision=second)
+    checks_run(revision=second, code_body=bsc())
 
     summaries = check_summaries([first.pk, second.pk])
 
@@ -464,13 +532,14 @@ def test_a_database_outage_is_tried_again_later_and_later(monkeypatch, journey):
         waits.append(countdown)
         return Retry()
 
+    revision = submit(journey)
     monkeypatch.setattr(tasks, "checks_run", unreachable)
     monkeypatch.setattr(tasks.run_checks, "retry", retry)
     for attempt in range(3):
         tasks.run_checks.push_request(retries=attempt, is_eager=False)
         try:
             with pytest.raises(Retry):
-                tasks.run_checks.run(revision_id=journey.revision.pk)
+                tasks.run_checks.run(revision_id=revision.pk, code_body_id=bsc().pk)
         finally:
             tasks.run_checks.pop_request()
     assert waits == [30, 60, 120]

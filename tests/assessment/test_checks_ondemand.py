@@ -10,12 +10,12 @@ from django.urls import reverse
 from assessment.enums import CheckRunStatus
 from assessment.models import CheckResult, CheckRun, CriteriaSet, Review
 from assessment.selectors import latest_check_run
-from assessment.services.checks import checks_needed, checks_run
+from assessment.services.checks import check_plan, checks_needed, checks_run
 from assessment.tasks import run_checks
 from qad.services.submissions import submission_submit
 from qualification.models import AuditEvent, OutboxMessage
 from tests.assessment.test_check_runs import ANSWERS, load_criteria
-from tests.factories.participants import CodeBodyMemberFactory, UserFactory
+from tests.factories.participants import CodeBodyMemberFactory, UserFactory, code_body
 from tests.participants import Participant, load_journey_template
 from tests.qad.test_submit_and_sign import fill
 
@@ -75,7 +75,7 @@ def test_a_participant_checks_its_draft_and_sees_advisory_results_that_are_not_s
     # Nothing stored: assessors can never take it for the official results.
     assert not CheckRun.objects.exists()
     assert not CheckResult.objects.exists()
-    assert latest_check_run(journey.revision) is None
+    assert latest_check_run(journey.revision, code_body("BSC")) is None
 
 
 def test_a_precheck_finds_what_the_draft_still_lacks(client, journey):
@@ -139,30 +139,33 @@ def test_a_forced_rerun_makes_a_new_complete_run_whose_results_replace_the_old(
 ):
     submitted(journey, django_capture_on_commit_callbacks)
     revision = journey.revision
-    first = latest_check_run(revision)
-    assert checks_run(revision=revision).pk == first.pk, "unchanged inputs: the same run"
+    first = latest_check_run(revision, code_body("BSC"))
+    bsc = code_body("BSC")
+    assert checks_run(revision=revision, code_body=bsc).pk == first.pk, "unchanged: the same run"
 
-    forced = checks_run(revision=revision, trigger="rerun", request_key="request-1")
+    forced = checks_run(revision=revision, code_body=bsc, trigger="rerun", request_key="request-1")
 
     assert forced.pk != first.pk
     assert forced.status == CheckRunStatus.COMPLETE
-    assert latest_check_run(revision).pk == forced.pk
+    assert latest_check_run(revision, code_body("BSC")).pk == forced.pk
     assert CheckResult.objects.filter(run=forced).count() == 6
     # The same request delivered again (a retried task) makes no second run.
-    again = run_checks(revision_id=revision.pk, trigger="rerun", request_key="request-1")
-    assert again.startswith(f"run {forced.pk} ")
+    again = run_checks(
+        revision_id=revision.pk, code_body_id=bsc.pk, trigger="rerun", request_key="request-1"
+    )
+    assert again.startswith(f"BSC run {forced.pk} ")
     assert CheckRun.objects.filter(revision=revision).count() == 2
     # An ordinary run afterwards keeps the re-run's results, and the sweep has nothing to do.
-    assert checks_run(revision=revision, trigger="sweep").pk == forced.pk
-    assert latest_check_run(revision).pk == forced.pk
-    assert not checks_needed(revision)
+    assert checks_run(revision=revision, code_body=bsc, trigger="sweep").pk == forced.pk
+    assert latest_check_run(revision, bsc).pk == forced.pk
+    assert not checks_needed(check_plan(revision, bsc), revision)
 
 
 def test_a_portal_admin_reruns_one_submission_from_the_review_screen(
     client, journey, django_capture_on_commit_callbacks
 ):
     submitted(journey, django_capture_on_commit_callbacks)
-    first = latest_check_run(journey.revision)
+    first = latest_check_run(journey.revision, code_body("BSC"))
     review = Review.objects.get(submission=journey.submission, code_body__code="BSC")
     admin = UserFactory(is_staff=True, full_name="Priya Shah")
     client.force_login(admin)
@@ -172,7 +175,7 @@ def test_a_portal_admin_reruns_one_submission_from_the_review_screen(
         response = client.post(reverse("checks-rerun", args=[review.public_id]))
 
     assert response.status_code == 302
-    latest = latest_check_run(journey.revision)
+    latest = latest_check_run(journey.revision, code_body("BSC"))
     assert latest.pk != first.pk and latest.trigger == "rerun"
     event = AuditEvent.objects.get(kind="checks.rerun")
     assert event.actor == admin
@@ -188,7 +191,9 @@ def test_a_rerun_of_a_criteria_version_covers_every_submission_it_checks(
     submitted(other, django_capture_on_commit_callbacks)
     draft = Participant(name="Still Drafting Ltd")  # never submitted: nothing to re-check
     criteria = bsc_criteria()
-    before = {r: latest_check_run(r).pk for r in (journey.revision, other.revision)}
+    before = {
+        r: latest_check_run(r, code_body("BSC")).pk for r in (journey.revision, other.revision)
+    }
     client.force_login(UserFactory(is_staff=True))
     page = reverse("criteria-version", args=[criteria.pk])
     progress = reverse("criteria-recheck-progress", args=[criteria.pk])
@@ -208,7 +213,7 @@ def test_a_rerun_of_a_criteria_version_covers_every_submission_it_checks(
     assert "2 of 2 submissions re-checked" in text(client.get(page))
     event = AuditEvent.objects.get(kind="checks.rerun")
     for revision in (journey.revision, other.revision):
-        latest = latest_check_run(revision)
+        latest = latest_check_run(revision, code_body("BSC"))
         assert latest.pk != before[revision]
         assert latest.request_key == event.after["request"]
     assert not CheckRun.objects.filter(revision__submission=draft.submission).exists()

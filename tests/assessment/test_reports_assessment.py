@@ -14,7 +14,7 @@ from assessment.models import Clarification, ClarificationMessage, WorkOffItem
 from assessment.reports.documents import assessment_context, assessment_fingerprint
 from assessment.reports.enums import ReportKind, ReportStatus
 from assessment.reports.models import Report
-from assessment.services.checks import checks_run
+from assessment.services.checks import checks_run_all
 from assessment.services.reviews import outcome_record
 from assessment.services.workoff import work_off_exception, work_off_save
 from evidence.enums import ScanState
@@ -276,7 +276,7 @@ def _check_again(participant, staff):
     # A later scan of the attached log finds personal data: the checks run again on the
     # revision and the file check no longer passes.
     StoredFile.objects.update(scan_state=ScanState.NEEDS_ATTENTION, findings_total=1)
-    checks_run(revision=participant.submission.revisions.get(number=1), trigger="test")
+    checks_run_all(revision=participant.submission.revisions.get(number=1), trigger="test")
 
 
 def _rec_outcome(participant, staff):

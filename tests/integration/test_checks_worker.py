@@ -15,6 +15,7 @@ from assessment.services.criteria import criteria_set_load
 from assessment.tasks import run_checks
 from qad.services.submissions import submission_submit
 from qad.services.templates import qad_template_load
+from qualification.models import CodeBody
 from tests.assessment.files import execution_log, passing_log
 from tests.assessment.support import submit
 from tests.assessment.test_check_runs import ANSWERS
@@ -27,9 +28,25 @@ from tests.version_files import JOURNEY_TEMPLATE, as_bytes, journey_criteria_doc
 pytestmark = pytest.mark.integration
 
 
+REC_CRITERIA = journey_criteria_doc(
+    code_body="REC",
+    title="Journey REC criteria v99.0",
+    criteria=[
+        {
+            "ref": "JR-3-01",
+            "title": "Operating model described",
+            "looks_for": "How the Supplier operates MHHS.",
+            "questions": ["3.1"],
+            "checks": ["required_answers_present"],
+        }
+    ],
+)
+
+
 def test_a_submitted_revision_is_checked_by_a_real_worker(celery_worker_process, reference_data):
     qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
     criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
+    criteria_set_load(filename="journey-rec.yaml", content=as_bytes(REC_CRITERIA))
     participant = Participant()
     fill(participant, ANSWERS)
     attach(
@@ -52,14 +69,17 @@ def test_a_submitted_revision_is_checked_by_a_real_worker(celery_worker_process,
     submission_submit(submission=participant.submission, by=participant.admin, revision_number=1)
 
     revision = participant.revision
-    run = wait_for(
-        lambda: CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE).first(),
-        worker=celery_worker_process,
-    )
+    complete = CheckRun.objects.filter(revision=revision, status=CheckRunStatus.COMPLETE)
+    # One task per Code Body whose criteria apply, each checking its own criteria.
+    wait_for(lambda: complete.count() == 2, worker=celery_worker_process)
+    run = complete.get(code_body__code="BSC")
     assert (run.trigger, run.criteria_checked, run.files_read) == ("submitted", 4, 2)
+    rec_run = complete.get(code_body__code="REC")
+    assert (rec_run.trigger, rec_run.criteria_checked, rec_run.files_read) == ("submitted", 1, 0)
+    assert [(r.criterion.ref, r.status) for r in rec_run.results.all()] == [("JR-3-01", "pass")]
     found = {
         results[0].criterion.ref: [(r.check_name, r.status, r.message) for r in results]
-        for results in latest_check_results(revision).values()
+        for results in latest_check_results(revision, run.code_body).values()
     }
     assert [status for _, status, _ in found["J-3-01"] + found["J-4-01"] + found["J-4-02"]] == [
         "pass"
@@ -77,11 +97,13 @@ def test_a_submitted_revision_is_checked_by_a_real_worker(celery_worker_process,
     stored = CheckResult.objects.filter(run=run).count()
     assert stored == 6
 
-    again = run_checks.apply_async(kwargs={"revision_id": revision.pk, "trigger": "again"})
+    again = run_checks.apply_async(
+        kwargs={"revision_id": revision.pk, "code_body_id": run.code_body_id, "trigger": "again"}
+    )
 
-    assert again.get(timeout=60) == (f"run {run.pk} complete: pass 5, error 1")
-    assert CheckRun.objects.filter(revision=revision).count() == 1
-    assert CheckResult.objects.count() == stored
+    assert again.get(timeout=60) == (f"BSC run {run.pk} complete: pass 5, error 1")
+    assert CheckRun.objects.filter(revision=revision).count() == 2
+    assert CheckResult.objects.count() == stored + 1
     log = celery_worker_process.log()
     assert "qad.assessment.run_checks" in log and "succeeded" in log
 
@@ -110,7 +132,10 @@ def test_a_worker_killed_mid_run_leaves_the_run_to_be_retried(
         )
     revision = submit(participant)
 
-    run_checks.apply_async(kwargs={"revision_id": revision.pk, "trigger": "submitted"})
+    bsc = CodeBody.objects.get(code="BSC")
+    run_checks.apply_async(
+        kwargs={"revision_id": revision.pk, "code_body_id": bsc.pk, "trigger": "submitted"}
+    )
     running = wait_for(
         lambda: CheckRun.objects.filter(revision=revision, status=CheckRunStatus.RUNNING).first(),
         interval=0.02,

@@ -4,6 +4,7 @@ a redirect to the second-factor prompt), and checks that really ran on each subm
 import pytest
 
 from assessment.models import CheckRun
+from assessment.services.checks import applicable_criteria_sets
 from benchmarks import checks_programme, pages
 from benchmarks.report import Row
 
@@ -23,5 +24,13 @@ def test_the_programme_checks_benchmark_checks_every_submission_once(monkeypatch
     monkeypatch.setattr(checks_programme, "EVIDENCE_PER_ORGANISATION", 3)
     [row] = checks_programme.run(submissions=6)
     assert row.runs == 6 and "submissions/s" in row.note
-    assert CheckRun.objects.filter(status="complete").count() == 6
-    assert row.queries and f"{row.queries} queries for" in row.note
+    runs = CheckRun.objects.filter(status="complete").select_related("revision__submission")
+    by_revision: dict = {}
+    for run in runs:
+        by_revision.setdefault(run.revision, []).append(run.code_body_id)
+    assert len(by_revision) == 6
+    for revision, bodies in by_revision.items():
+        applicable = [s.code_body_id for s in applicable_criteria_sets(revision)]
+        assert sorted(bodies) == sorted(applicable), "each Code Body's checks ran once"
+    assert f"({runs.count()} tasks, one per Code Body" in row.note
+    assert row.queries and f"{row.queries} queries a task for" in row.note

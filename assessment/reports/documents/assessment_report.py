@@ -254,8 +254,8 @@ def assessment_context(review_id: int) -> dict[str, Any]:
     outcomes = {
         o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
     }
-    run: CheckRun | None = latest_check_run(revision) if revision else None
-    results = latest_check_results(revision) if run else {}
+    run: CheckRun | None = latest_check_run(revision, review.code_body) if revision else None
+    results = latest_check_results(revision, review.code_body) if run else {}
     clarifications = _clarifications(review)
 
     entries: list[CriterionEntry] = []
@@ -343,7 +343,7 @@ def assessment_fingerprint(review: Review) -> str:
     qualification = review.submission.qualification
     revision = assessed_revision(review)
     criteria_set = criteria_set_for(review)
-    run = latest_check_run(revision) if revision else None
+    run = latest_check_run(revision, review.code_body) if revision else None
     clarifications = Clarification.objects.filter(
         submission_id=review.submission_id, code_body_id=review.code_body_id
     )
