@@ -236,6 +236,21 @@ def checks_run(
     plan = check_plan(revision, code_body)  # before reading: a change meanwhile makes a new run
     if plan is None:
         return None
+    return _run(revision, plan, trigger, request_key)
+
+
+def checks_run_all(
+    *, revision: Revision, trigger: str = "", request_key: str = ""
+) -> list[CheckRun]:
+    """Every applicable Code Body's run on the revision, one after another in this process
+    (what the tasks sent on submission do between them): for commands and benchmarks."""
+    revision = _load(revision)
+    if not revision.is_frozen:
+        return []
+    return [_run(revision, plan, trigger, request_key) for plan in check_plans(revision)]
+
+
+def _run(revision: Revision, plan: CheckPlan, trigger: str, request_key: str) -> CheckRun:
     run = _claim(revision, plan, trigger, request_key)
     if run.status == CheckRunStatus.COMPLETE:
         return run
@@ -256,20 +271,6 @@ def checks_run(
         files_read=ctx.files.files_read,
         started=started,
     )
-
-
-def checks_run_all(
-    *, revision: Revision, trigger: str = "", request_key: str = ""
-) -> list[CheckRun]:
-    """Every applicable Code Body's run on the revision, one after another in this process
-    (what the tasks sent on submission do between them): for commands and benchmarks."""
-    runs = (
-        checks_run(
-            revision=revision, code_body=plan.code_body, trigger=trigger, request_key=request_key
-        )
-        for plan in check_plans(_load(revision))
-    )
-    return [run for run in runs if run is not None]
 
 
 def _evaluate_all(
