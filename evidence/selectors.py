@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from evidence.enums import ScanState
 from evidence.models import EvidenceItem, EvidenceLink
@@ -27,15 +27,58 @@ def revision_links(revision) -> QuerySet[EvidenceLink]:
     )
 
 
-def attached_evidence_types(revision) -> dict[int, set[str]]:
-    """{question id: evidence type codes attached to it}; rejected files do not count."""
+def attached_evidence_types(revision, *, question_id: int | None = None) -> dict[int, set[str]]:
+    """{question id: evidence type codes attached to it}, for every question or the one
+    given; rejected files do not count."""
+    links = EvidenceLink.objects.filter(revision=revision)
+    if question_id is not None:
+        links = links.filter(question_id=question_id)
     attached: dict[int, set[str]] = defaultdict(set)
-    for question_id, evidence_type, state in EvidenceLink.objects.filter(
-        revision=revision
-    ).values_list("question_id", "item__evidence_type", "item__stored_file__scan_state"):
+    for question_id_, evidence_type, state in links.values_list(
+        "question_id", "item__evidence_type", "item__stored_file__scan_state"
+    ):
         if state != ScanState.REJECTED:
-            attached[question_id].add(evidence_type)
+            attached[question_id_].add(evidence_type)
     return dict(attached)
+
+
+@dataclass
+class EvidenceTally:
+    """How many files support a question, how many are still being checked, and how many
+    wait for the participant (rejected, or with personal data found and not explained)."""
+
+    files: int = 0
+    pending: int = 0
+    needs_attention: int = 0
+    rejected: int = 0
+
+    @property
+    def needs_a_look(self) -> bool:
+        return bool(self.needs_attention or self.rejected)
+
+
+def evidence_tallies(revision, question_ids) -> dict[int, EvidenceTally]:
+    """{question id: its EvidenceTally} for these questions of the revision, in one query."""
+    tallies: dict[int, EvidenceTally] = defaultdict(EvidenceTally)
+    links = (
+        EvidenceLink.objects.filter(revision=revision, question_id__in=question_ids)
+        .annotate(
+            justified=ExpressionWrapper(
+                ~Q(item__findings_justification=""), output_field=BooleanField()
+            )
+        )
+        .values_list("question_id", "item__stored_file__scan_state", "justified")
+    )
+    for question_id, state, justified in links:
+        tally = tallies[question_id]
+        tally.files += 1
+        if state == ScanState.PENDING:
+            tally.pending += 1
+        elif state == ScanState.REJECTED:
+            tally.rejected += 1
+        elif state == ScanState.NEEDS_ATTENTION and not justified:
+            tally.needs_attention += 1
+    return dict(tallies)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from evidence.services import (
 )
 from evidence.storage import open_stored
 from evidence.uploads import EvidenceUploadHandler, digests_for
+from qad.checklist import question_anchor
 from qad.models import Question
 from qad.published import template_outline
 from qad.rules import can_view_submission, is_participant
@@ -391,8 +392,14 @@ def evidence_remove(request: HttpRequest, public_id, link_id: int) -> HttpRespon
             _("“%(title)s” no longer supports %(ref)s.")
             % {"title": link.item.title, "ref": link.question.ref},
         )
-    return redirect(
-        section_url(submission, link.question.section, "q-" + link.question.ref.replace(".", "-"))
+    return redirect(_question_page(submission, link))
+
+
+def _question_page(submission, link: EvidenceLink) -> str:
+    """The link's question on its section page, with its evidence panel open."""
+    question = link.question
+    return section_url(
+        submission, question.section, question_anchor(question.ref), evidence=question.ref
     )
 
 
@@ -407,9 +414,7 @@ def evidence_replace_view(request: HttpRequest, public_id, link_id: int) -> Http
         pk=link_id,
         revision__submission=submission,
     )
-    back = section_url(
-        submission, link.question.section, "q-" + link.question.ref.replace(".", "-")
-    )
+    back = _question_page(submission, link)
     if _too_large(request):
         return _refuse(request, _("That file is larger than the limit."), back, 413)
     request.upload_handlers.insert(0, EvidenceUploadHandler(request))

@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from qad import widgets
 from qad.enums import AnswerType, TableColumnType
 from qad.models import Answer, AnswerConflict, Question
 
@@ -39,9 +41,9 @@ def value_field(question: Question) -> forms.Field:
     if kind == AnswerType.FREE_TEXT:
         limit = options.get("max_length", 10_000)
         widget = (
-            forms.Textarea(attrs={**attrs, "rows": 5})
+            widgets.Textarea(attrs={**attrs, "rows": 5})
             if limit > 300
-            else forms.TextInput(attrs=attrs)
+            else widgets.TextInput(attrs=attrs)
         )
         return forms.CharField(max_length=limit, widget=widget, strip=False, **common)
     if kind == AnswerType.YES_NO:
@@ -50,7 +52,7 @@ def value_field(question: Question) -> forms.Field:
         )
     if kind == AnswerType.DATE:
         return forms.DateField(
-            widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
+            widget=widgets.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
             **common,
         )
     if kind == AnswerType.SINGLE_CHOICE:
@@ -64,7 +66,7 @@ def value_field(question: Question) -> forms.Field:
         field = forms.DecimalField(
             min_value=options.get("min"),
             max_value=options.get("max"),
-            widget=forms.NumberInput(attrs=number_attrs),
+            widget=widgets.NumberInput(attrs=number_attrs),
             **common,
         )
         if options.get("unit"):
@@ -101,7 +103,7 @@ def stored_value(question: Question, cleaned: Any) -> Any:
 class VersionForm(forms.Form):
     """The answer version the writer started from: how a stale write is recognised."""
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=widgets.HiddenInput)
 
 
 class RowForm(forms.Form):
@@ -128,11 +130,11 @@ def _cell_field(column: dict[str, str], attrs: dict[str, str]) -> forms.Field:
         return forms.DateField(
             label=label,
             required=False,
-            widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
+            widget=widgets.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
         )
     if column["type"] == TableColumnType.NUMBER:
         return forms.DecimalField(
-            label=label, required=False, widget=forms.NumberInput(attrs={**attrs, "step": "any"})
+            label=label, required=False, widget=widgets.NumberInput(attrs={**attrs, "step": "any"})
         )
     if column["type"] == TableColumnType.YES_NO:
         return forms.ChoiceField(
@@ -142,7 +144,7 @@ def _cell_field(column: dict[str, str], attrs: dict[str, str]) -> forms.Field:
             widget=forms.Select(attrs=attrs),
         )
     return forms.CharField(
-        label=label, required=False, max_length=2000, widget=forms.TextInput(attrs=attrs)
+        label=label, required=False, max_length=2000, widget=widgets.TextInput(attrs=attrs)
     )
 
 
@@ -150,6 +152,18 @@ class BaseRowFormSet(forms.BaseFormSet):
     def __init__(self, *args, columns: list[dict[str, str]], **kwargs):
         self.columns = columns
         super().__init__(*args, form_kwargs={"columns": columns}, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget = widgets.CheckboxInput()
+
+    @cached_property
+    def management_form(self):
+        form = super().management_form
+        for field in form.fields.values():
+            field.widget = widgets.HiddenInput()
+        return form
 
 
 RowFormSet = forms.formset_factory(

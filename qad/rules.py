@@ -28,7 +28,24 @@ def can_view_submission(user: AnyUser, submission: Submission) -> bool:
 
 
 def is_participant(user: AnyUser, submission: Submission) -> bool:
-    return bool(organisation_roles(user, submission.qualification.organisation))
+    return bool(participant_roles(user, submission))
+
+
+def participant_roles(user: AnyUser, submission: Submission) -> set[str]:
+    """The user's roles in the participant organisation. Asked once per submission object
+    that `remember_participant_roles` was given (as `submission_for` does for the one it
+    reads for a request), then answered from it for that same user."""
+    known = getattr(submission, "_participant_roles", None)
+    if known is not None and known[0] == user.pk:
+        return set(known[1])
+    return organisation_roles(user, submission.qualification.organisation)
+
+
+def remember_participant_roles(user: AnyUser, submission: Submission) -> None:
+    """Ask for the user's roles in the participant once, for every check made on this
+    submission object; use on an object read for one request only."""
+    roles = organisation_roles(user, submission.qualification.organisation)
+    submission._participant_roles = (user.pk, frozenset(roles))
 
 
 def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
@@ -56,7 +73,7 @@ def answers_editable(user: AnyUser, answers: list[Answer], revision: Revision) -
 
 def submits_for_participant(user: AnyUser, submission: Submission) -> bool:
     """Organisation admins and signatories submit their organisation's QAD."""
-    roles = organisation_roles(user, submission.qualification.organisation)
+    roles = participant_roles(user, submission)
     return bool(roles & {MembershipRole.ORG_ADMIN, MembershipRole.SIGNATORY})
 
 

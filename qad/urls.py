@@ -15,6 +15,11 @@ urlpatterns = [
         name="answer-autosave",
     ),
     path(
+        "submissions/<uuid:public_id>/answers/<str:question_ref>/evidence/",
+        sections.answer_evidence,
+        name="answer-evidence",
+    ),
+    path(
         "submissions/<uuid:public_id>/answers/<str:question_ref>/confirm/",
         sections.answer_confirm_view,
         name="answer-confirm",

@@ -81,8 +81,9 @@ def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) 
             _write(revision, current, cleaned, by)
     if stale is not None:
         raise stale
-    # Only what the save changed: the caller's answer keeps its question and section.
-    answer.refresh_from_db(fields=["value", "version", "updated_by", "updated_at"])
+    # Only what the save changed, as written under the revision's lock: the caller's answer
+    # keeps its question and section.
+    _copy_saved(current, answer)
     return answer
 
 
@@ -154,8 +155,13 @@ def conflict_resolve(
             )
     if stale is not None:
         raise stale
-    answer.refresh_from_db(fields=["value", "version", "updated_by", "updated_at"])
+    _copy_saved(current, answer)
     return answer
+
+
+def _copy_saved(saved: Answer, answer: Answer) -> None:
+    for name in ("value", "version", "updated_by", "updated_at"):
+        setattr(answer, name, getattr(saved, name))
 
 
 def _lock_for_writing(answer: Answer, by: User) -> tuple[Revision, Answer]:
@@ -170,7 +176,7 @@ def _lock_for_writing(answer: Answer, by: User) -> tuple[Revision, Answer]:
     )
     if revision.is_frozen:
         raise RevisionFrozen(f"{revision} was submitted and is read-only")
-    current = Answer.objects.select_related("question", "updated_by").get(pk=answer.pk)
+    current = Answer.objects.select_related("question__section", "updated_by").get(pk=answer.pk)
     if not can_edit_answer(by, current, revision):
         raise AnswerLocked(_("This answer cannot be changed now."))
     return revision, current
@@ -180,12 +186,11 @@ def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
     """Store a new value as the next version; the caller holds the revision's lock."""
     question = current.question
     _check_date_order(current, cleaned)
+    now = timezone.now()
     Answer.objects.filter(pk=current.pk).update(
-        value=cleaned,
-        version=F("version") + 1,
-        updated_by=by,
-        updated_at=timezone.now(),
+        value=cleaned, version=F("version") + 1, updated_by=by, updated_at=now
     )
+    before = current.value
     audit_record(
         kind="answer.saved",
         actor=by,
@@ -193,10 +198,17 @@ def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
         qualification=revision.submission.qualification,
         target=current,
         section_ref=question.section.ref,
-        before=current.value,
+        before=before,
         after=cleaned,
     )
-    _completeness_changed(revision)
+    # `current` now holds what was written: nobody else writes while the lock is held.
+    current.value, current.version, current.updated_by, current.updated_at = (
+        cleaned,
+        current.version + 1,
+        by,
+        now,
+    )
+    _completeness_changed(revision, current, before)
 
 
 def _check_date_order(answer: Answer, cleaned: Any) -> None:
@@ -224,12 +236,46 @@ def _check_date_order(answer: Answer, cleaned: Any) -> None:
             )
 
 
-def _completeness_changed(revision: Revision) -> None:
-    """Mark the revision's completeness stale; the caller holds the revision's row lock.
+def _completeness_changed(revision: Revision, answer: Answer, before: Any) -> None:
+    """Count the saved answer in the revision's completeness; the caller holds the revision's
+    row lock and has just written `answer` (its value was `before`).
 
-    Only the change that flips the flag sends a recompute: while it is set a recompute is
-    already on its way (or the sweep will find it), and it will read this change too.
+    Counts that are up to date are changed in place, and only when this answer's change
+    makes its question complete or incomplete: typing in an answer already given changes
+    nothing. While the counts are stale a recompute is already on its way (or the sweep will
+    find it) and it will read this change too.
     """
+    if revision.completeness_stale:
+        return
+    question = answer.question
+    if not question.required or question.answer_type == AnswerType.EVIDENCE_ONLY:
+        return  # not counted, or complete by its evidence alone
+    answered = is_answered(question, answer.value)
+    if answered == is_answered(question, before):
+        return
+    if question.required_evidence_types:
+        from evidence.selectors import attached_evidence_types
+
+        attached = attached_evidence_types(revision, question_id=question.pk)
+        if not set(question.required_evidence_types) <= attached.get(question.pk, set()):
+            return  # incomplete before and after: its evidence is still missing
+    progress = dict(revision.section_progress or {})
+    counts = progress.get(question.section.ref)
+    if counts is None:
+        _mark_stale(revision)  # counts from before this question was asked: count afresh
+        return
+    step = 1 if answered else -1
+    done, required = counts
+    progress[question.section.ref] = [min(max(done + step, 0), required), required]
+    revision.section_progress = progress
+    revision.answered_count = min(max(revision.answered_count + step, 0), revision.required_count)
+    revision.completeness_updated_at = timezone.now()
+    revision.save(update_fields=["section_progress", "answered_count", "completeness_updated_at"])
+
+
+def _mark_stale(revision: Revision) -> None:
+    """Mark the revision's completeness stale and send a recompute; the caller holds the
+    revision's row lock. Only the change that flips the flag sends one."""
     flipped = Revision.objects.filter(pk=revision.pk, completeness_stale=False).update(
         completeness_stale=True
     )

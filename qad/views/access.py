@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from qad.models import Revision, Submission
-from qad.rules import can_view_submission
+from qad.rules import can_view_submission, remember_participant_roles
 
 
 def submission_for(user, public_id) -> Submission:
@@ -16,6 +16,8 @@ def submission_for(user, public_id) -> Submission:
         ),
         public_id=public_id,
     )
+    # The checks this request makes on it ask who the user is in the participant once.
+    remember_participant_roles(user, submission)
     # Another organisation's submission does not exist for you: 404, not 403.
     if not can_view_submission(user, submission):
         raise Http404

@@ -3,7 +3,9 @@ plain form post, or question by question as the participant types (htmx)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,13 +14,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.models import Clarification
-from evidence.selectors import revision_links
+from evidence.selectors import EvidenceTally, evidence_tallies, revision_links
 from qad.answers import is_answered
 from qad.checklist import question_anchor
+from qad.enums import AnswerType
 from qad.forms import QuestionForm
 from qad.models import Answer, AnswerConflict, OrphanedAnswer, Revision, Section, Submission
 from qad.published import template_outline
@@ -36,12 +40,18 @@ class QuestionBlock:
     form: QuestionForm
     editable: bool
     anchor: str
+    autosave_url: str = ""
     clarifications: list[Clarification] = field(default_factory=list)
     conflict: AnswerConflict | None = None
     saved: bool = False
     expected_evidence: list[tuple[str, bool]] = field(default_factory=list)
-    evidence_links: list = field(default_factory=list)
+    evidence: EvidenceTally = field(default_factory=EvidenceTally)
+    # The files and their forms are drawn only in an open evidence panel (None: closed; the
+    # panel is fetched from `evidence_url` when the participant opens it).
+    evidence_links: list | None = None
     evidence_type_choices: list[tuple[str, str]] = field(default_factory=list)
+    evidence_url: str = ""
+    evidence_page_url: str = ""  # this section with the panel open, where uploads lead back
     # The answer given before a move to a version where this question takes another kind
     # of answer: shown beside the question while the participant confirms.
     earlier: OrphanedAnswer | None = None
@@ -53,6 +63,21 @@ class QuestionBlock:
     @property
     def upload_form_id(self) -> str:
         return f"upload-{self.answer.question_id}"
+
+    @property
+    def shows_evidence(self) -> bool:
+        return bool(
+            self.evidence.files
+            or self.expected_evidence
+            or self.question.answer_type == AnswerType.EVIDENCE_ONLY
+        )
+
+
+def _reverse_each(name: str, slot: str, **kwargs) -> Callable[[str], str]:
+    """`reverse(name, ...)` for many values of one argument, resolving the pattern once."""
+    marker = "0slot0"
+    head, tail = reverse(name, kwargs={**kwargs, slot: marker}).split(marker)
+    return lambda value: f"{head}{quote(value, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
 
 
 def _sections(submission: Submission, revision: Revision) -> list[Section]:
@@ -74,43 +99,42 @@ def _sections(submission: Submission, revision: Revision) -> list[Section]:
     ]
 
 
-def _section_answers(revision: Revision, section: Section) -> list[Answer]:
-    return list(
-        revision.answers.filter(question__section=section)
-        .select_related("question", "question__section", "updated_by")
-        .order_by("question__position")
+def _section_answers(submission: Submission, revision: Revision, section: Section) -> list[Answer]:
+    """The section's answers in order, each with its question as the published outline
+    holds it (read once per process, not once per request)."""
+    questions = template_outline(submission.template).questions
+    answers = list(
+        revision.answers.filter(question__section_id=section.pk).select_related("updated_by")
     )
+    for answer in answers:
+        answer.question = questions[answer.question_id]
+    answers.sort(key=lambda answer: answer.question.position)
+    return answers
 
 
-def _blocks(request, submission, revision, answers, data=None, extra_rows=None) -> list:
+def _blocks(
+    request,
+    submission,
+    revision,
+    answers,
+    data=None,
+    extra_rows=None,
+    *,
+    open_evidence: str = "",
+    whole_page: bool = True,
+) -> list:
+    """A block per answer. `whole_page` False: only what an answer's save status shows (no
+    clarifications, evidence or earlier answers). The evidence panels drawn open are the one
+    named by `open_evidence` (a question's ref) and those with files that need a look."""
     conflicts = {
         c.answer_id: c
         for c in AnswerConflict.objects.filter(
             answer__in=answers, written_by=request.user, resolved_at__isnull=True
         ).order_by("written_at")
     }
-    threads: dict[int, list[Clarification]] = {}
-    for clarification in (
-        Clarification.objects.filter(submission=submission)
-        .exclude(state=Clarification.State.DRAFT)
-        .select_related("code_body")
-        .prefetch_related("messages__author")
-    ):
-        threads.setdefault(clarification.question_id, []).append(clarification)
-    names = template_outline(submission.template).evidence_type_names
-    links_by_question: dict[int, list] = {}
-    for link in revision_links(revision).filter(question__in=[a.question_id for a in answers]):
-        links_by_question.setdefault(link.question_id, []).append(link)
-    earlier = {}
-    if any(answer.needs_confirmation for answer in answers):
-        earlier = {
-            orphan.question_ref: orphan
-            for orphan in revision.orphans.filter(
-                question_ref__in=[a.question.ref for a in answers if a.needs_confirmation]
-            ).order_by("moved_at")
-        }
     # Who may edit is the same for every answer but the reopened ones: asked once.
     editable_answers = answers_editable(request.user, answers, revision)
+    autosave_url = _reverse_each("answer-autosave", "question_ref", public_id=submission.public_id)
     blocks = []
     for answer in answers:
         editable = editable_answers[answer.pk]
@@ -128,18 +152,80 @@ def _blocks(request, submission, revision, answers, data=None, extra_rows=None) 
                 form=form,
                 editable=editable,
                 anchor=question_anchor(answer.question.ref),
-                clarifications=threads.get(answer.question_id, []),
+                autosave_url=autosave_url(answer.question.ref) if editable else "",
                 conflict=conflicts.get(answer.pk),
-                expected_evidence=[
-                    (names.get(item["type"], item["type"]), item.get("required", False))
-                    for item in answer.question.evidence
-                ],
-                evidence_links=links_by_question.get(answer.question_id, []),
-                evidence_type_choices=_type_choices(answer.question, names),
-                earlier=_earlier_answer(answer, earlier),
             )
         )
+    if whole_page and blocks:
+        _add_clarifications(submission, blocks)
+        _add_evidence(submission, revision, blocks, open_evidence)
+        _add_earlier(revision, blocks)
     return blocks
+
+
+def _add_clarifications(submission: Submission, blocks: list[QuestionBlock]) -> None:
+    threads: dict[int, list[Clarification]] = {}
+    for clarification in (
+        Clarification.objects.filter(
+            submission=submission, question__in=[b.answer.question_id for b in blocks]
+        )
+        .exclude(state=Clarification.State.DRAFT)
+        .select_related("code_body")
+        .prefetch_related("messages__author")
+    ):
+        threads.setdefault(clarification.question_id, []).append(clarification)
+    for block in blocks:
+        block.clarifications = threads.get(block.answer.question_id, [])
+
+
+def _add_evidence(
+    submission: Submission, revision: Revision, blocks: list[QuestionBlock], open_evidence: str
+) -> None:
+    names = template_outline(submission.template).evidence_type_names
+    tallies = evidence_tallies(revision, [b.answer.question_id for b in blocks])
+    panel_url = _reverse_each("answer-evidence", "question_ref", public_id=submission.public_id)
+    page_url = section_url(submission, blocks[0].question.section)
+    for block in blocks:
+        question = block.question
+        block.evidence = tallies.get(question.pk, EvidenceTally())
+        block.expected_evidence = [
+            (names.get(item["type"], item["type"]), item.get("required", False))
+            for item in question.evidence
+        ]
+        block.evidence_url = panel_url(question.ref)
+        block.evidence_page_url = (
+            f"{page_url}?{urlencode({'evidence': question.ref})}#{block.anchor}"
+        )
+    opened = [
+        b
+        for b in blocks
+        if b.shows_evidence and (b.question.ref == open_evidence or b.evidence.needs_a_look)
+    ]
+    if opened:
+        _open_evidence(submission, revision, opened)
+
+
+def _open_evidence(submission: Submission, revision: Revision, blocks: list[QuestionBlock]):
+    """Everything an open evidence panel draws: each file, and the types to upload."""
+    names = template_outline(submission.template).evidence_type_names
+    links: dict[int, list] = {block.answer.question_id: [] for block in blocks}
+    for link in revision_links(revision).filter(question__in=list(links)):
+        links[link.question_id].append(link)
+    for block in blocks:
+        block.evidence_links = links[block.answer.question_id]
+        block.evidence_type_choices = _type_choices(block.question, names)
+
+
+def _add_earlier(revision: Revision, blocks: list[QuestionBlock]) -> None:
+    confirming = [b.question.ref for b in blocks if b.answer.needs_confirmation]
+    if not confirming:
+        return
+    earlier = {
+        orphan.question_ref: orphan
+        for orphan in revision.orphans.filter(question_ref__in=confirming).order_by("moved_at")
+    }
+    for block in blocks:
+        block.earlier = _earlier_answer(block.answer, earlier)
 
 
 def _earlier_answer(answer: Answer, earlier: dict[str, OrphanedAnswer]) -> OrphanedAnswer | None:
@@ -161,14 +247,26 @@ def _progress(answers: list[Answer]) -> tuple[int, int]:
     return sum(1 for a in required if is_answered(a.question, a.value)), len(required)
 
 
+def _section_progress(submission: Submission, revision: Revision, section: Section):
+    """(answered, required) of the section's required questions, reading only their values."""
+    questions = template_outline(submission.template).questions
+    values = revision.answers.filter(
+        question__section_id=section.pk, question__required=True
+    ).values_list("question_id", "value")
+    answered = sum(1 for pk, value in values if is_answered(questions[pk], value))
+    return answered, len(values)
+
+
 def _render(
     request, submission, revision, section, blocks, *, status=200, restored=False, sections=None
 ):
     sections = sections if sections is not None else _sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     answered, required = _progress([b.answer for b in blocks])
+    url = _reverse_each("submission-section", "section_ref", public_id=submission.public_id)
     for item in sections:
         item.answered_required = (revision.section_progress or {}).get(item.ref)
+        item.url = url(item.ref)
     errors = [
         (block, message)
         for block in blocks
@@ -211,7 +309,7 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
     submission = submission_for(request.user, public_id)
     section = _section_or_404(submission, section_ref)
     revision = current_revision(submission)
-    answers = _section_answers(revision, section)
+    answers = _section_answers(submission, revision, section)
     sections = _sections(submission, revision)
     if section not in sections:
         raise Http404
@@ -223,7 +321,14 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
         data = QueryDict(mutable=True)
         for key, values in restored_data.items():
             data.setlist(key, values)
-    blocks = _blocks(request, submission, revision, answers, data=data)
+    blocks = _blocks(
+        request,
+        submission,
+        revision,
+        answers,
+        data=data,
+        open_evidence=request.GET.get("evidence", ""),
+    )
     return _render(
         request,
         submission,
@@ -302,11 +407,8 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
     """Save one question (htmx). Returns the question's status line, and its new version."""
     submission = submission_for(request.user, public_id)
     revision = current_revision(submission)
-    answer = get_object_or_404(
-        revision.answers.select_related("question", "question__section", "updated_by"),
-        question__ref=question_ref,
-    )
-    [block] = _blocks(request, submission, revision, [answer], data=request.POST)
+    answer = _answer_or_404(submission, revision, question_ref)
+    [block] = _blocks(request, submission, revision, [answer], data=request.POST, whole_page=False)
     if not block.editable:
         block.form.add_error(_("This answer cannot be changed now."))
         status = 403
@@ -315,15 +417,15 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
     else:
         outcome = _save_block(request, block)
         status = {"saved": 200, "conflict": 409, "invalid": 400, "locked": 403}[outcome]
-    section_answers = _section_answers(revision, answer.question.section)
-    answered, required = _progress(section_answers)
+    section = answer.question.section
+    answered, required = _section_progress(submission, revision, section)
     response = render(
         request,
         "qad/partials/answer_status.html",
         {
             "block": block,
             "submission": submission,
-            "section": answer.question.section,
+            "section": section,
             "answered": answered,
             "required": required,
             "oob": True,
@@ -338,11 +440,59 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
     return response
 
 
-def section_url(submission: Submission, section: Section, anchor: str = "") -> str:
+def _answer_or_404(submission: Submission, revision: Revision, question_ref: str) -> Answer:
+    """The revision's answer to the question `question_ref`, with its published question."""
+    question = next(
+        (
+            q
+            for q in template_outline(submission.template).questions.values()
+            if q.ref == question_ref
+        ),
+        None,
+    )
+    if question is None:
+        raise Http404
+    answer = get_object_or_404(revision.answers.select_related("updated_by"), question=question)
+    answer.question = question
+    return answer
+
+
+@require_GET
+@login_required
+def answer_evidence(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
+    """A question's evidence panel: its files, with their forms, and the upload form. Fetched
+    when the participant opens the panel; a plain visit opens it on the section page."""
+    submission = submission_for(request.user, public_id)
+    revision = current_revision(submission)
+    answer = _answer_or_404(submission, revision, question_ref)
+    section = answer.question.section
+    if not request.htmx:
+        return redirect(
+            section_url(submission, section, question_anchor(question_ref), evidence=question_ref)
+        )
+    blocks = _blocks(request, submission, revision, [answer], open_evidence=question_ref)
+    return render(
+        request,
+        "qad/partials/evidence_panel_loaded.html",
+        {
+            "block": blocks[0],
+            "submission": submission,
+            "max_bytes": settings.EVIDENCE_MAX_BYTES,
+            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def section_url(
+    submission: Submission, section: Section, anchor: str = "", *, evidence: str = ""
+) -> str:
+    """The section's page; `evidence`: with that question's evidence panel open."""
     url = reverse(
         "submission-section",
         kwargs={"public_id": submission.public_id, "section_ref": section.ref},
     )
+    if evidence:
+        url = f"{url}?{urlencode({'evidence': evidence})}"
     return f"{url}#{anchor}" if anchor else url
 
 

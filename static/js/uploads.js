@@ -82,6 +82,18 @@
     });
   }
 
+  /* Back to where the files are listed: the page the form names (a section with this
+     question's evidence open), or this page again. */
+  function showAgain(form) {
+    var back = form.dataset.return ? new URL(form.dataset.return, window.location.href) : null;
+    var here = window.location;
+    if (back && back.pathname + back.search !== here.pathname + here.search) {
+      here.assign(back.href);
+    } else {
+      here.reload();
+    }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-upload-form]") || !window.FormData) { return; }
@@ -107,7 +119,7 @@
       if (results.length && results.every(Boolean) && !tooBig.length) {
         /* The list on the page is redrawn with the new files; a moment first, so that the
            answer above can be read. */
-        window.setTimeout(function () { window.location.reload(); }, 1000);
+        window.setTimeout(function () { showAgain(form); }, 1000);
       }
     });
   });

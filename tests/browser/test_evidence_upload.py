@@ -28,6 +28,9 @@ def test_a_participant_uploads_several_files_and_sees_them_checked(
     expect(question.get_by_text("No evidence attached yet.")).to_be_visible()
     assert axe_violations(page) == []
 
+    question.get_by_text("Add evidence").click()  # the panel is fetched as it opens
+    expect(question.get_by_label("Files")).to_be_visible()
+    assert axe_violations(page) == []
     question.get_by_label("Files").set_input_files([str(report), str(log)])
     question.get_by_label("Evidence type").select_option(label="Test completion report")
     with page.expect_navigation(timeout=20_000):
@@ -84,6 +87,8 @@ def test_a_new_version_of_a_file_says_so_and_the_list_shows_it(page, shipped_ver
     sign_in(page, participant.contributor.email, PASSWORD)
     page.goto(f"/submissions/{participant.submission.public_id}/sections/4.1/")
     question = page.locator("#q-4-1-5")
+    expect(question.get_by_text("1 file attached")).to_be_visible()
+    question.get_by_text("Show the files, add or replace").click()
 
     question.get_by_label("New version").set_input_files(str(newer))
     with page.expect_navigation(timeout=20_000):

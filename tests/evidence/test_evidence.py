@@ -476,12 +476,19 @@ def test_a_file_still_being_checked_is_not_served_nor_offered_until_its_checks_f
     assert EICAR not in response.content
     assert text(signed_in.get(state)).count(download) == 0
     pages = [
-        reverse("evidence-register", args=[supplier.submission.public_id]),
-        reverse("submission-section", args=[supplier.submission.public_id, "4.1"]),
+        (reverse("evidence-register", args=[supplier.submission.public_id]), "Being checked"),
+        (
+            reverse("submission-section", args=[supplier.submission.public_id, "4.1"]),
+            "1 file attached · 1 being checked",
+        ),
+        (
+            reverse("answer-evidence", args=[supplier.submission.public_id, "4.1.5"]),
+            "Being checked",
+        ),
     ]
-    for page in pages:
-        html = text(signed_in.get(page))
-        assert "Being checked" in html and download not in html, page
+    for page, says in pages:
+        html = text(signed_in.get(page, headers={"HX-Request": "true"}))
+        assert says in html and download not in html, page
     outsider = Client()
     outsider.force_login(meterline_shipped.admin)
     assert outsider.get(download).status_code == 404, "outsiders learn nothing"
@@ -577,3 +584,57 @@ def test_replacing_a_file_from_the_page_answers_the_uploader_in_json(signed_in, 
     assert body["ok"] is True
     assert body["message"].startswith("New version uploaded")
     assert body["items"] == [{"id": str(new.public_id), "replaces": str(link.item.public_id)}]
+
+
+def test_the_section_page_lists_a_questions_files_when_its_evidence_panel_is_opened(
+    signed_in, supplier
+):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, title="PIT execution log")
+    link = EvidenceLink.objects.get()
+    public_id = supplier.submission.public_id
+    section = reverse("submission-section", args=[public_id, "4.1"])
+    panel = reverse("answer-evidence", args=[public_id, "4.1.5"])
+
+    closed = text(signed_in.get(section))
+    opened = text(signed_in.get(panel, headers={"HX-Request": "true"}))
+
+    assert "1 file attached" in closed
+    assert f'hx-get="{panel}"' in closed
+    assert "PIT execution log</a>" not in closed, "the files are listed once the panel opens"
+    assert f'href="/evidence/{link.item.public_id}/download/">PIT execution log</a>' in opened
+    remove = reverse("evidence-remove", args=[public_id, link.pk])
+    assert f'formaction="{remove}"' in opened
+    # The forms go beside the section's form (forms cannot nest), where htmx puts them.
+    assert '<div hx-swap-oob="beforeend:#evidence-forms">' in opened
+    replace = reverse("evidence-replace", args=[public_id, link.pk])
+    assert f'<form id="replace-{link.pk}" method="post"' in opened and replace in opened
+    back = f"{section}?evidence=4.1.5#q-4-1-5"
+    assert f'data-return="{back}"' in opened
+
+
+def test_without_javascript_the_evidence_panel_opens_on_the_section_page(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, title="PIT execution log")
+    link = EvidenceLink.objects.get()
+    public_id = supplier.submission.public_id
+    section = reverse("submission-section", args=[public_id, "4.1"])
+
+    visit = signed_in.get(reverse("answer-evidence", args=[public_id, "4.1.5"]))
+    page = text(signed_in.get(f"{section}?evidence=4.1.5"))
+    removed = signed_in.post(reverse("evidence-remove", args=[public_id, link.pk]))
+
+    assert (visit.status_code, visit["Location"]) == (302, f"{section}?evidence=4.1.5#q-4-1-5")
+    assert "PIT execution log</a>" in page
+    assert f'<form id="replace-{link.pk}" method="post"' in page
+    assert f'<form id="upload-{link.question_id}" method="post"' in page
+    assert removed["Location"] == f"{section}?evidence=4.1.5#q-4-1-5", "back to the open panel"
+
+
+def test_a_rejected_file_is_shown_on_the_section_page_without_opening_anything(signed_in, supplier):
+    upload(signed_in, supplier, "report.pdf", b"MZ\x90\x00 not a pdf", title="PIT report")
+    assert EvidenceItem.objects.get().stored_file.scan_state == ScanState.REJECTED
+
+    page = text(
+        signed_in.get(reverse("submission-section", args=[supplier.submission.public_id, "4.1"]))
+    )
+
+    assert "PIT report" in page and "Rejected" in page

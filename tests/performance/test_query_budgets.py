@@ -22,9 +22,9 @@ from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load
 # most once a minute, not by these requests).
 BUDGETS = {
     "participant home": 9,
-    "section page": 13,
-    "answer autosave": 22,  # with a look for the writer's open conflict
-    "evidence register": 11,
+    "section page": 11,  # files listed only in the evidence panels opened
+    "answer autosave": 16,  # with a look for the writer's open conflict
+    "evidence register": 9,
     "assessor queue": 14,  # with the check results of the page's rows
     "review screen": 19,  # with the latest check results per criterion
     "programme dashboard": 16,

@@ -403,6 +403,12 @@ ACCESS: dict[str, Access] = {
         body=answer_body,
         proof=K.CONTRIBUTOR,
     ),
+    # A plain visit opens the panel on the section page; htmx gets the panel itself.
+    "answer-evidence": Access(
+        named(public_id="a.draft.public_id", question_ref=QUESTION_3_1),
+        get=only(SEES_A_DRAFT, ok=302),
+        post=METHOD_NOT_ALLOWED,
+    ),
     "answer-confirm": Access(
         named(public_id="a.draft.public_id", question_ref=QUESTION_3_1),
         get=METHOD_NOT_ALLOWED,
