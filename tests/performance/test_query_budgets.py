@@ -27,7 +27,7 @@ BUDGETS = {
     "evidence register": 11,
     "assessor queue": 14,  # with the check results of the page's rows
     "review screen": 19,  # with the latest check results per criterion
-    "programme dashboard": 16,
+    "programme dashboard": 13,
     "programme export": 9,
 }
 
