@@ -4,12 +4,16 @@ check results shown on both."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import (
@@ -29,15 +33,16 @@ from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.selectors import revision_links
 from qad.diff import word_diff
+from qad.enums import SubmissionStage
 from qad.models import Answer, Revision
 from qad.templatetags.qad_answers import answer_plain_text
+from qualification.enums import Route
 from qualification.models import (
     CodeBody,
     Qualification,
     QualificationRole,
     RoleApproval,
     User,
-    WaveDeadline,
 )
 
 PAGE_SIZE = 50
@@ -52,6 +57,17 @@ class QueueRow:
     target: int
     due: dt.date | None
     checks: CheckSummary | None = None
+    # What the row shows, as text: made once per page for labels shared by every row
+    # (see `_labelled`), not once per row by the template.
+    url: str = ""
+    roles: str = ""
+    route_and_wave: str = ""
+    stage: str = ""
+    state: str = ""
+    revision_label: str = ""
+    waiting: str = ""
+    due_label: str = ""
+    check_counts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def with_participant(self) -> bool:
@@ -78,9 +94,11 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
                 "submission__qualification__roles",
                 queryset=QualificationRole.objects.select_related("market_role", "mpid"),
             ),
-            Prefetch("submission__revisions", queryset=Revision.objects.order_by("-number")),
             Prefetch(
-                "submission__qualification__wave__deadlines", queryset=WaveDeadline.objects.all()
+                "submission__revisions",
+                queryset=Revision.objects.only(
+                    "pk", "submission_id", "number", "submitted_at"
+                ).order_by("-number"),
             ),
         )
     )
@@ -133,10 +151,61 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
         rows = [r for r in map(row, reviews) if r.overdue]
         paginator = Paginator(rows, PAGE_SIZE)
         page_obj = paginator.get_page(page)
-        return page_obj, _with_checks(list(page_obj.object_list), code_body)
+        return page_obj, _labelled(_with_checks(list(page_obj.object_list), code_body))
     paginator = Paginator(reviews, PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    return page_obj, _with_checks([row(r) for r in page_obj.object_list], code_body)
+    return page_obj, _labelled(_with_checks([row(r) for r in page_obj.object_list], code_body))
+
+
+# Stands in for a review's public id in a link made once per page (a UUID's text cannot
+# occur elsewhere in the path).
+_LINK_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _labelled(rows: list[QueueRow]) -> list[QueueRow]:
+    """Each row's text, with each translated label and link pattern looked up once for the
+    page rather than once per row."""
+    link = reverse("review-detail", kwargs={"public_id": _LINK_PLACEHOLDER})
+    placeholder = str(_LINK_PLACEHOLDER)
+    stages = {value: str(label) for value, label in SubmissionStage.choices}
+    states = {value: str(label) for value, label in Review.State.choices}
+    routes = {value: str(label) for value, label in Route.choices}
+    statuses = {value: str(label).lower() for value, label in CheckStatus.choices}
+    revision_text = gettext("rev. %(n)s")
+    due_text = gettext("due %(due)s")
+    waited: dict[int, str] = {}
+    days: dict[dt.date, str] = {}
+    for row in rows:
+        review = row.review
+        qualification = review.submission.qualification
+        row.url = link.replace(placeholder, str(review.public_id))
+        row.roles = ", ".join(
+            f"{role.market_role.code} ({role.mpid.code})" if role.mpid else role.market_role.code
+            for role in qualification.roles.all()
+        )
+        wave = qualification.wave
+        row.route_and_wave = routes.get(qualification.route, qualification.route) + (
+            f" · {wave.name}" if wave else ""
+        )
+        row.stage = stages.get(review.submission.stage, review.submission.stage)
+        row.state = states.get(review.state, review.state)
+        if row.revision is not None:
+            row.revision_label = revision_text % {"n": row.revision.number}
+        if row.days_waiting not in waited:
+            waited[row.days_waiting] = ngettext(
+                "%(n)s working day", "%(n)s working days", row.days_waiting
+            ) % {"n": row.days_waiting}
+        row.waiting = waited[row.days_waiting]
+        if row.due is not None:
+            if row.due not in days:
+                days[row.due] = due_text % {"due": date_format(row.due, "j M")}
+            row.due_label = days[row.due]
+        if row.checks is not None:
+            row.check_counts = [
+                (status, f"{count} {statuses.get(status, status)}")
+                for status, _label, count in row.checks.found
+            ]
+    return rows
 
 
 def _with_checks(rows: list[QueueRow], code_body: CodeBody) -> list[QueueRow]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from assessment import selectors
 from assessment.models import Criterion, CriterionOutcome, Review
-from assessment.rules import can_assess, is_lead, role_in
+from assessment.rules import can_assess, is_lead
 from assessment.services.checks import checks_rerun_submission
 from assessment.services.reviews import (
     outcome_record,
@@ -57,7 +57,6 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "filters": filters,
-            "role": role_in(request.user, code_body),
             "roles": MarketRole.objects.filter(approvers=code_body).order_by("position"),
             "routes": Route.choices,
             "stages": SubmissionStage.choices,

@@ -25,7 +25,7 @@ BUDGETS = {
     "section page": 13,
     "answer autosave": 22,  # with a look for the writer's open conflict
     "evidence register": 11,
-    "assessor queue": 14,  # with the check results of the page's rows
+    "assessor queue": 12,  # with the check results of the page's rows
     "review screen": 19,  # with the latest check results per criterion
     "programme dashboard": 13,
     "programme export": 9,
