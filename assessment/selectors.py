@@ -20,6 +20,7 @@ from assessment.models import (
     CheckResult,
     CheckRun,
     Clarification,
+    ClarificationMessage,
     Criterion,
     CriterionOutcome,
     Review,
@@ -31,7 +32,7 @@ from assessment.services.reviews import (
 )
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
-from evidence.selectors import revision_links
+from evidence.selectors import question_links
 from qad.diff import word_diff
 from qad.enums import SubmissionStage
 from qad.models import Answer, Revision
@@ -253,28 +254,66 @@ def _with_answers_when_asked(threads: dict[int, list[Clarification]], answers: d
             clarification.revised = True
 
 
-def review_screen(review: Review) -> dict:
+CRITERIA_PAGE_SIZE = 10
+
+
+@dataclass
+class CriterionEntry:
+    """A criterion in the review screen's list of every criterion: its outcome, and where
+    its answers are shown."""
+
+    criterion: Criterion
+    outcome: CriterionOutcome | None
+    outcome_label: str
+    href: str
+
+
+def review_screen(
+    review: Review, *, page: int | str | None = 1, criterion: int | None = None
+) -> dict:
     """The review of what the participant submitted: a revision being prepared in answer to
-    clarifications stays the participant's own until it is submitted."""
+    clarifications stays the participant's own until it is submitted.
+
+    Every criterion is listed with its outcome; the answers, evidence, clarifications and
+    check results are read and shown for a page of them (`page`, or the page holding
+    `criterion`, a criterion's pk)."""
     submission = review.submission
     revision = submitted_revision(submission)
-    answers = {
-        a.question_id: a
-        for a in revision.answers.select_related("question", "question__section", "updated_by")
-    }
-    criteria = applicable_criteria(review, revision, present=set(answers))
+    present = set(revision.answers.order_by().values_list("question_id", flat=True))
+    criteria = applicable_criteria(review, revision, present=present)
+    if criterion is not None:
+        position = next((i for i, c in enumerate(criteria) if c.pk == criterion), None)
+        if position is not None:
+            page = position // CRITERIA_PAGE_SIZE + 1
+    criteria_page = Paginator(criteria, CRITERIA_PAGE_SIZE).get_page(page)
+    shown = list(criteria_page.object_list)
+    # The published criteria's questions (cached, read-only) stand for the answers' own.
+    questions = {q.pk: q for c in shown for q in c.questions.all() if q.pk in present}
+    answers = {}
+    for answer in revision.answers.filter(question_id__in=questions).order_by():
+        answer.question = questions[answer.question_id]
+        answers[answer.question_id] = answer
     qualification = submission.qualification
     prefetch_related_objects(
         [qualification],
         Prefetch("roles", queryset=QualificationRole.objects.select_related("market_role", "mpid")),
     )
     links: dict[int, list[EvidenceLink]] = {}
-    for link in revision_links(revision):
+    for link in question_links(revision, questions):
         links.setdefault(link.question_id, []).append(link)
+    clarifications = list(
+        Clarification.objects.filter(submission=submission, code_body=review.code_body)
+        .select_related("raised_in")
+        .order_by("raised_at", "pk")
+    )
+    drafts = sum(1 for c in clarifications if c.state == Clarification.State.DRAFT)
+    on_page = [c for c in clarifications if c.question_id in questions]
+    prefetch_related_objects(
+        on_page,
+        Prefetch("messages", queryset=ClarificationMessage.objects.select_related("author")),
+    )
     threads: dict[int, list[Clarification]] = {}
-    for clarification in Clarification.objects.filter(
-        submission=submission, code_body=review.code_body
-    ).prefetch_related("messages__author"):
+    for clarification in on_page:
         threads.setdefault(clarification.question_id, []).append(clarification)
     _with_answers_when_asked(threads, answers)
     outcomes = {
@@ -282,29 +321,46 @@ def review_screen(review: Review) -> dict:
     }
     checks = latest_check_results(revision)
     views = []
-    for criterion in criteria:
-        questions = [
+    for shown_criterion in shown:
+        criterion_questions = [
             QuestionView(answers[q.pk], links.get(q.pk, []), threads.get(q.pk, []))
-            for q in sorted(criterion.questions.all(), key=lambda q: q.position)
+            for q in shown_criterion.questions.all()  # by position
             if q.pk in answers
         ]
         views.append(
             CriterionView(
-                criterion, outcomes.get(criterion.pk), questions, checks.get(criterion.pk, [])
+                shown_criterion,
+                outcomes.get(shown_criterion.pk),
+                criterion_questions,
+                checks.get(shown_criterion.pk, []),
             )
         )
-    decided = sum(1 for v in views if v.outcome is not None)
-    drafts = Clarification.objects.filter(
-        submission=submission, code_body=review.code_body, state=Clarification.State.DRAFT
-    ).count()
+    labels = {value: str(label) for value, label in CriterionOutcome.Outcome.choices}
+    index = []
+    for position, listed in enumerate(criteria):
+        outcome = outcomes.get(listed.pk)
+        on_this_page = position // CRITERIA_PAGE_SIZE + 1 == criteria_page.number
+        index.append(
+            CriterionEntry(
+                listed,
+                outcome,
+                labels.get(outcome.outcome, outcome.outcome) if outcome else "",
+                f"#criterion-{listed.pk}"
+                if on_this_page
+                else f"?criterion={listed.pk}#criterion-{listed.pk}",
+            )
+        )
+    decided = sum(1 for c in criteria if c.pk in outcomes)
     return {
         "review": review,
         "submission": submission,
         "qualification": qualification,
         "revision": revision,
         "criteria": views,
+        "criteria_page": criteria_page,
+        "criteria_index": index,
         "decided": decided,
-        "total": len(views),
+        "total": len(criteria),
         "draft_clarifications": drafts,
         "blocking_work_off": blocking_work_off(review),
         "assessors": User.objects.filter(
