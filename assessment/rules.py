@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from qualification.enums import CodeBodyRole
 from qualification.models import CodeBody
 from qualification.rules import (
@@ -19,8 +21,32 @@ def role_in(user: AnyUser, code_body: CodeBody) -> str | None:
     return code_body_roles(user).get(code_body.code)
 
 
+@dataclass(frozen=True)
+class ReviewAccess:
+    """What a user may do on one review, from one reading of their roles."""
+
+    can_view: bool
+    can_assess: bool
+    is_lead: bool
+
+
+def review_access(user: AnyUser, review) -> ReviewAccess:
+    """Viewing: members of the Code Body (read-only reviewers too) of a participant it
+    approves, and portal admins; assessing: its assessors and lead assessors among those;
+    leading: its lead assessors."""
+    role = role_in(user, review.code_body)
+    can_view = is_portal_admin(user) or (
+        role is not None
+        and review.code_body.code in approving_code_bodies(review.submission.qualification)
+    )
+    return ReviewAccess(
+        can_view=can_view,
+        can_assess=can_view and role in ACTING_ROLES,
+        is_lead=role == CodeBodyRole.LEAD_ASSESSOR,
+    )
+
+
 def can_view_review(user: AnyUser, review) -> bool:
-    """Members of the Code Body (read-only reviewers too) and portal admins."""
     if is_portal_admin(user):
         return True
     if role_in(user, review.code_body) is None:
@@ -29,7 +55,7 @@ def can_view_review(user: AnyUser, review) -> bool:
 
 
 def can_assess(user: AnyUser, review) -> bool:
-    return can_view_review(user, review) and role_in(user, review.code_body) in ACTING_ROLES
+    return review_access(user, review).can_assess
 
 
 def is_lead(user: AnyUser, code_body: CodeBody) -> bool:

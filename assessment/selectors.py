@@ -4,18 +4,23 @@ check results shown on both."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import (
     CheckResult,
     CheckRun,
     Clarification,
+    ClarificationMessage,
     Criterion,
     CriterionOutcome,
     Review,
@@ -27,17 +32,18 @@ from assessment.services.reviews import (
 )
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
-from evidence.selectors import revision_links
+from evidence.selectors import question_links
 from qad.diff import word_diff
+from qad.enums import SubmissionStage
 from qad.models import Answer, Revision
 from qad.templatetags.qad_answers import answer_plain_text
+from qualification.enums import Route
 from qualification.models import (
     CodeBody,
     Qualification,
     QualificationRole,
     RoleApproval,
     User,
-    WaveDeadline,
 )
 
 PAGE_SIZE = 50
@@ -52,6 +58,17 @@ class QueueRow:
     target: int
     due: dt.date | None
     checks: CheckSummary | None = None
+    # What the row shows, as text: made once per page for labels shared by every row
+    # (see `_labelled`), not once per row by the template.
+    url: str = ""
+    roles: str = ""
+    route_and_wave: str = ""
+    stage: str = ""
+    state: str = ""
+    revision_label: str = ""
+    waiting: str = ""
+    due_label: str = ""
+    check_counts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def with_participant(self) -> bool:
@@ -78,9 +95,11 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
                 "submission__qualification__roles",
                 queryset=QualificationRole.objects.select_related("market_role", "mpid"),
             ),
-            Prefetch("submission__revisions", queryset=Revision.objects.order_by("-number")),
             Prefetch(
-                "submission__qualification__wave__deadlines", queryset=WaveDeadline.objects.all()
+                "submission__revisions",
+                queryset=Revision.objects.only(
+                    "pk", "submission_id", "number", "submitted_at"
+                ).order_by("-number"),
             ),
         )
     )
@@ -133,10 +152,61 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
         rows = [r for r in map(row, reviews) if r.overdue]
         paginator = Paginator(rows, PAGE_SIZE)
         page_obj = paginator.get_page(page)
-        return page_obj, _with_checks(list(page_obj.object_list), code_body)
+        return page_obj, _labelled(_with_checks(list(page_obj.object_list), code_body))
     paginator = Paginator(reviews, PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    return page_obj, _with_checks([row(r) for r in page_obj.object_list], code_body)
+    return page_obj, _labelled(_with_checks([row(r) for r in page_obj.object_list], code_body))
+
+
+# Stands in for a review's public id in a link made once per page (a UUID's text cannot
+# occur elsewhere in the path).
+_LINK_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _labelled(rows: list[QueueRow]) -> list[QueueRow]:
+    """Each row's text, with each translated label and link pattern looked up once for the
+    page rather than once per row."""
+    link = reverse("review-detail", kwargs={"public_id": _LINK_PLACEHOLDER})
+    placeholder = str(_LINK_PLACEHOLDER)
+    stages = {value: str(label) for value, label in SubmissionStage.choices}
+    states = {value: str(label) for value, label in Review.State.choices}
+    routes = {value: str(label) for value, label in Route.choices}
+    statuses = {value: str(label).lower() for value, label in CheckStatus.choices}
+    revision_text = gettext("rev. %(n)s")
+    due_text = gettext("due %(due)s")
+    waited: dict[int, str] = {}
+    days: dict[dt.date, str] = {}
+    for row in rows:
+        review = row.review
+        qualification = review.submission.qualification
+        row.url = link.replace(placeholder, str(review.public_id))
+        row.roles = ", ".join(
+            f"{role.market_role.code} ({role.mpid.code})" if role.mpid else role.market_role.code
+            for role in qualification.roles.all()
+        )
+        wave = qualification.wave
+        row.route_and_wave = routes.get(qualification.route, qualification.route) + (
+            f" · {wave.name}" if wave else ""
+        )
+        row.stage = stages.get(review.submission.stage, review.submission.stage)
+        row.state = states.get(review.state, review.state)
+        if row.revision is not None:
+            row.revision_label = revision_text % {"n": row.revision.number}
+        if row.days_waiting not in waited:
+            waited[row.days_waiting] = ngettext(
+                "%(n)s working day", "%(n)s working days", row.days_waiting
+            ) % {"n": row.days_waiting}
+        row.waiting = waited[row.days_waiting]
+        if row.due is not None:
+            if row.due not in days:
+                days[row.due] = due_text % {"due": date_format(row.due, "j M")}
+            row.due_label = days[row.due]
+        if row.checks is not None:
+            row.check_counts = [
+                (status, f"{count} {statuses.get(status, status)}")
+                for status, _label, count in row.checks.found
+            ]
+    return rows
 
 
 def _with_checks(rows: list[QueueRow], code_body: CodeBody) -> list[QueueRow]:
@@ -184,58 +254,113 @@ def _with_answers_when_asked(threads: dict[int, list[Clarification]], answers: d
             clarification.revised = True
 
 
-def review_screen(review: Review) -> dict:
+CRITERIA_PAGE_SIZE = 10
+
+
+@dataclass
+class CriterionEntry:
+    """A criterion in the review screen's list of every criterion: its outcome, and where
+    its answers are shown."""
+
+    criterion: Criterion
+    outcome: CriterionOutcome | None
+    outcome_label: str
+    href: str
+
+
+def review_screen(
+    review: Review, *, page: int | str | None = 1, criterion: int | None = None
+) -> dict:
     """The review of what the participant submitted: a revision being prepared in answer to
-    clarifications stays the participant's own until it is submitted."""
+    clarifications stays the participant's own until it is submitted.
+
+    Every criterion is listed with its outcome; the answers, evidence, clarifications and
+    check results are read and shown for a page of them (`page`, or the page holding
+    `criterion`, a criterion's pk)."""
     submission = review.submission
     revision = submitted_revision(submission)
-    answers = {
-        a.question_id: a
-        for a in revision.answers.select_related("question", "question__section", "updated_by")
-    }
-    criteria = applicable_criteria(review, revision, present=set(answers))
+    present = set(revision.answers.order_by().values_list("question_id", flat=True))
+    criteria = applicable_criteria(review, revision, present=present)
+    if criterion is not None:
+        position = next((i for i, c in enumerate(criteria) if c.pk == criterion), None)
+        if position is not None:
+            page = position // CRITERIA_PAGE_SIZE + 1
+    criteria_page = Paginator(criteria, CRITERIA_PAGE_SIZE).get_page(page)
+    shown = list(criteria_page.object_list)
+    # The published criteria's questions (cached, read-only) stand for the answers' own.
+    questions = {q.pk: q for c in shown for q in c.questions.all() if q.pk in present}
+    answers = {}
+    for answer in revision.answers.filter(question_id__in=questions).order_by():
+        answer.question = questions[answer.question_id]
+        answers[answer.question_id] = answer
     qualification = submission.qualification
     prefetch_related_objects(
         [qualification],
         Prefetch("roles", queryset=QualificationRole.objects.select_related("market_role", "mpid")),
     )
     links: dict[int, list[EvidenceLink]] = {}
-    for link in revision_links(revision):
+    for link in question_links(revision, questions):
         links.setdefault(link.question_id, []).append(link)
+    clarifications = list(
+        Clarification.objects.filter(submission=submission, code_body=review.code_body)
+        .select_related("raised_in")
+        .order_by("raised_at", "pk")
+    )
+    drafts = sum(1 for c in clarifications if c.state == Clarification.State.DRAFT)
+    on_page = [c for c in clarifications if c.question_id in questions]
+    prefetch_related_objects(
+        on_page,
+        Prefetch("messages", queryset=ClarificationMessage.objects.select_related("author")),
+    )
     threads: dict[int, list[Clarification]] = {}
-    for clarification in Clarification.objects.filter(
-        submission=submission, code_body=review.code_body
-    ).prefetch_related("messages__author"):
+    for clarification in on_page:
         threads.setdefault(clarification.question_id, []).append(clarification)
     _with_answers_when_asked(threads, answers)
     outcomes = {
         o.criterion_id: o for o in review.outcomes.select_related("recorded_by", "revision")
     }
-    checks = latest_check_results(revision, review.code_body)
+    checks = latest_check_results(revision, review.code_body, criteria=shown)
     views = []
-    for criterion in criteria:
-        questions = [
+    for shown_criterion in shown:
+        criterion_questions = [
             QuestionView(answers[q.pk], links.get(q.pk, []), threads.get(q.pk, []))
-            for q in sorted(criterion.questions.all(), key=lambda q: q.position)
+            for q in shown_criterion.questions.all()  # by position
             if q.pk in answers
         ]
         views.append(
             CriterionView(
-                criterion, outcomes.get(criterion.pk), questions, checks.get(criterion.pk, [])
+                shown_criterion,
+                outcomes.get(shown_criterion.pk),
+                criterion_questions,
+                checks.get(shown_criterion.pk, []),
             )
         )
-    decided = sum(1 for v in views if v.outcome is not None)
-    drafts = Clarification.objects.filter(
-        submission=submission, code_body=review.code_body, state=Clarification.State.DRAFT
-    ).count()
+    labels = {value: str(label) for value, label in CriterionOutcome.Outcome.choices}
+    index = []
+    for position, listed in enumerate(criteria):
+        outcome = outcomes.get(listed.pk)
+        on_this_page = position // CRITERIA_PAGE_SIZE + 1 == criteria_page.number
+        index.append(
+            CriterionEntry(
+                listed,
+                outcome,
+                labels.get(outcome.outcome, outcome.outcome) if outcome else "",
+                f"#criterion-{listed.pk}"
+                if on_this_page
+                else f"?criterion={listed.pk}#criterion-{listed.pk}",
+            )
+        )
+    decided = sum(1 for c in criteria if c.pk in outcomes)
     return {
         "review": review,
         "submission": submission,
         "qualification": qualification,
         "revision": revision,
         "criteria": views,
+        "criteria_page": criteria_page,
+        "criteria_index": index,
         "decided": decided,
-        "total": len(views),
+        "total": len(criteria),
         "draft_clarifications": drafts,
         "blocking_work_off": blocking_work_off(review),
         "assessors": User.objects.filter(
@@ -363,11 +488,14 @@ def latest_check_run(revision: Revision, code_body: CodeBody) -> CheckRun | None
 
 
 def latest_check_results(
-    revision: Revision, code_body: CodeBody | None = None
+    revision: Revision,
+    code_body: CodeBody | None = None,
+    *,
+    criteria: Iterable[Criterion] | None = None,
 ) -> dict[int, list[CheckResult]]:
     """{criterion id: its results, in the order the criterion names its checks}, from the
-    current complete run of `code_body` (of every Code Body without one); empty when none
-    has completed."""
+    current complete run of `code_body` (of every Code Body without one), for every
+    criterion or those given; empty when none has completed."""
     if code_body is not None:
         run = latest_check_run(revision, code_body)
         runs = [run] if run is not None else []
@@ -375,15 +503,14 @@ def latest_check_results(
         runs = list(latest_check_runs(revision).values())
     if not runs:
         return {}
-    results = (
-        CheckResult.objects.filter(run__in=runs)
-        .select_related("criterion__criteria_set__code_body")
-        .order_by(
-            "criterion__criteria_set__code_body__position",
-            "criterion__criteria_set__code_body__code",
-            "criterion__position",
-            "position",
-        )
+    results = CheckResult.objects.filter(run__in=runs)
+    if criteria is not None:
+        results = results.filter(criterion__in=[c.pk for c in criteria])
+    results = results.select_related("criterion__criteria_set__code_body").order_by(
+        "criterion__criteria_set__code_body__position",
+        "criterion__criteria_set__code_body__code",
+        "criterion__position",
+        "position",
     )
     grouped: dict[int, list[CheckResult]] = {}
     for result in results:

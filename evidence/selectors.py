@@ -27,6 +27,16 @@ def revision_links(revision) -> QuerySet[EvidenceLink]:
     )
 
 
+def question_links(revision, question_ids) -> QuerySet[EvidenceLink]:
+    """The revision's evidence for some of its questions, with what a reader is shown of each
+    file (its title, size, state and whether it may be downloaded), in the order attached."""
+    return (
+        EvidenceLink.objects.filter(revision=revision, question_id__in=question_ids)
+        .select_related("item__stored_file")
+        .order_by("question_id", "linked_at", "pk")
+    )
+
+
 def attached_evidence_types(revision, *, question_id: int | None = None) -> dict[int, set[str]]:
     """{question id: evidence type codes attached to it}, for every question or the one
     given; rejected files do not count."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -53,18 +54,33 @@ def filtered_qualifications(filters: dict) -> QuerySet[Qualification]:
 
 @dataclass
 class Overdue:
+    """Something past its date. Its link is made when the page lists it: every overdue item
+    is counted, a page of them is shown."""
+
     kind: str
     organisation: str
     detail: str
-    url: str
+    route: str
+    public_id: uuid.UUID
+
+    @property
+    def url(self) -> str:
+        return reverse(self.route, kwargs={"public_id": self.public_id})
 
 
 def programme_dashboard(filters: dict) -> dict:
     qualifications = filtered_qualifications(filters)
-    ids = list(qualifications.values_list("pk", flat=True))
+    # One read of the programme's qualifications serves the count, the states and the
+    # deadlines; the other queries take them as a subquery rather than a list of ids.
+    found = list(
+        qualifications.values_list(
+            "pk", "public_id", "state", "wave_id", "organisation__legal_name"
+        ).order_by("organisation__legal_name", "created_at")
+    )
+    ids = qualifications.values("pk")
     today = timezone.localdate()
 
-    states = Counter(qualifications.values_list("state", flat=True))
+    states = Counter(state for _pk, _public_id, state, _wave, _name in found)
     by_state = [
         Bar(str(state.label), (states.get(state.value, 0),)) for state in QualificationState
     ]
@@ -73,15 +89,14 @@ def programme_dashboard(filters: dict) -> dict:
         .values_list("market_role__code")
         .annotate(n=Count("pk"))
     )
-    by_role = [
-        Bar(role.name, (roles.get(role.code, 0),))
-        for role in MarketRole.objects.order_by("position")
-    ]
+    market_roles = list(MarketRole.objects.order_by("position"))
+    by_role = [Bar(role.name, (roles.get(role.code, 0),)) for role in market_roles]
 
     # Plain rows, not model instances: the dashboard reads a few columns of every open
     # review and every qualification in the programme, and builds nothing per row but text.
     bodies = {body.pk: body for body in CodeBody.objects.order_by("position")}
-    stage_labels = dict(SubmissionStage.choices)
+    # Labels are lazy translations: read once here, not once per review.
+    stage_labels = {value: str(label) for value, label in SubmissionStage.choices}
     buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     overdue: list[Overdue] = []
     for public_id, body_id, waiting_since, stage, organisation in (
@@ -108,12 +123,13 @@ def programme_dashboard(filters: dict) -> dict:
                     organisation,
                     f"{body.code} review of the {stage_labels[stage]} waiting {waited} "
                     f"working days (target {target})",
-                    reverse("review-detail", kwargs={"public_id": public_id}),
+                    "review-detail",
+                    public_id,
                 )
             )
     backlog = [Bar(body.code, tuple(buckets[body.code])) for body in bodies.values()]
 
-    overdue += _overdue_deadlines(qualifications, today=today)
+    overdue += _overdue_deadlines(found, ids, today=today)
     for item in (
         WorkOffItem.objects.filter(qualification_id__in=ids, due_date__lt=today)
         .exclude(status=WorkOffItem.Status.CLOSED)
@@ -124,7 +140,8 @@ def programme_dashboard(filters: dict) -> dict:
                 "work-off",
                 item.qualification.organisation.legal_name,
                 f"{item.defect_reference} was due {item.due_date:%d %b %Y}",
-                item.qualification.get_absolute_url(),
+                "qualification-detail",
+                item.qualification.public_id,
             )
         )
 
@@ -152,7 +169,8 @@ def programme_dashboard(filters: dict) -> dict:
     }
     labels = [w.strftime("%d %b") for w in weeks]
     return {
-        "total": len(ids),
+        "total": len(found),
+        "market_roles": market_roles,
         "by_state": by_state,
         "by_role": by_role,
         "backlog": backlog,
@@ -173,38 +191,38 @@ def programme_dashboard(filters: dict) -> dict:
     }
 
 
-def _overdue_deadlines(qualifications: QuerySet[Qualification], *, today: dt.date) -> list:
+def _overdue_deadlines(found: list[tuple], ids: QuerySet, *, today: dt.date) -> list:
     """Qualifications past the deadline of the stage they work towards, with that stage's
-    QAD not yet submitted."""
+    QAD not yet submitted (`found`: the qualifications' pk, public id, state, Wave and
+    organisation name, in the order to list them; `ids`: their pks as a subquery)."""
     deadlines: dict[tuple[int, str], dt.date] = {
         (wave_id, stage): due
         for wave_id, stage, due in WaveDeadline.objects.values_list("wave_id", "stage", "due_date")
     }
     submitted = set(
-        Submission.objects.filter(qualification__in=qualifications)
+        Submission.objects.filter(qualification_id__in=ids)
         .exclude(state=SubmissionState.DRAFT)
         .values_list("qualification_id", "stage")
     )
-    labels = dict(DeadlineStage.choices)
-    found = []
-    for pk, public_id, state, wave_id, organisation in (
-        qualifications.filter(wave__isnull=False)
-        .values_list("pk", "public_id", "state", "wave_id", "organisation__legal_name")
-        .order_by("organisation__legal_name", "created_at")
-    ):
+    labels = {value: str(label) for value, label in DeadlineStage.choices}
+    overdue = []
+    for pk, public_id, state, wave_id, organisation in found:
+        if wave_id is None:
+            continue
         stage = DEADLINE_STAGES.get(state)
         due = deadlines.get((wave_id, stage))
         if due is None or due >= today or (pk, SUBMISSION_STAGES.get(stage)) in submitted:
             continue
-        found.append(
+        overdue.append(
             Overdue(
                 "deadline",
                 organisation,
                 f"{labels[stage]} was due {due:%d %b %Y} ({(today - due).days} days ago)",
-                reverse("qualification-detail", kwargs={"public_id": public_id}),
+                "qualification-detail",
+                public_id,
             )
         )
-    return found
+    return overdue
 
 
 def _week(day: dt.date, start: dt.date) -> int:

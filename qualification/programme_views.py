@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from evidence.exports import csv_safe
 from qualification.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
 from qualification.enums import CodeBodyRole, Route
-from qualification.models import MarketRole, Wave
+from qualification.models import Wave
 from qualification.rules import code_body_roles, is_portal_admin
 
 FILTERS = ("wave", "role", "route")
@@ -59,7 +59,7 @@ def programme(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": request.GET.urlencode(),
             "waves": Wave.objects.order_by("testing_starts"),
-            "roles": MarketRole.objects.order_by("position"),
+            "roles": context["market_roles"],
             "routes": Route.choices,
         }
     )

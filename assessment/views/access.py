@@ -7,13 +7,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import Review
-from assessment.rules import can_view_approval_letter, can_view_board, can_view_review, role_in
+from assessment.rules import (
+    ReviewAccess,
+    can_view_approval_letter,
+    can_view_board,
+    can_view_review,
+    review_access,
+    role_in,
+)
 from qualification.models import CodeBody, QualificationRole
 from qualification.rules import is_portal_admin
 
 
-def review_for(user, public_id) -> Review:
-    review = get_object_or_404(
+def _review(public_id) -> Review:
+    return get_object_or_404(
         Review.objects.select_related(
             "submission__qualification__organisation",
             "submission__template",
@@ -22,9 +29,22 @@ def review_for(user, public_id) -> Review:
         ),
         public_id=public_id,
     )
+
+
+def review_for(user, public_id) -> Review:
+    review = _review(public_id)
     if not can_view_review(user, review):
         raise Http404
     return review
+
+
+def review_and_access_for(user, public_id) -> tuple[Review, ReviewAccess]:
+    """The review, with what this user may do on it (their roles asked for once)."""
+    review = _review(public_id)
+    access = review_access(user, review)
+    if not access.can_view:
+        raise Http404
+    return review, access
 
 
 def code_body_for(user, code: str) -> CodeBody:

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from assessment import selectors
 from assessment.models import Criterion, CriterionOutcome, Review
-from assessment.rules import can_assess, is_lead, role_in
 from assessment.services.checks import checks_rerun_submission
 from assessment.services.reviews import (
     outcome_record,
@@ -20,7 +19,7 @@ from assessment.services.reviews import (
     review_complete,
     review_send_clarifications,
 )
-from assessment.views.access import code_body_for, review_for
+from assessment.views.access import code_body_for, review_and_access_for, review_for
 from qad.enums import SubmissionStage
 from qad.models import Question
 from qualification.enums import Route
@@ -57,7 +56,6 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "filters": filters,
-            "role": role_in(request.user, code_body),
             "roles": MarketRole.objects.filter(approvers=code_body).order_by("position"),
             "routes": Route.choices,
             "stages": SubmissionStage.choices,
@@ -72,12 +70,14 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def review_detail(request: HttpRequest, public_id) -> HttpResponse:
-    review = review_for(request.user, public_id)
-    context = selectors.review_screen(review)
+    review, access = review_and_access_for(request.user, public_id)
+    context = selectors.review_screen(
+        review, page=request.GET.get("page") or 1, criterion=as_pk(request.GET.get("criterion"))
+    )
     context.update(
         {
-            "can_assess": can_assess(request.user, review),
-            "is_lead": is_lead(request.user, review.code_body),
+            "can_assess": access.can_assess,
+            "is_lead": access.is_lead,
             "outcome_choices": CriterionOutcome.Outcome.choices,
             "can_rerun_checks": is_portal_admin(request.user),
         }
@@ -145,7 +145,10 @@ def outcome_record_view(request: HttpRequest, public_id, criterion_id: int) -> H
         messages.error(request, f"{criterion.ref}: {_error_text(error)}")
     else:
         messages.success(request, _("%(ref)s recorded.") % {"ref": criterion.ref})
-    return redirect(f"{review.get_absolute_url()}#criterion-{criterion.pk}")
+    # Back to the page of criteria that holds this one.
+    return redirect(
+        f"{review.get_absolute_url()}?criterion={criterion.pk}#criterion-{criterion.pk}"
+    )
 
 
 @require_POST

@@ -32,3 +32,27 @@ def test_nothing_has_waited_when_the_end_is_not_later():
     day = dt.date(2026, 11, 27)
     assert working_days_between(day, day) == 0
     assert working_days_between(day, day - dt.timedelta(days=3)) == 0
+
+
+def _counted_day_by_day(start: dt.date, end: dt.date) -> int:
+    days = (end - start).days
+    return sum(is_working_day(start + dt.timedelta(days=n)) for n in range(1, days + 1))
+
+
+def test_the_clock_agrees_with_counting_each_day_across_year_ends():
+    # Every start in December 2025 and January 2026 against ends up to 14 months later.
+    starts = [dt.date(2025, 12, 1) + dt.timedelta(days=n) for n in range(62)]
+    ends = [dt.date(2025, 12, 1) + dt.timedelta(days=n) for n in range(0, 430, 7)]
+    for start in starts:
+        for end in ends:
+            assert working_days_between(start, end) == _counted_day_by_day(start, end)
+
+
+def test_a_target_is_reached_on_the_working_day_the_count_reaches_it():
+    for offset in range(40):
+        start = dt.date(2026, 12, 1) + dt.timedelta(days=offset)
+        for days in (1, 5, 10, 30, 300):
+            due = add_working_days(start, days)
+            assert (is_working_day(due), _counted_day_by_day(start, due)) == (True, days)
+            assert _counted_day_by_day(start, due - dt.timedelta(days=1)) == days - 1
+    assert add_working_days(dt.date(2026, 12, 24), 0) == dt.date(2026, 12, 24)

@@ -25,9 +25,9 @@ BUDGETS = {
     "section page": 11,  # files listed only in the evidence panels opened
     "answer autosave": 16,  # with a look for the writer's open conflict
     "evidence register": 9,
-    "assessor queue": 14,  # with the check results of the page's rows
-    "review screen": 19,  # with the latest check results per criterion
-    "programme dashboard": 16,
+    "assessor queue": 12,  # with the check results of the page's rows
+    "review screen": 15,  # with the latest check results of the page's criteria
+    "programme dashboard": 13,
     "programme export": 9,
 }
 
@@ -171,6 +171,7 @@ def test_review_screen(programme, client, django_assert_num_queries):
     )
 
     assert review.submission.qualification.organisation.legal_name in page
+    assert page.count('<section class="card mb-4" id="criterion-') == 10, "a page of criteria"
 
 
 def test_programme_dashboard(programme, client, django_assert_num_queries):

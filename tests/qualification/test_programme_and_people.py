@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessment.models import Review
+from assessment.working_days import working_days_between
 from qad.services.submissions import submission_submit
 from qualification.enums import CodeBodyRole, MembershipRole
 from qualification.models import AuditEvent, Invitation, Membership, Organisation, User
@@ -58,6 +59,21 @@ def test_the_dashboard_shows_stages_roles_backlog_overdue_and_trend(client, admi
         r"<td>1</td>",
         page,
     )
+
+
+def test_an_overdue_review_is_listed_with_its_working_days_and_a_link_to_it(
+    client, admin, programme
+):
+    submitted, _ = programme
+    review = Review.objects.get(submission=submitted.submission, code_body__code="BSC")
+    waited = working_days_between(timezone.localdate(review.waiting_since), timezone.localdate())
+
+    page = text(client.get(reverse("programme")))
+
+    assert (
+        f'<a href="{review.get_absolute_url()}">Northwind Energy Supply Ltd</a>: BSC review of '
+        f"the Initial QAD waiting {waited} working days (target 10)"
+    ) in page
 
 
 def test_the_dashboard_filters_by_route(client, admin, programme):
