@@ -47,7 +47,7 @@ def targets() -> list[dict]:
 
     from assessment.models import Review
     from qad.models import Answer, Submission
-    from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX
+    from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, supplier_review_in_review
 
     draft = (
         Submission.objects.filter(
@@ -72,15 +72,7 @@ def targets() -> list[dict]:
         .order_by("question__position")
         if a.question.options.get("max_length", 10_000) >= 80
     ]
-    review = (
-        Review.objects.filter(
-            code_body__code="BSC",
-            state=Review.State.IN_REVIEW,
-            submission__qualification__roles__market_role__code="SUP",
-        )
-        .order_by("pk")
-        .first()
-    )
+    review = supplier_review_in_review("BSC")
     participant = _session(f"org-admin@p0001.{EMAIL_DOMAIN}")
     lead = _session(f"lead@bsc.{EMAIL_DOMAIN}")
     admin = _session(f"admin@{EMAIL_DOMAIN}")

@@ -490,6 +490,21 @@ def scale_load(
     return report
 
 
+def supplier_review_in_review(code_body: str = "BSC") -> Review | None:
+    """The first Supplier's submission a Code Body has in review in the scale data set: the
+    review screen the benchmarks and their tests open."""
+    return (
+        Review.objects.filter(
+            code_body__code=code_body,
+            state=Review.State.IN_REVIEW,
+            submission__qualification__roles__market_role__code="SUP",
+        )
+        .select_related("submission")
+        .order_by("pk")
+        .first()
+    )
+
+
 @dataclass
 class _Participant:
     index: int

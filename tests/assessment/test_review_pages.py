@@ -11,7 +11,7 @@ from assessment.models import Review
 from assessment.selectors import CRITERIA_PAGE_SIZE
 from assessment.services.reviews import applicable_criteria, submitted_revision
 from qualification.models import User
-from qualification.scale import EMAIL_DOMAIN, scale_load
+from qualification.scale import EMAIL_DOMAIN, scale_load, supplier_review_in_review
 from tests.assessment.test_reviews import committed
 
 pytestmark = pytest.mark.django_db
@@ -25,16 +25,7 @@ def in_review(db, settings, tmp_path):
     """A Supplier's Initial QAD in review by the BSC, with more than two pages of criteria."""
     settings.MEDIA_ROOT = tmp_path
     scale_load(organisations=10, password="review-pages-2026", check_runs=False, evidence=2)
-    review = (
-        Review.objects.filter(
-            code_body__code="BSC",
-            state=Review.State.IN_REVIEW,
-            submission__qualification__roles__market_role__code="SUP",
-        )
-        .select_related("submission")
-        .order_by("pk")
-        .first()
-    )
+    review = supplier_review_in_review("BSC")
     criteria = applicable_criteria(review, submitted_revision(review.submission))
     assert len(criteria) > 2 * CRITERIA_PAGE_SIZE
     return review, criteria

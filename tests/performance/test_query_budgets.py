@@ -16,7 +16,7 @@ from django.urls import reverse
 from assessment.models import Review
 from qad.models import Answer, Submission
 from qualification.models import User
-from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load
+from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_review_in_review
 
 # Every request pays 2 of these: the session and the user (the session is written back at
 # most once a minute, not by these requests).
@@ -152,15 +152,7 @@ def test_assessor_queue(programme, client, django_assert_num_queries):
 
 
 def test_review_screen(programme, client, django_assert_num_queries):
-    review = (
-        Review.objects.filter(
-            code_body__code="BSC",
-            state=Review.State.IN_REVIEW,
-            submission__qualification__roles__market_role__code="SUP",
-        )
-        .order_by("pk")
-        .first()
-    )
+    review = supplier_review_in_review("BSC")
     _signed_in(client, f"lead@bsc.{EMAIL_DOMAIN}")
 
     page = _get(
