@@ -30,7 +30,7 @@ BUDGETS = {
     "assessor queue": 12,  # with the check results of the page's rows
     "review screen": 15,  # with the latest check results of the page's criteria
     "programme dashboard": 13,
-    "programme export": 9,
+    "programme export": 8,
 }
 
 
