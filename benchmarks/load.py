@@ -2,15 +2,20 @@
 (`manage.py load_scale`, 300 organisations), driven by wrk from a second process on
 127.0.0.1, beside a bare view on the same server (the ceiling).
 
-The server runs with the portal's production settings (DEBUG off, hashed static files,
-cached templates) and the embedded task mode (no REDIS_URL: follow-up work such as the
-completeness recompute after a save runs in the request). The database is the bench's own:
-BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/qad_bench_scale); it is built on the
-first run (about 30 seconds) and reused while it holds the same number of organisations.
+The server runs as production does: the portal's production settings (DEBUG off, hashed
+static files, cached templates) with Redis (BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/14, a database number of its own): the cache and the sessions are
+read from it, and follow-up work such as the completeness recompute after a save goes to a
+Celery worker that the benchmark starts beside the server (one process, on the same cores).
+Without a Redis that answers, or with BENCH_REDIS_URL set empty, it runs the embedded mode
+instead (no REDIS_URL: sessions read from the database, follow-up work in the request) and
+says so in the first row's note. The database is the bench's own: BENCH_PG_URL (default
+postgres://postgres@127.0.0.1:5432/qad_bench_scale); it is built on the first run (about 30
+seconds) and reused while it holds the same number of organisations.
 
 Alone:  .venv/bin/python -m benchmarks.load
 Knobs:  BENCH_ORGS (300), BENCH_SECONDS per path (5), BENCH_CONNECTIONS (8),
-        BENCH_THREADS (2), BENCH_WORKERS (gunicorn sync workers, 2)
+        BENCH_THREADS (2), BENCH_WORKERS (gunicorn sync workers, 2), BENCH_REDIS_URL
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from benchmarks.report import Row
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qad_bench_scale"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 FLOOR_SHARE = 0.10  # of the ceiling's requests per second
 FLOOR_P95_MS = 100.0
 
@@ -85,7 +91,58 @@ def _ensure_database(url: str) -> None:
     admin.close()
 
 
-def _server_env(url: str, work: Path) -> dict[str, str]:
+def _redis_url() -> str:
+    """BENCH_REDIS_URL if a Redis answers there, else "" (the embedded mode)."""
+    url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL).strip()
+    if not url:
+        return ""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except Exception:
+        return ""
+    return url
+
+
+def _start_worker(env: dict[str, str]) -> subprocess.Popen | None:
+    """A Celery worker for the server's follow-up work, as production runs one."""
+    if not env.get("REDIS_URL"):
+        return None
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "qualification",
+            "worker",
+            "-Q",
+            "default,reports",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _server_env(url: str, work: Path, redis_url: str = "") -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
@@ -100,6 +157,8 @@ def _server_env(url: str, work: Path) -> dict[str, str]:
     }
     for name in ("REDIS_URL", "CLAMAV_URL"):
         env.pop(name, None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -142,7 +201,8 @@ def _prepare(env: dict[str, str], orgs: int) -> float | None:
 
 def _run(url: str, work: Path) -> list[Row]:
     orgs = _setting("BENCH_ORGS", 300)
-    env = _server_env(url, work)
+    redis_url = _redis_url()
+    env = _server_env(url, work, redis_url)
     built = _prepare(env, orgs)
     _manage(env, "collectstatic", "--noinput", "-v0")
     setup = subprocess.run(
@@ -176,16 +236,23 @@ def _run(url: str, work: Path) -> list[Row]:
         stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
+    worker = None
     try:
+        worker = _start_worker(env)
         wait_for_server(port)
         results = [(target, _load(port, target, work)) for target in targets]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    return _rows(results, orgs=orgs, workers=workers, built=built)
+        _stop(server)
+        _stop(worker)
+    mode = (
+        "Redis cache and sessions, follow-up work to 1 Celery worker"
+        if redis_url
+        else "no Redis: sessions from the database, follow-up work in the request"
+    )
+    return _rows(results, orgs=orgs, workers=workers, built=built, mode=mode)
 
 
-def _rows(results, *, orgs: int, workers: int, built: float | None) -> list[Row]:
+def _rows(results, *, orgs: int, workers: int, built: float | None, mode: str) -> list[Row]:
     ceiling = results[0][1]["rps"]
     connections, threads = _setting("BENCH_CONNECTIONS", 8), _setting("BENCH_THREADS", 2)
     rows = []
@@ -194,8 +261,8 @@ def _rows(results, *, orgs: int, workers: int, built: float | None) -> list[Row]
         notes = []
         if target is results[0][0]:
             notes.append(
-                f"gunicorn {workers} sync workers, PostgreSQL, {orgs} organisations; wrk "
-                f"-t{threads} -c{connections}"
+                f"gunicorn {workers} sync workers, PostgreSQL, {orgs} organisations, {mode}; "
+                f"wrk -t{threads} -c{connections}"
                 + (f"; data set built in {built:.0f} s" if built else "")
             )
         else:

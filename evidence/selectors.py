@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Lower
 
 from evidence.enums import ScanState
-from evidence.models import EvidenceItem, EvidenceLink
+from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 
 
 def revision_links(revision) -> QuerySet[EvidenceLink]:
@@ -25,6 +41,141 @@ def revision_links(revision) -> QuerySet[EvidenceLink]:
         )
         .order_by("question__position", "linked_at")
     )
+
+
+# What a register row draws (the page and its CSV), and nothing else of each file.
+REGISTER_ITEM_FIELDS = (
+    "public_id",
+    "title",
+    "evidence_type",
+    "original_name",
+    "uploaded_at",
+    "replaces",
+    "findings_justification",
+    "pack__name",
+    "pack__publisher__legal_name",
+    "submission__stage",
+    "uploaded_by__full_name",
+    "stored_file__sha256",
+    "stored_file__size",
+    "stored_file__scan_state",
+    "stored_file__malware_state",
+    "stored_file__reasons",
+    "stored_file__findings",
+    "stored_file__findings_total",
+    "stored_file__personal_data_notes",
+    "stored_file__personal_data_complete",
+)
+
+
+REGISTER_SORTS = ("uploaded", "title", "type", "size", "state")
+
+
+def register_items(
+    revision,
+    *,
+    type_names: dict[str, str],
+    evidence_type: str = "",
+    state: str = "",
+    sort: str = "uploaded",
+) -> QuerySet[EvidenceItem]:
+    """The files linked to the revision's questions, each once, filtered and sorted by the
+    database, so that a page of the register reads only its own rows (`register_page`, then
+    `register_rows`).
+
+    `state` is the state the register shows (EvidenceItem.state: personal-data findings
+    that were justified count as clean); `sort` is one of REGISTER_SORTS, newest first for
+    anything else; the type sort follows the types' names in `type_names`."""
+    items = EvidenceItem.objects.filter(
+        Exists(EvidenceLink.objects.filter(revision=revision, item=OuterRef("pk")))
+    ).annotate(
+        shown_state=Case(
+            When(
+                Q(stored_file__scan_state=ScanState.NEEDS_ATTENTION)
+                & ~Q(findings_justification=""),
+                then=Value(ScanState.CLEAN.value),
+            ),
+            default=F("stored_file__scan_state"),
+        )
+    )
+    if evidence_type:
+        items = items.filter(evidence_type=evidence_type)
+    if state:
+        items = items.filter(shown_state=state)
+    if sort == "title":
+        return items.order_by(Lower("title"), "pk")
+    if sort == "size":
+        return items.order_by("-stored_file__size", "pk")
+    if sort == "state":
+        return items.order_by("shown_state", "pk")
+    if sort == "type":
+        by_name = sorted(type_names, key=lambda code: type_names[code])
+        rank = Case(
+            *(When(evidence_type=code, then=Value(n)) for n, code in enumerate(by_name)),
+            default=Value(len(by_name)),
+            output_field=IntegerField(),
+        )
+        return items.alias(type_rank=rank).order_by("type_rank", "evidence_type", "pk")
+    return items.order_by("-uploaded_at", "-pk")
+
+
+def register_page(items: QuerySet[EvidenceItem], *, number, per_page: int) -> Page:
+    """Page `number` of `items` (the last page if there is no such page) as the ids of its
+    items, read in one query with the number of all of them."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    found = list(
+        items.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            start : start + per_page
+        ]
+    )
+    if not found:  # past the end, or nothing at all: counted, then the last page
+        return Paginator(items.values_list("pk", flat=True), per_page).get_page(number)
+    paginator = Paginator([], per_page)
+    paginator.count = found[0][1]  # Paginator.count is a cached property
+    return Page([pk for pk, _total in found], number, paginator)
+
+
+@dataclass
+class RegisterRow:
+    item: EvidenceItem
+    type: str
+    questions: list[str] = field(default_factory=list)
+    relied_on: bool = False
+    statement: str = ""
+
+
+def register_rows(item_ids, *, revision, type_names: dict[str, str]) -> list[RegisterRow]:
+    """The register's rows for the items `item_ids` (a page of `register_items`), in that
+    order: the items with their files, uploaders and sources in one query (by id: a plan the
+    database makes at once, unlike the same joins beside the filter and sort), and the refs
+    of the questions each supports in this revision, with whether it is relied on (from its
+    first link), in one more."""
+    items = (
+        EvidenceItem.objects.select_related(
+            "stored_file", "uploaded_by", "pack__publisher", "submission"
+        )
+        .only(*REGISTER_ITEM_FIELDS)
+        .in_bulk(list(item_ids))
+    )
+    rows = {
+        pk: RegisterRow(items[pk], type_names.get(items[pk].evidence_type, items[pk].evidence_type))
+        for pk in item_ids
+        if pk in items
+    }
+    for item_id, ref, relied_on, statement in (
+        EvidenceLink.objects.filter(revision=revision, item__in=list(rows))
+        .order_by("question__position", "linked_at")
+        .values_list("item_id", "question__ref", "relied_on", "reliance_statement")
+    ):
+        row = rows[item_id]
+        if not row.questions:
+            row.relied_on, row.statement = relied_on, statement
+        row.questions.append(ref)
+    return list(rows.values())
 
 
 def question_links(revision, question_ids) -> QuerySet[EvidenceLink]:
@@ -122,18 +273,24 @@ def evidence_problems(revision) -> list[EvidenceProblem]:
 
 def reusable_evidence(organisation, *, exclude_submission=None) -> list[EvidenceItem]:
     """Evidence this organisation may place reliance on: its own clean evidence from earlier
-    submitted revisions, and clean items of evidence packs it has been granted."""
+    submitted revisions, and clean items of evidence packs it has been granted. Each in a
+    query that starts from the organisation's own rows, not from every file."""
     own = (
         EvidenceItem.objects.filter(
+            Exists(
+                EvidenceLink.objects.filter(
+                    item=OuterRef("pk"), revision__submitted_at__isnull=False
+                )
+            ),
             organisation=organisation,
             stored_file__scan_state=ScanState.CLEAN,
-            links__revision__submitted_at__isnull=False,
         )
         .exclude(submission=exclude_submission)
         .select_related("stored_file", "submission__qualification")
-        .distinct()
     )
+    # The granted packs first, then their items: the items' pack index, not a scan of all.
     packs = EvidenceItem.objects.filter(
-        pack__granted_to=organisation, stored_file__scan_state=ScanState.CLEAN
+        pack__in=EvidencePack.objects.filter(granted_to=organisation).values("pk"),
+        stored_file__scan_state=ScanState.CLEAN,
     ).select_related("stored_file", "pack__publisher")
     return list(own) + list(packs)

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -17,6 +16,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -24,7 +24,12 @@ from django.views.decorators.http import require_POST
 from evidence.exports import csv_safe
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.rules import can_add_evidence, can_download, can_see_evidence, download_refusal
-from evidence.selectors import reusable_evidence, revision_links
+from evidence.selectors import (
+    register_items,
+    register_page,
+    register_rows,
+    reusable_evidence,
+)
 from evidence.services import (
     evidence_justify,
     evidence_rely,
@@ -167,60 +172,42 @@ def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
     )
 
 
-def _register_rows(submission, revision, request):
-    links = list(revision_links(revision))
+def _register_items(submission, revision, request):
     names = template_outline(submission.template).evidence_type_names
-    rows: dict[int, dict] = {}
-    for link in links:
-        row = rows.setdefault(
-            link.item_id,
-            {
-                "item": link.item,
-                "type": names.get(link.item.evidence_type, link.item.evidence_type),
-                "questions": [],
-                "links": [],
-                "relied_on": link.relied_on,
-                "statement": link.reliance_statement,
-            },
-        )
-        row["questions"].append(link.question.ref)
-        row["links"].append(link)
-    result = list(rows.values())
-    wanted_type = request.GET.get("type", "")
-    wanted_state = request.GET.get("state", "")
-    if wanted_type:
-        result = [r for r in result if r["item"].evidence_type == wanted_type]
-    if wanted_state:
-        result = [r for r in result if r["item"].state == wanted_state]
-    sort = request.GET.get("sort", "uploaded")
-    keys = {
-        "title": lambda r: r["item"].title.lower(),
-        "type": lambda r: r["type"],
-        "size": lambda r: r["item"].stored_file.size,
-        "state": lambda r: r["item"].state,
-        "uploaded": lambda r: r["item"].uploaded_at,
-    }
-    result.sort(key=keys.get(sort, keys["uploaded"]), reverse=sort in ("size", "uploaded"))
-    return result, names
+    items = register_items(
+        revision,
+        type_names=names,
+        evidence_type=request.GET.get("type", ""),
+        state=request.GET.get("state", ""),
+        sort=request.GET.get("sort", ""),
+    )
+    return items, names
 
 
 @login_required
 def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
     submission = submission_for(request.user, public_id)
     revision = current_revision(submission)
-    rows, names = _register_rows(submission, revision, request)
+    items, names = _register_items(submission, revision, request)
     if request.GET.get("format") == "csv":
+        ids = list(items.values_list("pk", flat=True))
+        rows = register_rows(ids, revision=revision, type_names=names)
         return _register_csv(submission, revision, rows)
-    # All the files are counted, filtered and sorted; only a page of them is drawn.
-    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The database filters, counts and sorts the files; only a page of them is read.
+    page = register_page(items, number=request.GET.get("page"), per_page=REGISTER_PAGE_SIZE)
+    can_add = can_add_evidence(request.user, submission)
     query = request.GET.copy()
     query.pop("page", None)
     outline = template_outline(submission.template)
-    questions = [
-        outline.questions[pk]
-        for pk in sorted(
-            revision.answers.values_list("question_id", flat=True),
-            key=lambda pk: outline.questions[pk].position,
+    # The questions of this revision, for the upload and reliance forms' lists.
+    question_options = [
+        (question.pk, f"{question.ref} {Truncator(question.prompt).chars(80)}")
+        for question in sorted(
+            (
+                outline.questions[pk]
+                for pk in revision.answers.order_by().values_list("question_id", flat=True)
+            ),
+            key=lambda question: question.position,
         )
     ]
     return render(
@@ -229,7 +216,7 @@ def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
         {
             "submission": submission,
             "revision": revision,
-            "rows": page.object_list,
+            "rows": register_rows(page.object_list, revision=revision, type_names=names),
             "page": page,
             "query": query.urlencode(),
             "evidence_types": names,
@@ -242,12 +229,12 @@ def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
                 ("state", _("State")),
             ],
             "max_bytes": settings.EVIDENCE_MAX_BYTES,
-            "questions": questions,
-            "can_add": can_add_evidence(request.user, submission),
+            "question_options": question_options,
+            "can_add": can_add,
             "reusable": reusable_evidence(
                 submission.qualification.organisation, exclude_submission=submission
             )
-            if can_add_evidence(request.user, submission)
+            if can_add
             else [],
             "filters": {k: request.GET.get(k, "") for k in ("type", "state", "sort")},
             "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
@@ -278,21 +265,21 @@ def _register_csv(submission, revision, rows) -> HttpResponse:
         ]
     )
     for row in rows:
-        item = row["item"]
+        item = row.item
         writer.writerow(
             [
                 csv_safe(v)
                 for v in (
                     item.title,
-                    row["type"],
-                    " ".join(row["questions"]),
+                    row.type,
+                    " ".join(row.questions),
                     item.original_name,
                     item.stored_file.size,
                     item.stored_file.sha256,
                     item.state_label,
-                    "yes" if row["relied_on"] else "no",
-                    _reliance_source(item) if row["relied_on"] else "",
-                    row["statement"] if row["relied_on"] else "",
+                    "yes" if row.relied_on else "no",
+                    _reliance_source(item) if row.relied_on else "",
+                    row.statement if row.relied_on else "",
                     item.uploaded_by.full_name,
                     item.uploaded_at.isoformat(timespec="seconds"),
                 )

@@ -256,52 +256,53 @@ EXPORT_COLUMNS = [
 def programme_rows(filters: dict) -> list[list]:
     """One row per qualification: what the Code Bodies report in their spreadsheets.
 
-    Read as plain rows in six queries whatever the programme's size: the export covers every
-    qualification, and model instances for each role, approval, revision and review would
-    cost far more than the figures themselves.
+    Read as plain rows in six queries whatever the programme's size, each limited by the
+    filtered qualifications as a subquery (not a list of their ids to send and prepare
+    again for every query): the export covers every qualification, and model instances for
+    each qualification, role, approval, revision and review would cost far more than the
+    figures themselves.
     """
     from qad.models import Revision
 
     qualifications = filtered_qualifications(filters)
-    ids = list(qualifications.values_list("pk", flat=True))
-    roles: dict[int, list[dict]] = defaultdict(list)
-    role_of: dict[int, dict] = {}
-    for pk, qualification_id, code, mpid, qualified_on in (
-        QualificationRole.objects.filter(qualification_id__in=ids)
-        .order_by("qualification_id", "market_role__position")
-        .values_list("pk", "qualification_id", "market_role__code", "mpid__code", "qualified_on")
-    ):
-        role = {"code": code, "mpid": mpid, "qualified_on": qualified_on, "approvals": []}
-        roles[qualification_id].append(role)
-        role_of[pk] = role
+    chosen = qualifications.values("pk")
+    roles: dict[int, list[tuple]] = defaultdict(list)
+    approvals_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for role_id, body, outcome in (
-        RoleApproval.objects.filter(qualification_role__qualification_id__in=ids)
+        RoleApproval.objects.filter(qualification_role__qualification__in=chosen)
         .order_by("qualification_role_id", "code_body__position")
         .values_list("qualification_role_id", "code_body__code", "outcome")
     ):
-        role_of[role_id]["approvals"].append((body, outcome))
-    submissions: dict[int, dict[str, dict]] = defaultdict(dict)
-    submission_of: dict[int, dict] = {}
+        approvals_of[role_id].append((body, outcome))
+    for pk, qualification_id, code, mpid, qualified_on in (
+        QualificationRole.objects.filter(qualification__in=chosen)
+        .order_by("qualification_id", "market_role__position")
+        .values_list("pk", "qualification_id", "market_role__code", "mpid__code", "qualified_on")
+    ):
+        roles[qualification_id].append((code, mpid, qualified_on, approvals_of[pk]))
+    # {qualification id: {stage: [state, submitted at, {Code Body: review state}]}}
+    submissions: dict[int, dict[str, list]] = defaultdict(dict)
+    submission_of: dict[int, list] = {}
     for pk, qualification_id, stage, state in (
-        Submission.objects.filter(qualification_id__in=ids)
+        Submission.objects.filter(qualification__in=chosen)
         .order_by("created_at")
         .values_list("pk", "qualification_id", "stage", "state")
     ):
-        submission = {"state": state, "submitted": None, "reviews": {}}
+        submission = [state, None, {}]
         submissions[qualification_id][stage] = submission
         submission_of[pk] = submission
     for submission_id, submitted_at in (
-        Revision.objects.filter(submission_id__in=submission_of, submitted_at__isnull=False)
+        Revision.objects.filter(submission__qualification__in=chosen, submitted_at__isnull=False)
         .order_by("number")
         .values_list("submission_id", "submitted_at")
     ):
-        submission_of[submission_id]["submitted"] = submitted_at
+        submission_of[submission_id][1] = submitted_at
     for submission_id, body, state in (
-        Review.objects.filter(submission_id__in=submission_of)
+        Review.objects.filter(submission__qualification__in=chosen)
         .order_by("pk")
         .values_list("submission_id", "code_body__code", "state")
     ):
-        submission_of[submission_id]["reviews"][body] = state
+        submission_of[submission_id][2][body] = state
 
     # Choice labels are lazy translations; looked up once here rather than per cell.
     submission_states = {k: str(v) for k, v in SubmissionState.choices}
@@ -309,63 +310,61 @@ def programme_rows(filters: dict) -> list[list]:
     outcomes = {k: str(v) for k, v in ApprovalOutcome.choices}
     routes = {k: str(v) for k, v in Route.choices}
     states = {k: str(v) for k, v in QualificationState.choices}
+    no_submission = ("", "")
 
-    def stage(found: dict[str, dict], code: str) -> tuple[str, str]:
+    def stage(found: dict[str, list], code: str) -> tuple[str, str]:
         submission = found.get(code)
         if submission is None:
-            return "", ""
-        submitted = submission["submitted"]
-        return submission_states[submission["state"]], (
-            submitted.date().isoformat() if submitted else ""
-        )
-
-    def body(found: dict[str, dict], its_roles: list[dict], code: str) -> tuple[str, str]:
-        reviewed = [s["reviews"][code] for s in found.values() if code in s["reviews"]]
-        approvals = [
-            f"{role['code']}: {outcomes[outcome]}"
-            for role in its_roles
-            for approver, outcome in role["approvals"]
-            if approver == code
-        ]
-        return (review_states[reviewed[-1]] if reviewed else ""), "; ".join(approvals)
+            return no_submission
+        submitted = submission[1]
+        return submission_states[submission[0]], (submitted.date().isoformat() if submitted else "")
 
     rows = []
-    for q in (
-        qualifications.select_related("organisation", "wave")
-        .only(
-            "pk",
-            "route",
-            "state",
-            "created_at",
-            "target_migration_date",
-            "organisation__legal_name",
-            "organisation__company_number",
-            "wave__name",
-        )
-        .order_by("organisation__legal_name")
+    for (
+        pk,
+        route,
+        state,
+        created_at,
+        target_migration_date,
+        legal_name,
+        company_number,
+        wave_name,
+    ) in qualifications.order_by("organisation__legal_name").values_list(
+        "pk",
+        "route",
+        "state",
+        "created_at",
+        "target_migration_date",
+        "organisation__legal_name",
+        "organisation__company_number",
+        "wave__name",
     ):
-        its_roles, found = roles[q.pk], submissions[q.pk]
-        rows.append(
-            [
-                q.organisation.legal_name,
-                q.organisation.company_number,
-                " ".join(r["mpid"] for r in its_roles if r["mpid"]),
-                " ".join(r["code"] for r in its_roles),
-                routes[q.route],
-                q.wave.name if q.wave else "",
-                states[q.state],
-                q.created_at.date().isoformat(),
-                *stage(found, "initial"),
-                *stage(found, "final"),
-                q.target_migration_date.isoformat() if q.target_migration_date else "",
-                *body(found, its_roles, "BSC"),
-                *body(found, its_roles, "REC"),
-                *body(found, its_roles, "DIP"),
-                " ".join(
-                    f"{r['code']} {r['qualified_on'].isoformat()}"
-                    for r in its_roles
-                    if r["qualified_on"]
-                ),
-            ]
-        )
+        its_roles, found = roles[pk], submissions[pk]
+        # The latest review of each Code Body (a later submission's over an earlier one's),
+        # and each Code Body's approvals, role by role.
+        reviewed: dict[str, str] = {}
+        for submission in found.values():
+            reviewed.update(submission[2])
+        approved: dict[str, list[str]] = defaultdict(list)
+        for code, _mpid, _on, approvals in its_roles:
+            for body, outcome in approvals:
+                approved[body].append(f"{code}: {outcomes[outcome]}")
+        row = [
+            legal_name,
+            company_number,
+            " ".join(mpid for _code, mpid, _on, _a in its_roles if mpid),
+            " ".join(code for code, _mpid, _on, _a in its_roles),
+            routes[route],
+            wave_name or "",
+            states[state],
+            created_at.date().isoformat(),
+            *stage(found, "initial"),
+            *stage(found, "final"),
+            target_migration_date.isoformat() if target_migration_date else "",
+        ]
+        for body in ("BSC", "REC", "DIP"):
+            row.append(review_states[reviewed[body]] if body in reviewed else "")
+            row.append("; ".join(approved.get(body, ())))
+        row.append(" ".join(f"{code} {on.isoformat()}" for code, _mpid, on, _a in its_roles if on))
+        rows.append(row)
     return rows

@@ -61,6 +61,34 @@ def database_config(*, base_dir: Path, environ: Mapping[str, str] = os.environ) 
     return config
 
 
+def cache_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The cache, and where a request finds its session.
+
+    With REDIS_URL: Redis, shared by every web process and worker, and sessions read from it
+    (written through to the database, which stays their record), so a signed-in page does not
+    ask the database for its session. Without it: memory in each process, and sessions read
+    from the database, since a session signed out in one process must not stay valid in the
+    memory of another."""
+    redis_url = environ.get("REDIS_URL", "").strip()
+    if not redis_url:
+        return {
+            "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            "SESSION_ENGINE": "django.contrib.sessions.backends.db",
+        }
+    return {
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                # A Redis that stops answering costs a request a second, not a hang; a
+                # session is then read from the database.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
+        },
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+    }
+
+
 def celery_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Celery settings: a Redis broker and real workers when REDIS_URL is set, otherwise
     tasks run eagerly inside the web process (the embedded default)."""

@@ -18,14 +18,17 @@ def is_portal_admin(user: AnyUser) -> bool:
 def organisation_roles(user: AnyUser, organisation: Organisation) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
-    return set(user.memberships.filter(organisation=organisation).values_list("role", flat=True))
+    # Unordered: a set needs no ORDER BY, nor the joins the default ordering brings.
+    return set(
+        user.memberships.filter(organisation=organisation).order_by().values_list("role", flat=True)
+    )
 
 
 def code_body_roles(user: AnyUser) -> dict[str, str]:
     """{Code Body code: role} for the Code Bodies the user works for."""
     if not user.is_authenticated or not user.is_active:
         return {}
-    return dict(user.code_body_memberships.values_list("code_body__code", "role"))
+    return dict(user.code_body_memberships.order_by().values_list("code_body__code", "role"))
 
 
 def approving_code_bodies(qualification: Qualification) -> set[str]:

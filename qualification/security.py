@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -57,7 +58,7 @@ class SessionLifetimeMiddleware:
 
 def needs_second_factor(user) -> bool:
     """Assessors, signatories and portal admins must use a second factor; anyone who has set
-    one up uses it. Asked on every request of a person not yet verified, so in one query."""
+    one up uses it. Asked in one query (see `second_factor_required` for how often)."""
     from django_otp import device_classes
 
     from qualification.models import CodeBodyMembership, Membership
@@ -77,6 +78,56 @@ def needs_second_factor(user) -> bool:
     return bool(found) and any(found.values())
 
 
+SECOND_FACTOR_RULE = "second_factor_rule"
+
+
+def second_factor_required(request: HttpRequest) -> bool:
+    """`needs_second_factor` for the signed-in person, remembered in their session for as long
+    as the session's refresh interval and only while their access version is the one it was
+    worked out for: a new role or authenticator moves that version on, so a person promoted to
+    a role that needs a second factor is asked for it on their next request. The staff flag
+    is read from the user row that every request reads anyway."""
+    user = request.user
+    if user.is_staff:
+        return True
+    now = int(time.time())
+    remembered = request.session.get(SECOND_FACTOR_RULE)
+    if (
+        isinstance(remembered, list)
+        and len(remembered) == 3
+        and remembered[0] == user.access_version
+        and 0 <= now - remembered[2] < settings.SESSION_REFRESH_SECONDS
+    ):
+        return bool(remembered[1])
+    needed = needs_second_factor(user)
+    request.session[SECOND_FACTOR_RULE] = [user.access_version, needed, now]
+    return needed
+
+
+def access_changed(*, user_id: int | None) -> None:
+    """Moves the person's access version on: what their sessions remember about their access
+    is worked out again on their next request."""
+    if user_id is not None:
+        get_user_model().objects.filter(pk=user_id).update(access_version=F("access_version") + 1)
+
+
+def _access_changed_by(sender, instance, **kwargs) -> None:
+    access_changed(user_id=instance.user_id)
+
+
+def connect_access_signals() -> None:
+    """Every save or deletion of a role or an authenticator moves its owner's access version
+    on, whoever makes it (a service, the admin, django-otp itself)."""
+    from django_otp import device_classes
+
+    from qualification.models import CodeBodyMembership, Membership
+
+    for model in (Membership, CodeBodyMembership, *device_classes()):
+        uid = f"access-version-{model._meta.label_lower}"
+        post_save.connect(_access_changed_by, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_access_changed_by, sender=model, dispatch_uid=f"{uid}-delete")
+
+
 EXEMPT_PREFIXES = ("/account/two-factor/", "/logout/", "/static/", "/csp-report/")
 
 
@@ -93,7 +144,7 @@ class SecondFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not user.is_verified()
-            and needs_second_factor(user)
+            and second_factor_required(request)
         ):
             from django_otp import user_has_device
 

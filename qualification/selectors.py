@@ -45,8 +45,20 @@ class CodeBodyPanel:
     submissions: list[Submission] = field(default_factory=list)
 
 
-def _with_progress(queryset: QuerySet[Qualification]) -> QuerySet[Qualification]:
-    latest_revisions = Revision.objects.order_by("-number")
+# What the progress of a revision shows (includes/progress.html and the home page's lists):
+# not its per-section progress nor its content hash.
+PROGRESS_FIELDS = ("submission_id", "number", "submitted_at", "required_count", "answered_count")
+
+
+def _with_progress(
+    queryset: QuerySet[Qualification], *, templates: bool = True
+) -> QuerySet[Qualification]:
+    """With roles, submissions (with their templates unless `templates` is False), the
+    progress of their revisions, and the Wave's deadlines."""
+    latest_revisions = Revision.objects.order_by("-number").only(*PROGRESS_FIELDS)
+    submissions = Submission.objects.all()
+    if templates:
+        submissions = submissions.select_related("template")
     return queryset.select_related("organisation", "wave").prefetch_related(
         Prefetch(
             "roles",
@@ -54,9 +66,7 @@ def _with_progress(queryset: QuerySet[Qualification]) -> QuerySet[Qualification]
         ),
         Prefetch(
             "submissions",
-            queryset=Submission.objects.select_related("template").prefetch_related(
-                Prefetch("revisions", queryset=latest_revisions)
-            ),
+            queryset=submissions.prefetch_related(Prefetch("revisions", queryset=latest_revisions)),
         ),
         Prefetch("wave__deadlines", queryset=WaveDeadline.objects.all()),
     )
@@ -75,7 +85,8 @@ def participant_panels(user: User) -> list[OrganisationPanel]:
     if not panels:
         return []
     qualifications = _with_progress(
-        Qualification.objects.filter(organisation_id__in=panels).order_by("-created_at")
+        Qualification.objects.filter(organisation_id__in=panels).order_by("-created_at"),
+        templates=False,
     )
     for qualification in qualifications:
         qualification.deadline = next_deadline(qualification)
@@ -104,7 +115,9 @@ def code_body_panels(user: User) -> list[CodeBodyPanel]:
                     "market_role__approvers"
                 ),
             ),
-            Prefetch("revisions", queryset=Revision.objects.order_by("-number")),
+            Prefetch(
+                "revisions", queryset=Revision.objects.order_by("-number").only(*PROGRESS_FIELDS)
+            ),
             Prefetch("qualification__wave__deadlines", queryset=WaveDeadline.objects.all()),
         )
         .distinct()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from qualification.env import celery_config, database_config, env_bool, env_list
+from qualification.env import cache_config, celery_config, database_config, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,15 +175,10 @@ if AWS_STORAGE_BUCKET_NAME:
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Cache: Redis when configured (shared by web and workers), else in-process memory.
+# Cache: Redis when configured (shared by web and workers, and where sessions are read
+# from), else in-process memory with sessions read from the database (qualification/env.py).
 _REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
-        if _REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+globals().update(cache_config())
 
 globals().update(celery_config())
 CELERY_TIMEZONE = TIME_ZONE

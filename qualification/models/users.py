@@ -52,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Portal admins manage versions, organisations and users."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Moved on by every change to what the person may do beyond their staff flag (a role in an
+    # organisation or a Code Body, an authenticator): what a session remembers about their
+    # access is keyed by it (qualification/security.py).
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -19,17 +19,27 @@ from qualification.models import User
 from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_review_in_review
 
 # Every request pays 2 of these: the session and the user (the session is written back at
-# most once a minute, not by these requests).
+# most once a minute, not by these requests). With REDIS_URL the session is read from the
+# cache instead (qualification/env.py): one query less, see `budget`.
 BUDGETS = {
     "participant home": 9,
     "section page": 11,  # files listed only in the evidence panels opened
     "answer autosave": 16,  # with a look for the writer's open conflict
-    "evidence register": 9,
+    # The page's ids and the count, then its 50 rows by id, then their questions: three small
+    # queries the database plans at once, rather than every link of the revision in one join.
+    "evidence register": 11,
     "assessor queue": 12,  # with the check results of the page's rows
     "review screen": 15,  # with the latest check results of the page's criteria
     "programme dashboard": 13,
-    "programme export": 9,
+    "programme export": 8,
 }
+
+
+def budget(name: str) -> int:
+    from django.conf import settings
+
+    cached = settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    return BUDGETS[name] - (1 if cached else 0)
 
 
 @pytest.fixture(
@@ -59,9 +69,9 @@ def _draft() -> Submission:
     )
 
 
-def _get(client, url: str, budget: str, django_assert_num_queries) -> str:
+def _get(client, url: str, page: str, django_assert_num_queries) -> str:
     client.get(url)  # the first request fills the caches of published versions
-    with django_assert_num_queries(BUDGETS[budget]):
+    with django_assert_num_queries(budget(page)):
         response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
@@ -122,7 +132,7 @@ def test_answer_autosave(programme, client, django_assert_num_queries):
         )
 
     save(answers[0], "Warming the caches")
-    with django_assert_num_queries(BUDGETS["answer autosave"]):
+    with django_assert_num_queries(budget("answer autosave")):
         response = save(answers[1], "Owned by the Settlement Manager, reviewed quarterly.")
 
     assert response.status_code == 200

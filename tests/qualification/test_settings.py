@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qualification.env import ConfigError, celery_config, database_config, env_bool
+from qualification.env import ConfigError, cache_config, celery_config, database_config, env_bool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,6 +49,19 @@ def test_redis_url_selects_a_redis_broker_and_real_workers():
         config["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
         > config["CELERY_TASK_TIME_LIMIT"]
     )
+
+
+def test_with_no_redis_sessions_are_read_from_the_database_not_a_cache_of_one_process():
+    config = cache_config(environ={})
+    assert config["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+
+
+def test_redis_url_selects_a_shared_cache_that_sessions_are_read_from():
+    config = cache_config(environ={"REDIS_URL": "redis://cache.internal:6379/1"})
+    assert config["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_no_task_may_run_longer_than_the_broker_waits_before_handing_it_out_again():
