@@ -105,30 +105,40 @@ def _redis_url() -> str:
     return url
 
 
-def _start_worker(env: dict[str, str]) -> subprocess.Popen | None:
-    """A Celery worker for the server's follow-up work, as production runs one."""
+def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen | None:
+    """A Celery worker for the server's follow-up work, as production runs one, started and
+    ready (its start-up, a few seconds of CPU, would otherwise be timed with the first path)."""
     if not env.get("REDIS_URL"):
         return None
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "qualification",
-            "worker",
-            "-Q",
-            "default,reports",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "qualification",
+                "worker",
+                "-Q",
+                "default,reports",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while " ready." not in log_path.read_text(errors="replace"):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            _stop(worker)
+            raise RuntimeError(f"the Celery worker did not start: see {log_path}")
+        time.sleep(0.2)
+    return worker
 
 
 def _stop(process: subprocess.Popen | None) -> None:
@@ -238,7 +248,7 @@ def _run(url: str, work: Path) -> list[Row]:
     )
     worker = None
     try:
-        worker = _start_worker(env)
+        worker = _start_worker(env, work / "worker.log")
         wait_for_server(port)
         results = [(target, _load(port, target, work)) for target in targets]
     finally:

@@ -17,7 +17,6 @@ from qad.services.submissions import revision_open_for_clarifications, submissio
 from tests.evidence.scanning.files import EICAR, make_pdf, pe_executable, valid_mpan, zip_bytes
 from tests.factories import CodeBodyMemberFactory, code_body
 from tests.factories.evidence import evidence_item, link
-from tests.participants import Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -52,18 +51,6 @@ def upload(
         return client.post(
             reverse("evidence-upload", args=[participant.submission.public_id]), data, **headers
         )
-
-
-@pytest.fixture
-def supplier(shipped_versions):
-    """A Supplier on the SIT route answering the shipped QAD v3.01."""
-    return Participant("Harbour Energy Ltd")
-
-
-@pytest.fixture
-def signed_in(client, supplier):
-    client.force_login(supplier.contributor)
-    return client
 
 
 CSV_CLEAN = b"test case,result,executed on\nTC-001,passed,2025-03-01\nTC-002,failed,2025-03-02\n"

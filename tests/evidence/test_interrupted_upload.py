@@ -4,20 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import EvidenceItem, StoredFile
-from tests.participants import Participant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def supplier(shipped_versions):
-    return Participant("Harbour Energy Ltd")
-
-
-@pytest.fixture
-def signed_in(client, supplier):
-    client.force_login(supplier.contributor)
-    return client
 
 
 BOUNDARY = "----cut-off-upload"

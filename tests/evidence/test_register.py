@@ -13,17 +13,6 @@ from tests.participants import Participant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def supplier(shipped_versions):
-    return Participant("Harbour Energy Ltd")
-
-
-@pytest.fixture
-def signed_in(client, supplier):
-    client.force_login(supplier.contributor)
-    return client
-
-
 def register(client, participant, query: str = "") -> str:
     url = reverse("evidence-register", args=[participant.submission.public_id])
     response = client.get(f"{url}?{query}" if query else url)

@@ -299,13 +299,7 @@ def test_whether_a_second_factor_is_needed_is_asked_once_a_minute_not_on_every_p
     assert [asks_the_database() for _ in range(2)] == [True, False]
 
 
-def test_a_contributor_made_signatory_is_asked_for_a_second_factor_on_the_next_page(
-    client, second_factor
-):
-    user = person(MembershipRole.CONTRIBUTOR)
-    sign_in(client, user)
-    assert client.get(reverse("home")).status_code == 200
-
+def _make_signatory(user) -> None:
     membership_add(
         user=user,
         organisation=user.memberships.get().organisation,
@@ -313,24 +307,27 @@ def test_a_contributor_made_signatory_is_asked_for_a_second_factor_on_the_next_p
         by=UserFactory(is_staff=True),
     )
 
-    response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("two-factor-setup"))
 
-
-def test_a_person_given_an_assessor_role_is_asked_for_a_second_factor_on_the_next_page(
-    client, second_factor
-):
-    user = person(MembershipRole.ORG_ADMIN)
-    sign_in(client, user)
-    assert client.get(reverse("home")).status_code == 200
-
+def _make_assessor(user) -> None:
     code_body_role_set(
         user=user,
         code_body=CodeBodyMemberFactory().code_body,
         role=CodeBodyRole.ASSESSOR,
         by=UserFactory(is_staff=True),
     )
+
+
+@pytest.mark.parametrize(
+    "promote", [_make_signatory, _make_assessor], ids=["signatory", "assessor"]
+)
+def test_a_person_given_a_role_that_needs_a_second_factor_is_asked_on_the_next_page(
+    client, second_factor, promote
+):
+    user = person(MembershipRole.CONTRIBUTOR)
+    sign_in(client, user)
+    assert client.get(reverse("home")).status_code == 200
+
+    promote(user)
 
     response = client.get(reverse("home"))
     assert response.status_code == 302
