@@ -131,13 +131,17 @@ def test_completeness_counts_required_answers_overall_and_per_section(
     ), "the counts kept in step are the counts a recompute finds"
 
 
-def test_a_stale_write_is_refused_and_keeps_the_first_writers_text():
-    qualification = start_qualification()
-    answer = (
+def first_free_text_answer(qualification) -> Answer:
+    return (
         initial_revision(qualification)
         .answers.filter(question__answer_type=AnswerType.FREE_TEXT)
         .first()
     )
+
+
+def test_a_stale_write_is_refused_and_keeps_the_first_writers_text():
+    qualification = start_qualification()
+    answer = first_free_text_answer(qualification)
     olivia = member_of(qualification, full_name="Olivia Hart")
     ben = member_of(qualification, full_name="Ben Okafor")
 
@@ -153,11 +157,7 @@ def test_a_stale_write_is_refused_and_keeps_the_first_writers_text():
 
 def test_while_a_conflict_is_open_the_writers_saves_are_kept_in_it_not_saved_over():
     qualification = start_qualification()
-    answer = (
-        initial_revision(qualification)
-        .answers.filter(question__answer_type=AnswerType.FREE_TEXT)
-        .first()
-    )
+    answer = first_free_text_answer(qualification)
     olivia = member_of(qualification, full_name="Olivia Hart")
     ben = member_of(qualification, full_name="Ben Okafor")
     answer_save(answer=answer, value="Olivia's text", expected_version=0, by=olivia)
