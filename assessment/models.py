@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.reports.models import Report  # noqa: F401  (defined apart: PDF reports)
 from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
+from qualification.page_data import PageDataQuerySet
 
 
 class CriteriaSet(VersionedDocument):
@@ -90,6 +91,8 @@ class Clarification(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PageDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["submission", "question__position", "raised_at"]
 
@@ -105,6 +108,8 @@ class ClarificationMessage(models.Model):
     text = models.TextField()
     written_at = models.DateTimeField(auto_now_add=True)
     from_code_body = models.BooleanField(default=False)
+
+    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["clarification", "written_at", "pk"]
@@ -168,6 +173,8 @@ class CheckRun(models.Model):
     files_read = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 
+    objects = PageDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["revision", "-started_at"]
         constraints = [
@@ -208,6 +215,8 @@ class CheckResult(models.Model):
     refs = models.JSONField(
         default=dict, blank=True, help_text="{questions: [ref], evidence: [public id]}"
     )
+
+    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "pk"]  # written in criteria order
@@ -258,6 +267,8 @@ class Review(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PageDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["waiting_since", "pk"]
         constraints = [
@@ -285,6 +296,8 @@ class ReviewAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PageDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "assigned_at", "pk"]
 
@@ -308,6 +321,8 @@ class CriterionOutcome(models.Model):
         "qualification.User", on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "criterion__position"]
@@ -349,6 +364,8 @@ class WorkOffItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PageDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["qualification", "due_date", "pk"]
 
@@ -375,6 +392,8 @@ class WorkOffException(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PageDataQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Exception for {self.item}"
 
@@ -393,6 +412,8 @@ class ServiceActivationStep(models.Model):
     done_by = models.ForeignKey(
         "qualification.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["qualification", "position"]

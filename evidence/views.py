@@ -45,6 +45,7 @@ from qad.published import template_outline
 from qad.rules import can_view_submission, is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
+from qualification.page_cache import cached_page, organisation_pages
 from qualification.redirects import local_target
 
 REGISTER_PAGE_SIZE = 50
@@ -187,12 +188,23 @@ def _register_items(submission, revision, request):
 @login_required
 def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
     submission = submission_for(request.user, public_id)
-    revision = current_revision(submission)
-    items, names = _register_items(submission, revision, request)
     if request.GET.get("format") == "csv":
+        revision = current_revision(submission)
+        items, names = _register_items(submission, revision, request)
         ids = list(items.values_list("pk", flat=True))
         rows = register_rows(ids, revision=revision, type_names=names)
         return _register_csv(submission, revision, rows)
+    return cached_page(
+        request,
+        "evidence/register.html",
+        lambda: _register_page(request, submission),
+        scopes=organisation_pages(submission.qualification.organisation_id),
+    )
+
+
+def _register_page(request, submission) -> dict:
+    revision = current_revision(submission)
+    items, names = _register_items(submission, revision, request)
     # The database filters, counts and sorts the files; only a page of them is read.
     page = register_page(items, number=request.GET.get("page"), per_page=REGISTER_PAGE_SIZE)
     can_add = can_add_evidence(request.user, submission)
@@ -210,36 +222,32 @@ def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
             key=lambda question: question.position,
         )
     ]
-    return render(
-        request,
-        "evidence/register.html",
-        {
-            "submission": submission,
-            "revision": revision,
-            "rows": register_rows(page.object_list, revision=revision, type_names=names),
-            "page": page,
-            "query": query.urlencode(),
-            "evidence_types": names,
-            "evidence_type_choices": list(names.items()),
-            "sort_options": [
-                ("uploaded", _("Newest first")),
-                ("title", _("Title")),
-                ("type", _("Type")),
-                ("size", _("Largest first")),
-                ("state", _("State")),
-            ],
-            "max_bytes": settings.EVIDENCE_MAX_BYTES,
-            "question_options": question_options,
-            "can_add": can_add,
-            "reusable": reusable_evidence(
-                submission.qualification.organisation, exclude_submission=submission
-            )
-            if can_add
-            else [],
-            "filters": {k: request.GET.get(k, "") for k in ("type", "state", "sort")},
-            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
-        },
-    )
+    return {
+        "submission": submission,
+        "revision": revision,
+        "rows": register_rows(page.object_list, revision=revision, type_names=names),
+        "page": page,
+        "query": query.urlencode(),
+        "evidence_types": names,
+        "evidence_type_choices": list(names.items()),
+        "sort_options": [
+            ("uploaded", _("Newest first")),
+            ("title", _("Title")),
+            ("type", _("Type")),
+            ("size", _("Largest first")),
+            ("state", _("State")),
+        ],
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "question_options": question_options,
+        "can_add": can_add,
+        "reusable": reusable_evidence(
+            submission.qualification.organisation, exclude_submission=submission
+        )
+        if can_add
+        else [],
+        "filters": {k: request.GET.get(k, "") for k in ("type", "state", "sort")},
+        "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+    }
 
 
 def _register_csv(submission, revision, rows) -> HttpResponse:

@@ -78,7 +78,7 @@ def cache_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     return {
         "CACHES": {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "qualification.redis_cache.RedisCache",
                 "LOCATION": redis_url,
                 # A Redis that stops answering costs a request a second, not a hang; a
                 # session is then read from the database.

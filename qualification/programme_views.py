@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from evidence.exports import csv_safe
 from qualification.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
 from qualification.enums import CodeBodyRole, Route
 from qualification.models import Wave
+from qualification.page_cache import cached_page, cached_value, programme_pages
 from qualification.rules import code_body_roles, is_portal_admin
 
 FILTERS = ("wave", "role", "route")
@@ -45,6 +45,15 @@ def programme(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("The programme dashboard is for portal admins and lead assessors.")
         )
+    return cached_page(
+        request,
+        "qualification/programme.html",
+        lambda: _dashboard(request),
+        scopes=programme_pages(),
+    )
+
+
+def _dashboard(request: HttpRequest) -> dict:
     filters = _filters(request)
     context = programme_dashboard(filters)
     # Every overdue item is counted; a page of them is listed (the export has them all).
@@ -63,16 +72,25 @@ def programme(request: HttpRequest) -> HttpResponse:
             "routes": Route.choices,
         }
     )
-    return render(request, "qualification/programme.html", context)
+    return context
+
+
+def _csv(request: HttpRequest) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in programme_rows(_filters(request)):
+        writer.writerow([csv_safe(v) for v in row])
+    return out.getvalue()
 
 
 @login_required
 def programme_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if not _allowed(request.user):
         raise PermissionDenied
-    rows = programme_rows(_filters(request))
     stamp = timezone.localdate().isoformat()
     if file_format == "xlsx":
+        rows = programme_rows(_filters(request))
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
@@ -88,11 +106,7 @@ def programme_export(request: HttpRequest, file_format: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="programme-status-{stamp}.xlsx"'
         return response
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([csv_safe(v) for v in row])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    content = cached_value(request, lambda: _csv(request), scopes=programme_pages())
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programme-status-{stamp}.csv"'
     return response

@@ -33,7 +33,10 @@ def code_body_roles(user: AnyUser) -> dict[str, str]:
 
 def approving_code_bodies(qualification: Qualification) -> set[str]:
     return set(
-        qualification.roles.values_list("market_role__approvers__code", flat=True).distinct()
+        # No ordering: the roles' default one would join the qualification and organisation.
+        qualification.roles.order_by()
+        .values_list("market_role__approvers__code", flat=True)
+        .distinct()
     )
 
 

@@ -25,6 +25,7 @@ from qad.models import Question
 from qualification.enums import Route
 from qualification.identifiers import as_pk
 from qualification.models import MarketRole, User, Wave
+from qualification.page_cache import cached_page, organisation_pages, programme_pages
 from qualification.redirects import local_target
 from qualification.rules import is_portal_admin
 
@@ -38,6 +39,15 @@ def _error_text(error: Exception) -> str:
 @login_required
 def review_queue(request: HttpRequest, code: str) -> HttpResponse:
     code_body = code_body_for(request.user, code)
+    return cached_page(
+        request,
+        "assessment/queue.html",
+        lambda: _queue_page(request, code_body),
+        scopes=programme_pages(),
+    )
+
+
+def _queue_page(request: HttpRequest, code_body) -> dict:
     filters = {
         key: request.GET.get(key, "")
         for key in ("state", "role", "route", "stage", "wave", "assignee", "overdue", "sort")
@@ -47,42 +57,50 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "assessment/queue.html",
-        {
-            "code_body": code_body,
-            "rows": rows,
-            "page": page,
-            "query": query.urlencode(),
-            "filters": filters,
-            "roles": MarketRole.objects.filter(approvers=code_body).order_by("position"),
-            "routes": Route.choices,
-            "stages": SubmissionStage.choices,
-            "waves": Wave.objects.order_by("testing_starts"),
-            "states": [("open", _("Open")), *Review.State.choices],
-            "assessors": User.objects.filter(code_body_memberships__code_body=code_body).order_by(
-                "full_name"
-            ),
-        },
-    )
+    return {
+        "code_body": code_body,
+        "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "roles": MarketRole.objects.filter(approvers=code_body).order_by("position"),
+        "routes": Route.choices,
+        "stages": SubmissionStage.choices,
+        "waves": Wave.objects.order_by("testing_starts"),
+        "states": [("open", _("Open")), *Review.State.choices],
+        "assessors": User.objects.filter(code_body_memberships__code_body=code_body).order_by(
+            "full_name"
+        ),
+    }
 
 
 @login_required
 def review_detail(request: HttpRequest, public_id) -> HttpResponse:
     review, access = review_and_access_for(request.user, public_id)
-    context = selectors.review_screen(
-        review, page=request.GET.get("page") or 1, criterion=as_pk(request.GET.get("criterion"))
+
+    def draw() -> dict:
+        context = selectors.review_screen(
+            review,
+            page=request.GET.get("page") or 1,
+            criterion=as_pk(request.GET.get("criterion")),
+        )
+        context.update(
+            {
+                "can_assess": access.can_assess,
+                "is_lead": access.is_lead,
+                "outcome_choices": CriterionOutcome.Outcome.choices,
+                "can_rerun_checks": is_portal_admin(request.user),
+            }
+        )
+        return context
+
+    return cached_page(
+        request,
+        "assessment/review_detail.html",
+        draw,
+        scopes=organisation_pages(review.submission.qualification.organisation_id),
+        vary=(access.can_assess, access.is_lead),
     )
-    context.update(
-        {
-            "can_assess": access.can_assess,
-            "is_lead": access.is_lead,
-            "outcome_choices": CriterionOutcome.Outcome.choices,
-            "can_rerun_checks": is_portal_admin(request.user),
-        }
-    )
-    return render(request, "assessment/review_detail.html", context)
 
 
 @require_POST

@@ -13,7 +13,9 @@ def submission_for(user, public_id) -> Submission:
     submission = get_object_or_404(
         Submission.objects.select_related(
             "qualification__organisation", "qualification__wave", "template"
-        ),
+        )
+        # The template's file as loaded (tens of kB) is for the record, not for pages.
+        .defer("template__source_text"),
         public_id=public_id,
     )
     # The checks this request makes on it ask who the user is in the participant once.

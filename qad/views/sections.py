@@ -30,6 +30,7 @@ from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.views.access import current_revision, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
+from qualification.page_cache import cached_page, organisation_pages
 
 
 @dataclass
@@ -260,6 +261,15 @@ def _section_progress(submission: Submission, revision: Revision, section: Secti
 def _render(
     request, submission, revision, section, blocks, *, status=200, restored=False, sections=None
 ):
+    context = _page_context(
+        request, submission, revision, section, blocks, restored=restored, sections=sections
+    )
+    return render(request, "qad/section_detail.html", context, status=status)
+
+
+def _page_context(
+    request, submission, revision, section, blocks, *, restored=False, sections=None
+) -> dict:
     sections = sections if sections is not None else _sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     answered, required = _progress([b.answer for b in blocks])
@@ -273,27 +283,22 @@ def _render(
         if block.form.is_bound
         for message in (block.form.errors() if block.form.is_bound and block.editable else [])
     ]
-    return render(
-        request,
-        "qad/section_detail.html",
-        {
-            "submission": submission,
-            "revision": revision,
-            "section": section,
-            "sections": sections,
-            "previous_section": sections[position - 1] if position > 0 else None,
-            "next_section": sections[position + 1] if position + 1 < len(sections) else None,
-            "blocks": blocks,
-            "errors": errors,
-            "answered": answered,
-            "required": required,
-            "can_edit": can_edit_submission(request.user, submission) and not revision.is_frozen,
-            "restored": restored,
-            "max_bytes": settings.EVIDENCE_MAX_BYTES,
-            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
-        },
-        status=status,
-    )
+    return {
+        "submission": submission,
+        "revision": revision,
+        "section": section,
+        "sections": sections,
+        "previous_section": sections[position - 1] if position > 0 else None,
+        "next_section": sections[position + 1] if position + 1 < len(sections) else None,
+        "blocks": blocks,
+        "errors": errors,
+        "answered": answered,
+        "required": required,
+        "can_edit": can_edit_submission(request.user, submission) and not revision.is_frozen,
+        "restored": restored,
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+    }
 
 
 def _section_or_404(submission: Submission, section_ref: str) -> Section:
@@ -308,6 +313,13 @@ def _section_or_404(submission: Submission, section_ref: str) -> Section:
 def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpResponse:
     submission = submission_for(request.user, public_id)
     section = _section_or_404(submission, section_ref)
+    if request.method == "GET" and not request.GET.get("restored"):
+        return cached_page(
+            request,
+            "qad/section_detail.html",
+            lambda: _section_page(request, submission, section),
+            scopes=organisation_pages(submission.qualification.organisation_id),
+        )
     revision = current_revision(submission)
     answers = _section_answers(submission, revision, section)
     sections = _sections(submission, revision)
@@ -315,7 +327,7 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
         raise Http404
     if request.method == "POST":
         return _save_section(request, submission, revision, section, answers)
-    restored_data = take_unsaved(request, public_id) if request.GET.get("restored") else None
+    restored_data = take_unsaved(request, public_id)
     data = None
     if restored_data and can_edit_submission(request.user, submission):
         data = QueryDict(mutable=True)
@@ -338,6 +350,19 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
         restored=data is not None,
         sections=sections,
     )
+
+
+def _section_page(request, submission: Submission, section: Section) -> dict:
+    """What the section page draws, as a participant or an assessor first sees it."""
+    revision = current_revision(submission)
+    answers = _section_answers(submission, revision, section)
+    sections = _sections(submission, revision)
+    if section not in sections:
+        raise Http404
+    blocks = _blocks(
+        request, submission, revision, answers, open_evidence=request.GET.get("evidence", "")
+    )
+    return _page_context(request, submission, revision, section, blocks, sections=sections)
 
 
 def _save_section(request, submission, revision, section, answers) -> HttpResponse:

@@ -59,9 +59,26 @@ def test_with_no_redis_sessions_are_read_from_the_database_not_a_cache_of_one_pr
 
 def test_redis_url_selects_a_shared_cache_that_sessions_are_read_from():
     config = cache_config(environ={"REDIS_URL": "redis://cache.internal:6379/1"})
-    assert config["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["CACHES"]["default"]["BACKEND"] == "qualification.redis_cache.RedisCache"
     assert config["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
     assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_the_redis_cache_serves_every_call_with_one_client():
+    import uuid
+
+    from qualification.redis_cache import RedisCache
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs REDIS_URL (set by .ci/run)")
+    cache = RedisCache(url, {"KEY_PREFIX": f"client-test-{uuid.uuid4().hex}"})
+    cache.set("page", "drawn once", timeout=30)
+    assert cache.get("page") == "drawn once"
+    assert cache.get_many(["page", "absent"]) == {"page": "drawn once"}
+    cache.delete("page")
+    assert cache.get("page") is None
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
 
 
 def test_no_task_may_run_longer_than_the_broker_waits_before_handing_it_out_again():
