@@ -108,12 +108,13 @@ def forget_all() -> None:
 
 @once
 def release() -> str:
-    """A digest of the code that draws pages: templates, Python source, translations."""
+    """A digest of what draws pages: templates, Python source, translations, and the static
+    files whose hashed names the pages link to."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder in ("templates", "qualification", "qad", "evidence", "assessment"):
+    for folder in ("templates", "qualification", "qad", "evidence", "assessment", "static"):
         for path in sorted((base / folder).rglob("*")):
-            if path.suffix in {".html", ".py", ".mo", ".txt"} and "migrations" not in path.parts:
+            if path.is_file() and path.suffix != ".pyc" and "migrations" not in path.parts:
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -157,3 +157,23 @@ def test_every_model_a_cached_page_shows_reports_its_bulk_writes():
             continue  # its own manager; a rename is a save, which its signal reports
         model = apps.get_model(label)
         assert isinstance(model.objects.all(), PageDataQuerySet), label
+
+
+def test_the_release_digest_moves_with_a_template_or_a_static_file(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "static" / "css").mkdir(parents=True)
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>{{ answer }}</p>")
+    style = tmp_path / "static" / "css" / "portal.css"
+    style.write_text("body { color: black; }")
+    settings.BASE_DIR = tmp_path
+    seen = []
+    try:
+        for change in (None, (page, "<p>{{ answer|linebreaks }}</p>"), (style, "body { }")):
+            if change:
+                change[0].write_text(change[1])
+            page_cache.release.cache_clear()
+            seen.append(page_cache.release())
+    finally:
+        page_cache.release.cache_clear()
+    assert len(set(seen)) == 3
