@@ -38,13 +38,13 @@ def participant_roles(user: AnyUser, submission: Submission) -> set[str]:
     known = getattr(submission, "_participant_roles", None)
     if known is not None and known[0] == user.pk:
         return set(known[1])
-    return organisation_roles(user, submission.qualification.organisation)
+    return organisation_roles(user, submission.qualification.organisation_id)
 
 
 def remember_participant_roles(user: AnyUser, submission: Submission) -> None:
     """Ask for the user's roles in the participant once, for every check made on this
     submission object; use on an object read for one request only."""
-    roles = organisation_roles(user, submission.qualification.organisation)
+    roles = organisation_roles(user, submission.qualification.organisation_id)
     submission._participant_roles = (user.pk, frozenset(roles))
 
 

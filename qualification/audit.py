@@ -21,14 +21,16 @@ def audit_record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    if organisation is None and qualification is not None:
-        organisation = qualification.organisation
+    if organisation is not None:
+        organisation_id = organisation.pk
+    else:
+        organisation_id = qualification.organisation_id if qualification is not None else None
     return AuditEvent.objects.create(
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
         summary=summary,
         qualification=qualification,
-        organisation=organisation,
+        organisation_id=organisation_id,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         section_ref=section_ref,

@@ -253,13 +253,14 @@ NEW_ROW_OWNERS = {
 }
 
 
-def rows_to_update(rows, changes: dict) -> list[str]:
-    """The scopes an `update(**changes)` of the query set `rows` is about to change."""
+def rows_to_update(rows, changes: dict, known: Iterable[int] | None = None) -> list[str]:
+    """The scopes an `update(**changes)` of the query set `rows` is about to change; `known`:
+    the rows' organisations, when the caller knows them."""
     label = rows.model._meta.label
     if label in DIRECTORY_MODELS:
         return [DIRECTORY, PROGRAMME]
-    organisations = set()
-    for path in ORGANISATION_PATHS[label]:
+    organisations = set(known or ())
+    for path in ORGANISATION_PATHS[label] if known is None else ():
         organisations |= set(rows.order_by().values_list(path, flat=True).distinct())
     scopes = [organisation_scope(pk) for pk in organisations if pk is not None]
     return scopes + ([PROGRAMME] if _reaches_programme(label, changes) else [])

@@ -15,12 +15,16 @@ def is_portal_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
-def organisation_roles(user: AnyUser, organisation: Organisation) -> set[str]:
+def organisation_roles(user: AnyUser, organisation: Organisation | int) -> set[str]:
+    """The user's roles in the organisation (given, or its id)."""
     if not user.is_authenticated or not user.is_active:
         return set()
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
     # Unordered: a set needs no ORDER BY, nor the joins the default ordering brings.
     return set(
-        user.memberships.filter(organisation=organisation).order_by().values_list("role", flat=True)
+        user.memberships.filter(organisation_id=organisation_id)
+        .order_by()
+        .values_list("role", flat=True)
     )
 
 

@@ -170,13 +170,16 @@ def _lock_for_writing(answer: Answer, by: User) -> tuple[Revision, Answer]:
     Call inside a transaction. Raises RevisionFrozen / AnswerLocked when it may not change.
     """
     revision = (
-        Revision.objects.select_for_update()
-        .select_related("submission__qualification__organisation")
+        # Only the revision's row is locked, not its submission's, qualification's or
+        # organisation's: other work on those need not wait for a participant's typing.
+        Revision.objects.select_for_update(of=("self",))
+        .select_related("submission__qualification")
         .get(pk=answer.revision_id)
     )
     if revision.is_frozen:
         raise RevisionFrozen(f"{revision} was submitted and is read-only")
-    current = Answer.objects.select_related("question__section", "updated_by").get(pk=answer.pk)
+    current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
+    current.question = answer.question  # a published question never changes
     if not can_edit_answer(by, current, revision):
         raise AnswerLocked(_("This answer cannot be changed now."))
     return revision, current
@@ -187,9 +190,9 @@ def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
     question = current.question
     _check_date_order(current, cleaned)
     now = timezone.now()
-    Answer.objects.filter(pk=current.pk).update(
-        value=cleaned, version=F("version") + 1, updated_by=by, updated_at=now
-    )
+    Answer.objects.filter(pk=current.pk).of_organisations(
+        [revision.submission.qualification.organisation_id]
+    ).update(value=cleaned, version=F("version") + 1, updated_by=by, updated_at=now)
     before = current.value
     audit_record(
         kind="answer.saved",

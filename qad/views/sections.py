@@ -251,9 +251,13 @@ def _progress(answers: list[Answer]) -> tuple[int, int]:
 def _section_progress(submission: Submission, revision: Revision, section: Section):
     """(answered, required) of the section's required questions, reading only their values."""
     questions = template_outline(submission.template).questions
-    values = revision.answers.filter(
-        question__section_id=section.pk, question__required=True
-    ).values_list("question_id", "value")
+    required = [pk for pk, q in questions.items() if q.section_id == section.pk and q.required]
+    # Unordered: the answers' default order would join their questions.
+    values = (
+        revision.answers.filter(question_id__in=required)
+        .order_by()
+        .values_list("question_id", "value")
+    )
     answered = sum(1 for pk, value in values if is_answered(questions[pk], value))
     return answered, len(values)
 

@@ -27,9 +27,7 @@ from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_
 BUDGETS = {
     "participant home": 10,  # with the organisations the reader belongs to (the page's key)
     "section page": 11,  # files listed only in the evidence panels opened
-    # With a look for the writer's open conflict, and for the organisation whose cached pages
-    # the new value reaches (the answer is written by update(), past the model's signals).
-    "answer autosave": 17,
+    "answer autosave": 16,  # with a look for the writer's open conflict
     # The page's ids and the count, then its 50 rows by id, then their questions: three small
     # queries the database plans at once, rather than every link of the revision in one join.
     "evidence register": 11,
