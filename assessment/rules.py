@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists
+
 from qualification.enums import CodeBodyRole
-from qualification.models import CodeBody
+from qualification.models import CodeBody, CodeBodyMembership, QualificationRole
 from qualification.rules import (
     AnyUser,
-    approving_code_bodies,
     code_body_roles,
     is_portal_admin,
     organisation_roles,
@@ -34,11 +35,8 @@ def review_access(user: AnyUser, review) -> ReviewAccess:
     """Viewing: members of the Code Body (read-only reviewers too) of a participant it
     approves, and portal admins; assessing: its assessors and lead assessors among those;
     leading: its lead assessors."""
-    role = role_in(user, review.code_body)
-    can_view = is_portal_admin(user) or (
-        role is not None
-        and review.code_body.code in approving_code_bodies(review.submission.qualification)
-    )
+    role, approves = _role_and_approval(user, review)
+    can_view = is_portal_admin(user) or (role is not None and approves)
     return ReviewAccess(
         can_view=can_view,
         can_assess=can_view and role in ACTING_ROLES,
@@ -46,12 +44,27 @@ def review_access(user: AnyUser, review) -> ReviewAccess:
     )
 
 
+def _role_and_approval(user: AnyUser, review) -> tuple[str | None, bool]:
+    """The user's role in the review's Code Body, and whether that Code Body approves one of
+    the qualification's roles: one query, made on every read of a review."""
+    if not user.is_authenticated or not user.is_active:
+        return None, False
+    approves = QualificationRole.objects.filter(
+        qualification_id=review.submission.qualification_id,
+        market_role__approvers=review.code_body_id,
+    )
+    found = (
+        CodeBodyMembership.objects.filter(user=user, code_body_id=review.code_body_id)
+        .order_by()
+        .annotate(approves=Exists(approves))
+        .values_list("role", "approves")
+        .first()
+    )
+    return found if found is not None else (None, False)
+
+
 def can_view_review(user: AnyUser, review) -> bool:
-    if is_portal_admin(user):
-        return True
-    if role_in(user, review.code_body) is None:
-        return False
-    return review.code_body.code in approving_code_bodies(review.submission.qualification)
+    return review_access(user, review).can_view
 
 
 def can_assess(user: AnyUser, review) -> bool:
