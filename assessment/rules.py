@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 
 from qualification.enums import CodeBodyRole
 from qualification.models import CodeBody, CodeBodyMembership, QualificationRole
@@ -44,11 +44,35 @@ def review_access(user: AnyUser, review) -> ReviewAccess:
     )
 
 
+def with_reader_access(reviews: QuerySet, user: AnyUser) -> QuerySet:
+    """The reviews, each read with what `review_access` asks about this user (their role in
+    its Code Body, and that Code Body's approval of its qualification): no query of its own
+    on a page that reads a review on every request."""
+    if not user.is_authenticated or not user.is_active:
+        return reviews
+    return reviews.annotate(
+        access_reader_id=Value(user.pk),
+        access_reader_role=Subquery(
+            CodeBodyMembership.objects.filter(user=user, code_body=OuterRef("code_body"))
+            .order_by()
+            .values("role")[:1]
+        ),
+        access_code_body_approves=Exists(
+            QualificationRole.objects.filter(
+                qualification=OuterRef("submission__qualification"),
+                market_role__approvers=OuterRef("code_body"),
+            )
+        ),
+    )
+
+
 def _role_and_approval(user: AnyUser, review) -> tuple[str | None, bool]:
     """The user's role in the review's Code Body, and whether that Code Body approves one of
-    the qualification's roles: one query, made on every read of a review."""
+    the qualification's roles: read with the review (`with_reader_access`), or one query."""
     if not user.is_authenticated or not user.is_active:
         return None, False
+    if getattr(review, "access_reader_id", None) == user.pk:
+        return review.access_reader_role, review.access_code_body_approves
     approves = QualificationRole.objects.filter(
         qualification_id=review.submission.qualification_id,
         market_role__approvers=review.code_body_id,
