@@ -14,26 +14,23 @@ from assessment.rules import (
     can_view_review,
     review_access,
     role_in,
-    with_reader_access,
 )
 from qualification.models import CodeBody, QualificationRole
 from qualification.rules import is_portal_admin
 
 
-def _review(public_id, user) -> Review:
+def _review(public_id) -> Review:
     return get_object_or_404(
-        # What the access check reads, the user's role included; the rest (the organisation,
-        # the template, the assignee) is read by the pages that draw it. Each table joined
-        # costs the database more to plan than to read the row, on every request.
-        with_reader_access(
-            Review.objects.select_related("submission__qualification", "code_body"), user
-        ),
+        # What the access check reads; the rest (the organisation, the template, the
+        # assignee) is read by the pages that draw it. Each table joined costs the database
+        # more to plan than to read the row, on every request.
+        Review.objects.select_related("submission__qualification", "code_body"),
         public_id=public_id,
     )
 
 
 def review_for(user, public_id) -> Review:
-    review = _review(public_id, user)
+    review = _review(public_id)
     if not can_view_review(user, review):
         raise Http404
     return review
@@ -41,7 +38,7 @@ def review_for(user, public_id) -> Review:
 
 def review_and_access_for(user, public_id) -> tuple[Review, ReviewAccess]:
     """The review, with what this user may do on it (their roles asked for once)."""
-    review = _review(public_id, user)
+    review = _review(public_id)
     access = review_access(user, review)
     if not access.can_view:
         raise Http404
