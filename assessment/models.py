@@ -239,6 +239,11 @@ class Review(models.Model):
         AWAITING_PARTICIPANT = "awaiting_participant", "Awaiting the participant"
         COMPLETE = "complete", "Assessment complete"
 
+    # The states in which the Code Body's clock runs: it stops while the participant answers
+    # clarifications, and starts again from the new revision's submission. The work queue
+    # and the programme dashboard both count the backlog and what is overdue by it.
+    CLOCK_RUNNING = (State.WAITING, State.IN_REVIEW)
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     submission = models.ForeignKey(
         "qad.Submission", on_delete=models.CASCADE, related_name="reviews"

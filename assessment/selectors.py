@@ -78,10 +78,7 @@ class QueueRow:
 
     @property
     def overdue(self) -> bool:
-        return (
-            self.review.state in (Review.State.WAITING, Review.State.IN_REVIEW)
-            and self.days_waiting > self.target
-        )
+        return self.review.state in Review.CLOCK_RUNNING and self.days_waiting > self.target
 
 
 def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):

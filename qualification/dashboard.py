@@ -100,8 +100,7 @@ def programme_dashboard(filters: dict) -> dict:
     buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     overdue: list[Overdue] = []
     for public_id, body_id, waiting_since, stage, organisation in (
-        Review.objects.filter(submission__qualification_id__in=ids)
-        .exclude(state=Review.State.COMPLETE)
+        Review.objects.filter(submission__qualification_id__in=ids, state__in=Review.CLOCK_RUNNING)
         .values_list(
             "public_id",
             "code_body_id",

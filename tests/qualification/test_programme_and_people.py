@@ -76,6 +76,32 @@ def test_an_overdue_review_is_listed_with_its_working_days_and_a_link_to_it(
     ) in page
 
 
+def test_a_review_with_the_participant_is_neither_backlog_nor_overdue_on_dashboard_or_queue(
+    client, admin, programme
+):
+    """The clock stops while the participant answers clarifications: the dashboard counts
+    by the same rule as the work queue."""
+    submitted, _ = programme
+    bsc = Review.objects.filter(submission=submitted.submission, code_body__code="BSC")
+    bsc.update(state=Review.State.AWAITING_PARTICIPANT)
+    lead = CodeBodyMemberFactory(code_body=code_body("BSC"), role=CodeBodyRole.LEAD_ASSESSOR)
+
+    page = text(client.get(reverse("programme")))
+    client.force_login(lead.user)
+    queue = text(client.get(reverse("review-queue", args=["BSC"])))
+
+    assert "BSC review of the Initial QAD waiting" not in page
+    assert re.search(
+        r"<th scope=\"row\" class=\"fw-normal\">BSC</th><td>0</td><td>0</td><td>0</td>", page
+    )
+    assert "With the participant: the clock is stopped" in queue
+    assert 'text-bg-danger">Overdue' not in queue
+
+    bsc.update(state=Review.State.IN_REVIEW)
+    client.force_login(admin)
+    assert "BSC review of the Initial QAD waiting" in text(client.get(reverse("programme")))
+
+
 def test_the_dashboard_filters_by_route(client, admin, programme):
     page = text(client.get(reverse("programme"), {"route": "QT"}))
     assert "0 qualifications" in page
