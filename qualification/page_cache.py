@@ -80,7 +80,7 @@ def _generations(scopes: list[str]) -> list[str]:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            # First read, or the cache lost it: any new value makes earlier bodies unreachable.
+            # First read, or the cache lost it: any new value makes earlier pages unreachable.
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key)
     return [str(found[key]) for key in keys]
@@ -145,7 +145,7 @@ def cached_value(
     scopes: Iterable[str],
     vary: Iterable[object] = (),
 ) -> T:
-    """What `draw()` returns (a file's content, say), kept like a page's body."""
+    """What `draw()` returns (a file's content, say), kept like a cached page."""
     key = _key(request, list(scopes), vary, minute=False)
     value = cache.get(key)
     if value is None:
