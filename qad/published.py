@@ -16,8 +16,10 @@ state while the change was still uncommitted does not keep it.
 from __future__ import annotations
 
 import copy
+import logging
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -32,6 +34,7 @@ GENERATION_KEY = "qad:published:generation"
 LOCAL_ENTRIES = 256  # templates and criteria sets in use at once are few
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _local: dict[str, tuple[str, object]] = {}
 
 
@@ -57,17 +60,26 @@ def versions_changed_now_and_on_commit() -> None:
 
 def remembered(key: str, build: Callable[[], T]) -> T:
     """The value `build` gives for `key`, built at most once per generation and process.
-    `build` must not return None (it would read as a miss)."""
-    current = generation()
+    `build` must not return None (it would read as a miss). With a cache that does not
+    answer, built afresh for the caller (a page still draws, only slower)."""
+    try:
+        current = generation()
+    except Exception:
+        logger.warning("The cache did not answer; reading the published version", exc_info=True)
+        return build()
     entry = _local.get(key)
     if entry is not None and entry[0] == current:
         return entry[1]  # type: ignore[return-value]
     shared_key = f"qad:published:{current}:{key}"
-    value = cache.get(shared_key)
+    try:
+        value = cache.get(shared_key)
+    except Exception:
+        return build()
     if value is None:
         value = build()
-        # Short-lived: entries of an earlier generation are never read again.
-        cache.set(shared_key, value, timeout=10 * 60)
+        with suppress(Exception):
+            # Short-lived: entries of an earlier generation are never read again.
+            cache.set(shared_key, value, timeout=10 * 60)
     if len(_local) >= LOCAL_ENTRIES:
         _local.clear()
     _local[key] = (current, value)

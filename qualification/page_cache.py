@@ -25,6 +25,7 @@ as it is served, and so is the reader's CSRF token.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from functools import cache as once
@@ -50,6 +51,10 @@ TIMEOUT = 30 * 60
 NAMESPACE_KEY = "page:namespace"
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+# A change this process could not record (the cache did not answer): once the cache answers
+# again, every page is drawn afresh, as a page drawn before the change may still be there.
+_change_missed = False
 
 PROGRAMME = "programme"
 DIRECTORY = "directory"
@@ -77,6 +82,7 @@ def _generations(scopes: list[str]) -> list[str]:
     """The current generation of each scope, of the published versions and of the namespace,
     in one read of the cache; each made on first read."""
     keys = [NAMESPACE_KEY, PUBLISHED_VERSIONS_KEY, *(_generation_key(s) for s in scopes)]
+    _forget_all_if_a_change_was_missed()
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -95,7 +101,14 @@ def scopes_changed(scopes: Iterable[str]) -> None:
         return
 
     def replace() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        global _change_missed
+        try:
+            _forget_all_if_a_change_was_missed()
+            cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        except Exception:
+            # The change itself stands: a cache that does not answer must not stop a save.
+            logger.exception("The page cache did not answer; pages are drawn afresh once it does")
+            _change_missed = True
 
     replace()
     transaction.on_commit(replace)
@@ -103,7 +116,14 @@ def scopes_changed(scopes: Iterable[str]) -> None:
 
 def forget_all() -> None:
     """Every cached page is drawn afresh on its next read."""
+    global _change_missed
     cache.set(NAMESPACE_KEY, uuid.uuid4().hex, timeout=None)
+    _change_missed = False
+
+
+def _forget_all_if_a_change_was_missed() -> None:
+    if _change_missed:
+        forget_all()
 
 
 @once
@@ -146,11 +166,10 @@ def cached_value(
     vary: Iterable[object] = (),
 ) -> T:
     """What `draw()` returns (a file's content, say), kept like a cached page."""
-    key = _key(request, list(scopes), vary, minute=False)
-    value = cache.get(key)
+    key, value = _look_up(request, scopes, vary, minute=False)
     if value is None:
         value = draw()
-        cache.set(key, value, timeout=TIMEOUT)
+        _keep(key, value)
     return value
 
 
@@ -167,15 +186,14 @@ def cached_page(
     page is cached. `scopes`: the data generations the page shows (see the module's note);
     `vary`: anything else it depends on. Only a whole page (one that extends base.html) is
     kept."""
-    key = _key(request, list(scopes), vary, minute)
-    page = cache.get(key)
+    key, page = _look_up(request, scopes, vary, minute)
     if page is None:
         page = render_to_string(template, {**draw(), "csrf_token": CSRF_PLACEHOLDER}, request)
         head, start, rest = page.partition(MESSAGES_START)
         _shown, end, tail = rest.partition(MESSAGES_END)
         if start and end:
             # Kept without the messages this reader was shown: those are theirs, once.
-            cache.set(key, head + start + end + tail, timeout=TIMEOUT)
+            _keep(key, head + start + end + tail)
         return _served(request, page)
     storage = messages.get_messages(request)
     if len(storage):
@@ -183,6 +201,26 @@ def cached_page(
         shown = render_to_string("includes/messages.html", {"messages": storage}, request)
         page = head + MESSAGES_START + shown + MESSAGES_END + rest
     return _served(request, page)
+
+
+def _look_up(request, scopes, vary, minute) -> tuple[str | None, object]:
+    """The page's key and what is kept under it; with a cache that does not answer, no key:
+    the page is drawn for this request and not kept."""
+    try:
+        key = _key(request, list(scopes), vary, minute)
+        return key, cache.get(key)
+    except Exception:
+        logger.warning("The page cache did not answer; drawing the page", exc_info=True)
+        return None, None
+
+
+def _keep(key: str | None, value: object) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, value, timeout=TIMEOUT)
+    except Exception:
+        logger.warning("The page cache did not answer; the page is not kept", exc_info=True)
 
 
 def _served(request: HttpRequest, page: str) -> HttpResponse:

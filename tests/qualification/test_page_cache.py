@@ -177,3 +177,38 @@ def test_the_release_digest_moves_with_a_template_or_a_static_file(settings, tmp
     finally:
         page_cache.release.cache_clear()
     assert len(set(seen)) == 3
+
+
+class CacheNotAnswering:
+    """The cache as it is while Redis cannot be reached: every call fails."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        return fail
+
+
+def test_a_cache_that_does_not_answer_stops_neither_a_save_nor_a_page(
+    client, northwind, monkeypatch
+):
+    from qad import published
+
+    client.force_login(northwind.contributor)
+    assert "Typed while the cache was down." not in text(client.get(section_url(northwind)))
+    answering = page_cache.cache
+    monkeypatch.setattr(page_cache, "cache", CacheNotAnswering())
+    monkeypatch.setattr(published, "cache", CacheNotAnswering())
+
+    answer_save(
+        answer=answer(northwind, "3.1"),
+        value="Typed while the cache was down.",
+        expected_version=0,
+        by=northwind.contributor,
+    )
+    assert "Typed while the cache was down." in text(client.get(section_url(northwind)))
+
+    # The cache answers again, still holding the page drawn before the save.
+    monkeypatch.setattr(page_cache, "cache", answering)
+    monkeypatch.setattr(published, "cache", answering)
+    assert "Typed while the cache was down." in text(client.get(section_url(northwind)))
