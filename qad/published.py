@@ -137,14 +137,6 @@ def watch_versions(*models) -> None:
     """Forget cached versions whenever one of these models is saved or deleted. Every way a
     version changes (the loader, publishing, the admin) saves through the ORM; superseding
     uses update(), but always beside the publish that saves the new version."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from qualification.watching import watch_rows
 
-    for model in models:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"published:{model._meta.label}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"published-d:{model._meta.label}")
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(
-                _changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"published-m:{model._meta.label}.{field.name}",
-            )
+    watch_rows(models, saved=_changed, deleted=_changed, uid="published")

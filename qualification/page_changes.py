@@ -16,20 +16,53 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from qualification.page_cache import DIRECTORY, PROGRAMME, organisation_scope, scopes_changed
+from qualification.watching import watch_rows
 
 MEMO_SIZE = 50_000
+# (parent model label, parent pk) -> its organisation
 _organisation_of: dict[tuple[str, int], int] = {}
 
+_TO_REVISION = "revision__submission__qualification__organisation_id"
+_TO_SUBMISSION = "submission__qualification__organisation_id"
 
-def _memo(kind: str, pk: int | None, find) -> list[int]:
+# label -> (how a row reaches its organisations, whether programme pages list it). Each path
+# is followed from a row (a save or deletion) and as a query on a query set (an `update()`).
+WATCHED = {
+    "qad.Submission": (("qualification__organisation_id",), True),
+    "qad.Revision": ((_TO_SUBMISSION,), True),
+    "qad.Answer": ((_TO_REVISION,), False),
+    "qad.AnswerConflict": ((f"answer__{_TO_REVISION}",), False),
+    "qad.SubmissionTransition": ((_TO_SUBMISSION,), True),
+    "qad.Signature": ((_TO_SUBMISSION,), True),
+    "qad.OrphanedAnswer": ((_TO_REVISION,), False),
+    "qad.TemplateMove": (("qualification__organisation_id",), True),
+    # The owner, and every organisation whose QAD the file supports (a published pack's
+    # files support other organisations' QADs).
+    "evidence.EvidenceItem": (("organisation_id", f"links__{_TO_REVISION}"), False),
+    "evidence.EvidenceLink": ((_TO_REVISION,), False),
+    "evidence.StoredFile": (("items__organisation_id", f"items__links__{_TO_REVISION}"), False),
+    "assessment.Clarification": ((_TO_SUBMISSION,), True),
+    "assessment.ClarificationMessage": ((f"clarification__{_TO_SUBMISSION}",), True),
+    "assessment.CheckRun": ((_TO_REVISION,), True),
+    "assessment.CheckResult": ((f"run__{_TO_REVISION}",), True),
+    "assessment.Review": ((_TO_SUBMISSION,), True),
+    "assessment.ReviewAssignment": ((f"review__{_TO_SUBMISSION}",), True),
+    "assessment.CriterionOutcome": ((f"review__{_TO_SUBMISSION}",), True),
+    "assessment.WorkOffItem": (("qualification__organisation_id",), True),
+    "assessment.WorkOffException": (("item__qualification__organisation_id",), True),
+    "assessment.ServiceActivationStep": (("qualification__organisation_id",), True),
+}
+
+
+def _of_parent(model, pk: int | None, path: str) -> list[int]:
+    """The organisation `path` reaches from the `model` row `pk`, looked up once per process."""
     if pk is None:
         return []
-    key = (kind, pk)
+    key = (model._meta.label, pk)
     if key not in _organisation_of:
-        found = find(pk)
+        found = model.objects.filter(pk=pk).values_list(path, flat=True).first()
         if found is None:
             return []
         if len(_organisation_of) >= MEMO_SIZE:
@@ -38,128 +71,24 @@ def _memo(kind: str, pk: int | None, find) -> list[int]:
     return [_organisation_of[key]]
 
 
-def _via(model: str, path: str):
-    def find(pk: int) -> int | None:
-        return apps.get_model(model).objects.filter(pk=pk).values_list(path, flat=True).first()
+def _organisations_of(row, *, new: bool = False) -> set[int]:
+    """The organisations `row` belongs to. A path through the row's own foreign key is
+    followed from the row it names (memoised); one through rows that name this row (its
+    links, say) is a query, and is skipped for a `new` row, which none can name yet."""
+    model = type(row)
+    found: set[int] = set()
+    for path in WATCHED[model._meta.label][0]:
+        name, _, rest = path.partition("__")
+        field = model._meta.get_field(name)
+        if not rest:
+            found.add(getattr(row, field.attname))
+        elif field.many_to_one or (field.one_to_one and field.concrete):
+            found.update(_of_parent(field.related_model, getattr(row, field.attname), rest))
+        elif not new:
+            found.update(model.objects.filter(pk=row.pk).values_list(path, flat=True))
+    found.discard(None)
+    return found
 
-    return find
-
-
-def of_qualification(pk: int | None) -> list[int]:
-    return _memo("qualification", pk, _via("qualification.Qualification", "organisation_id"))
-
-
-def of_submission(pk: int | None) -> list[int]:
-    return _memo("submission", pk, _via("qad.Submission", "qualification__organisation_id"))
-
-
-def of_revision(pk: int | None) -> list[int]:
-    return _memo("revision", pk, _via("qad.Revision", "submission__qualification__organisation_id"))
-
-
-def of_review(pk: int | None) -> list[int]:
-    return _memo(
-        "review", pk, _via("assessment.Review", "submission__qualification__organisation_id")
-    )
-
-
-def _of_evidence_item(item) -> list[int]:
-    """The item's owner and every organisation whose QAD it supports (a published pack's
-    files support other organisations' QADs)."""
-    EvidenceLink = apps.get_model("evidence", "EvidenceLink")
-    linked = EvidenceLink.objects.filter(item_id=item.pk).values_list(
-        "revision__submission__qualification__organisation_id", flat=True
-    )
-    return [item.organisation_id, *set(linked)]
-
-
-def _of_stored_file(stored) -> list[int]:
-    EvidenceItem = apps.get_model("evidence", "EvidenceItem")
-    owners = EvidenceItem.objects.filter(stored_file_id=stored.pk).values_list(
-        "organisation_id", flat=True
-    )
-    EvidenceLink = apps.get_model("evidence", "EvidenceLink")
-    linked = EvidenceLink.objects.filter(item__stored_file_id=stored.pk).values_list(
-        "revision__submission__qualification__organisation_id", flat=True
-    )
-    return list(set(owners) | set(linked))
-
-
-# label -> (the organisations a row belongs to, whether programme pages list it)
-WATCHED = {
-    "qad.Submission": (lambda r: of_qualification(r.qualification_id), True),
-    "qad.Revision": (lambda r: of_submission(r.submission_id), True),
-    "qad.Answer": (lambda r: of_revision(r.revision_id), False),
-    "qad.AnswerConflict": (
-        lambda r: _memo(
-            "answer",
-            r.answer_id,
-            _via("qad.Answer", "revision__submission__qualification__organisation_id"),
-        ),
-        False,
-    ),
-    "qad.SubmissionTransition": (lambda r: of_submission(r.submission_id), True),
-    "qad.Signature": (lambda r: of_submission(r.submission_id), True),
-    "qad.OrphanedAnswer": (lambda r: of_revision(r.revision_id), False),
-    "qad.TemplateMove": (lambda r: of_qualification(r.qualification_id), True),
-    "evidence.EvidenceItem": (_of_evidence_item, False),
-    "evidence.EvidenceLink": (lambda r: of_revision(r.revision_id), False),
-    "evidence.StoredFile": (_of_stored_file, False),
-    "assessment.Clarification": (lambda r: of_submission(r.submission_id), True),
-    "assessment.ClarificationMessage": (
-        lambda r: _memo(
-            "clarification",
-            r.clarification_id,
-            _via("assessment.Clarification", "submission__qualification__organisation_id"),
-        ),
-        True,
-    ),
-    "assessment.CheckRun": (lambda r: of_revision(r.revision_id), True),
-    "assessment.Review": (lambda r: of_submission(r.submission_id), True),
-    "assessment.ReviewAssignment": (lambda r: of_review(r.review_id), True),
-    "assessment.CriterionOutcome": (lambda r: of_review(r.review_id), True),
-    "assessment.WorkOffItem": (lambda r: of_qualification(r.qualification_id), True),
-    "assessment.WorkOffException": (
-        lambda r: _memo(
-            "work-off",
-            r.item_id,
-            _via("assessment.WorkOffItem", "qualification__organisation_id"),
-        ),
-        True,
-    ),
-    "assessment.ServiceActivationStep": (lambda r: of_qualification(r.qualification_id), True),
-    "assessment.CheckResult": (
-        lambda r: _memo("check-run", r.run_id, _via("assessment.CheckRun", _TO_REVISION)),
-        True,
-    ),
-}
-
-# label -> how a query set of its rows reaches their organisations (for `update()`).
-_TO_REVISION = "revision__submission__qualification__organisation_id"
-_TO_SUBMISSION = "submission__qualification__organisation_id"
-ORGANISATION_PATHS = {
-    "qad.Submission": ("qualification__organisation_id",),
-    "qad.Revision": (_TO_SUBMISSION,),
-    "qad.Answer": (_TO_REVISION,),
-    "qad.AnswerConflict": (f"answer__{_TO_REVISION}",),
-    "qad.SubmissionTransition": (_TO_SUBMISSION,),
-    "qad.Signature": (_TO_SUBMISSION,),
-    "qad.OrphanedAnswer": (_TO_REVISION,),
-    "qad.TemplateMove": ("qualification__organisation_id",),
-    "evidence.EvidenceItem": ("organisation_id", f"links__{_TO_REVISION}"),
-    "evidence.EvidenceLink": (_TO_REVISION,),
-    "evidence.StoredFile": ("items__organisation_id", f"items__links__{_TO_REVISION}"),
-    "assessment.Clarification": (_TO_SUBMISSION,),
-    "assessment.ClarificationMessage": (f"clarification__{_TO_SUBMISSION}",),
-    "assessment.CheckRun": (_TO_REVISION,),
-    "assessment.CheckResult": (f"run__{_TO_REVISION}",),
-    "assessment.Review": (_TO_SUBMISSION,),
-    "assessment.ReviewAssignment": (f"review__{_TO_SUBMISSION}",),
-    "assessment.CriterionOutcome": (f"review__{_TO_SUBMISSION}",),
-    "assessment.WorkOffItem": ("qualification__organisation_id",),
-    "assessment.WorkOffException": ("item__qualification__organisation_id",),
-    "assessment.ServiceActivationStep": ("qualification__organisation_id",),
-}
 
 # Changes to these reach every cached page.
 DIRECTORY_MODELS = (
@@ -213,44 +142,24 @@ def _reaches_programme(label: str, fields) -> bool:
     return label in DIRECTORY_MODELS or WATCHED[label][1]
 
 
-# The memo's kinds by the model whose rows they name: a deleted row's id may be given again
-# (SQLite reuses the highest), so its entry goes with it.
-MEMO_KINDS = {
-    "qualification.Qualification": "qualification",
-    "qad.Submission": "submission",
-    "qad.Revision": "revision",
-    "qad.Answer": "answer",
-    "assessment.Review": "review",
-    "assessment.Clarification": "clarification",
-    "assessment.CheckRun": "check-run",
-    "assessment.WorkOffItem": "work-off",
-}
-
-
 def forget_links() -> None:
     _organisation_of.clear()
 
 
 def _row_deleted(sender, instance, **kwargs) -> None:
-    kind = MEMO_KINDS.get(sender._meta.label)
     if sender._meta.label in WATCHED:
         _row_changed(sender, instance)
     else:
         directory_changed()
-    if kind:
-        _organisation_of.pop((kind, instance.pk), None)
+    # A deleted row's id may be given again (SQLite reuses the highest): its link goes too.
+    _organisation_of.pop((sender._meta.label, instance.pk), None)
 
 
 def _row_changed(sender, instance, update_fields=None, **kwargs) -> None:
     label = sender._meta.label
-    find, _programme = WATCHED[label]
-    organisations_changed(find(instance) or [], programme=_reaches_programme(label, update_fields))
-
-
-NEW_ROW_OWNERS = {
-    "evidence.EvidenceItem": lambda item: [item.organisation_id],
-    "evidence.StoredFile": lambda stored: [],
-}
+    organisations_changed(
+        _organisations_of(instance), programme=_reaches_programme(label, update_fields)
+    )
 
 
 def rows_to_update(rows, changes: dict, known: Iterable[int] | None = None) -> list[str]:
@@ -260,7 +169,7 @@ def rows_to_update(rows, changes: dict, known: Iterable[int] | None = None) -> l
     if label in DIRECTORY_MODELS:
         return [DIRECTORY, PROGRAMME]
     organisations = set(known or ())
-    for path in ORGANISATION_PATHS[label] if known is None else ():
+    for path in WATCHED[label][0] if known is None else ():
         organisations |= set(rows.order_by().values_list(path, flat=True).distinct())
     scopes = [organisation_scope(pk) for pk in organisations if pk is not None]
     return scopes + ([PROGRAMME] if _reaches_programme(label, changes) else [])
@@ -272,9 +181,7 @@ def rows_written(model, rows) -> None:
     if label in DIRECTORY_MODELS:
         directory_changed()
         return
-    # New rows have no rows of their own yet: a new file supports no QAD before it is linked.
-    find = NEW_ROW_OWNERS.get(label) or WATCHED[label][0]
-    organisations = {pk for row in rows for pk in (find(row) or [])}
+    organisations = {pk for row in rows for pk in _organisations_of(row, new=True)}
     organisations_changed(organisations, programme=_reaches_programme(label, None))
 
 
@@ -285,17 +192,11 @@ def _directory_row_changed(sender, **kwargs) -> None:
 
 
 def watch_page_data() -> None:
-    for label in WATCHED:
-        model = apps.get_model(label)
-        post_save.connect(_row_changed, sender=model, dispatch_uid=f"page:{label}")
-        post_delete.connect(_row_deleted, sender=model, dispatch_uid=f"page-d:{label}")
-    for label in DIRECTORY_MODELS:
-        model = apps.get_model(label)
-        post_save.connect(_directory_row_changed, sender=model, dispatch_uid=f"page:{label}")
-        post_delete.connect(_row_deleted, sender=model, dispatch_uid=f"page-d:{label}")
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(
-                _directory_row_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"page-m:{label}.{field.name}",
-            )
+    # Watched rows have no many-to-many links; the directory's do (a market role's approvers).
+    watch_rows(map(apps.get_model, WATCHED), saved=_row_changed, deleted=_row_deleted, uid="page")
+    watch_rows(
+        map(apps.get_model, DIRECTORY_MODELS),
+        saved=_directory_row_changed,
+        deleted=_row_deleted,
+        uid="page",
+    )

@@ -32,16 +32,15 @@ def answer(participant, ref) -> Answer:
     )
 
 
+def save_31(participant, text: str, by) -> None:
+    answer_save(answer=answer(participant, "3.1"), value=text, expected_version=0, by=by)
+
+
 def test_an_answer_a_colleague_saves_is_on_the_page_read_next(client, northwind):
     client.force_login(northwind.contributor)
     assert "Shared services since 2019." not in text(client.get(section_url(northwind)))
 
-    answer_save(
-        answer=answer(northwind, "3.1"),
-        value="Shared services since 2019.",
-        expected_version=0,
-        by=northwind.admin,
-    )
+    save_31(northwind, "Shared services since 2019.", by=northwind.admin)
 
     assert "Shared services since 2019." in text(client.get(section_url(northwind)))
 
@@ -148,10 +147,9 @@ def test_an_organisation_renamed_shows_on_its_pages(client, northwind):
 def test_every_model_a_cached_page_shows_reports_its_bulk_writes():
     from django.apps import apps
 
-    from qualification.page_changes import DIRECTORY_MODELS, ORGANISATION_PATHS, WATCHED
+    from qualification.page_changes import DIRECTORY_MODELS, WATCHED
     from qualification.page_data import PageDataQuerySet
 
-    assert set(WATCHED) == set(ORGANISATION_PATHS)
     for label in [*WATCHED, *DIRECTORY_MODELS]:
         if label == "qualification.User":
             continue  # its own manager; a rename is a save, which its signal reports
@@ -200,12 +198,7 @@ def test_a_cache_that_does_not_answer_stops_neither_a_save_nor_a_page(
     monkeypatch.setattr(page_cache, "cache", CacheNotAnswering())
     monkeypatch.setattr(published, "cache", CacheNotAnswering())
 
-    answer_save(
-        answer=answer(northwind, "3.1"),
-        value="Typed while the cache was down.",
-        expected_version=0,
-        by=northwind.contributor,
-    )
+    save_31(northwind, "Typed while the cache was down.", by=northwind.contributor)
     assert "Typed while the cache was down." in text(client.get(section_url(northwind)))
 
     # The cache answers again, still holding the page drawn before the save.
