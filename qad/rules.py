@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Answer, Revision, Submission
 from qualification.enums import MembershipRole, SignatoryCapacity
@@ -41,10 +43,14 @@ def participant_roles(user: AnyUser, submission: Submission) -> set[str]:
     return organisation_roles(user, submission.qualification.organisation_id)
 
 
-def remember_participant_roles(user: AnyUser, submission: Submission) -> None:
+def remember_participant_roles(
+    user: AnyUser, submission: Submission, roles: Iterable[str] | None = None
+) -> None:
     """Ask for the user's roles in the participant once, for every check made on this
-    submission object; use on an object read for one request only."""
-    roles = organisation_roles(user, submission.qualification.organisation_id)
+    submission object; use on an object read for one request only. `roles`: the user's
+    roles, when read with the submission."""
+    if roles is None:
+        roles = organisation_roles(user, submission.qualification.organisation_id)
     submission._participant_roles = (user.pk, frozenset(roles))
 
 

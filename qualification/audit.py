@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from qualification.models import AuditEvent, Organisation, Qualification, User
+from qualification.sql_rows import insert
 
 
 def audit_record(
@@ -25,7 +26,7 @@ def audit_record(
         organisation_id = organisation.pk
     else:
         organisation_id = qualification.organisation_id if qualification is not None else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
         summary=summary,
@@ -37,3 +38,6 @@ def audit_record(
         before=before,
         after=after,
     )
+    # Written on every save of an answer: an insert of our own costs a fifth of the ORM's.
+    insert(event, "audit_event_insert")
+    return event

@@ -175,6 +175,12 @@ def rows_to_update(rows, changes: dict, known: Iterable[int] | None = None) -> l
     return scopes + ([PROGRAMME] if _reaches_programme(label, changes) else [])
 
 
+def rows_changed(model, organisation_ids: Iterable[int], fields: Iterable[str]) -> None:
+    """After rows of `model` belonging to these organisations were updated (`fields`) by SQL
+    of the caller's own, which reports here what an `update()` would."""
+    organisations_changed(organisation_ids, programme=_reaches_programme(model._meta.label, fields))
+
+
 def rows_written(model, rows) -> None:
     """After a `bulk_create` of `rows`."""
     label = model._meta.label

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qad.answer_rows import answer_for_writing, answer_store
 from qad.answers import clean_answer_value, is_answered
 from qad.enums import AnswerType
 from qad.models import Answer, AnswerConflict, Revision
@@ -55,12 +55,11 @@ def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) 
     cleaned = clean_answer_value(question, value)
     stale: StaleAnswer | None = None
     with transaction.atomic():
-        revision, current = _lock_for_writing(answer, by)
+        revision, current, open_conflict_id = _lock_for_writing(answer, by)
         open_conflict = (
-            AnswerConflict.objects.select_for_update()
-            .filter(answer=current, written_by=by, resolved_at__isnull=True)
-            .order_by("-written_at")
-            .first()
+            AnswerConflict.objects.select_for_update().get(pk=open_conflict_id)
+            if open_conflict_id is not None
+            else None
         )
         if open_conflict is not None:
             # The page may send the current version by now; the writer still has not seen
@@ -119,7 +118,7 @@ def conflict_resolve(
     cleaned = clean_answer_value(question, value)
     stale: StaleAnswer | None = None
     with transaction.atomic():
-        revision, current = _lock_for_writing(answer, by)
+        revision, current, _open_conflict_id = _lock_for_writing(answer, by)
         locked = AnswerConflict.objects.select_for_update().get(pk=conflict.pk)
         if locked.resolved_at is not None:
             raise ConflictSettled(_("This conflict was already settled."))
@@ -164,25 +163,21 @@ def _copy_saved(saved: Answer, answer: Answer) -> None:
         setattr(answer, name, getattr(saved, name))
 
 
-def _lock_for_writing(answer: Answer, by: User) -> tuple[Revision, Answer]:
-    """Lock the answer's revision (one writer at a time) and read the answer as stored.
+def _lock_for_writing(answer: Answer, by: User) -> tuple[Revision, Answer, int | None]:
+    """Lock the answer's revision (one writer at a time) and read the answer as stored, with
+    the id of the writer's open conflict on it (None if none).
 
     Call inside a transaction. Raises RevisionFrozen / AnswerLocked when it may not change.
     """
-    revision = (
-        # Only the revision's row is locked, not its submission's, qualification's or
-        # organisation's: other work on those need not wait for a participant's typing.
-        Revision.objects.select_for_update(of=("self",))
-        .select_related("submission__qualification")
-        .get(pk=answer.revision_id)
-    )
+    found = answer_for_writing(answer, by)
+    current = found.answer
+    revision = current.revision
     if revision.is_frozen:
         raise RevisionFrozen(f"{revision} was submitted and is read-only")
-    current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
     current.question = answer.question  # a published question never changes
     if not can_edit_answer(by, current, revision):
         raise AnswerLocked(_("This answer cannot be changed now."))
-    return revision, current
+    return revision, current, found.open_conflict_id
 
 
 def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
@@ -190,9 +185,7 @@ def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
     question = current.question
     _check_date_order(current, cleaned)
     now = timezone.now()
-    Answer.objects.filter(pk=current.pk).of_organisations(
-        [revision.submission.qualification.organisation_id]
-    ).update(value=cleaned, version=F("version") + 1, updated_by=by, updated_at=now)
+    answer_store(current, cleaned, by, now, revision.submission.qualification.organisation_id)
     before = current.value
     audit_record(
         kind="answer.saved",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from qad.answer_rows import AnswerRow, latest_answer
 from qad.models import Revision, Submission
+from qad.published import template_outline
 from qad.rules import can_view_submission, remember_participant_roles
 
 
@@ -28,3 +30,20 @@ def submission_for(user, public_id) -> Submission:
 
 def current_revision(submission: Submission) -> Revision:
     return submission.revisions.order_by("-number").first()
+
+
+def latest_answer_for(user, public_id, question_ref: str) -> AnswerRow:
+    """The answer to question `question_ref` in the latest revision of a submission the user
+    may see (404 otherwise), with its published question: what `submission_for`,
+    `current_revision` and a lookup of the answer give, read at once (an autosave asks for
+    it on every pause in typing)."""
+    found = latest_answer(user, public_id, question_ref)
+    if found is None:
+        raise Http404
+    answer = found.answer
+    submission = answer.revision.submission
+    if not can_view_submission(user, submission):
+        raise Http404
+    found.outline = template_outline(submission.template)
+    answer.question = found.outline.questions[answer.question_id]
+    return found

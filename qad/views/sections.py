@@ -20,15 +20,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessment.models import Clarification
 from evidence.selectors import EvidenceTally, evidence_tallies, revision_links
+from qad.answer_rows import stored_values
 from qad.answers import is_answered
 from qad.checklist import question_anchor
 from qad.enums import AnswerType
 from qad.forms import QuestionForm
-from qad.models import Answer, AnswerConflict, OrphanedAnswer, Revision, Section, Submission
+from qad.models import (
+    Answer,
+    AnswerConflict,
+    OrphanedAnswer,
+    Question,
+    Revision,
+    Section,
+    Submission,
+)
 from qad.published import template_outline
 from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
-from qad.views.access import current_revision, submission_for
+from qad.views.access import current_revision, latest_answer_for, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
 from qualification.page_cache import cached_page, organisation_pages
 
@@ -123,16 +132,19 @@ def _blocks(
     *,
     open_evidence: str = "",
     whole_page: bool = True,
+    conflicts: dict[int, AnswerConflict] | None = None,
 ) -> list:
     """A block per answer. `whole_page` False: only what an answer's save status shows (no
     clarifications, evidence or earlier answers). The evidence panels drawn open are the one
-    named by `open_evidence` (a question's ref) and those with files that need a look."""
-    conflicts = {
-        c.answer_id: c
-        for c in AnswerConflict.objects.filter(
-            answer__in=answers, written_by=request.user, resolved_at__isnull=True
-        ).order_by("written_at")
-    }
+    named by `open_evidence` (a question's ref) and those with files that need a look.
+    `conflicts`: the reader's open conflicts by answer, when the caller has read them."""
+    if conflicts is None:
+        conflicts = {
+            c.answer_id: c
+            for c in AnswerConflict.objects.filter(
+                answer__in=answers, written_by=request.user, resolved_at__isnull=True
+            ).order_by("written_at")
+        }
     # Who may edit is the same for every answer but the reopened ones: asked once.
     editable_answers = answers_editable(request.user, answers, revision)
     autosave_url = _reverse_each("answer-autosave", "question_ref", public_id=submission.public_id)
@@ -248,16 +260,11 @@ def _progress(answers: list[Answer]) -> tuple[int, int]:
     return sum(1 for a in required if is_answered(a.question, a.value)), len(required)
 
 
-def _section_progress(submission: Submission, revision: Revision, section: Section):
-    """(answered, required) of the section's required questions, reading only their values."""
-    questions = template_outline(submission.template).questions
+def _section_progress(questions: dict[int, Question], revision: Revision, section: Section):
+    """(answered, required) of the section's required questions (of the template's published
+    `questions`), reading only their values."""
     required = [pk for pk, q in questions.items() if q.section_id == section.pk and q.required]
-    # Unordered: the answers' default order would join their questions.
-    values = (
-        revision.answers.filter(question_id__in=required)
-        .order_by()
-        .values_list("question_id", "value")
-    )
+    values = stored_values(revision.pk, required)
     answered = sum(1 for pk, value in values if is_answered(questions[pk], value))
     return answered, len(values)
 
@@ -434,10 +441,19 @@ def _save_block(request, block: QuestionBlock) -> str:
 @keep_typed_text_when_signed_out
 def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
     """Save one question (htmx). Returns the question's status line, and its new version."""
-    submission = submission_for(request.user, public_id)
-    revision = current_revision(submission)
-    answer = _answer_or_404(submission, revision, question_ref)
-    [block] = _blocks(request, submission, revision, [answer], data=request.POST, whole_page=False)
+    found = latest_answer_for(request.user, public_id, question_ref)
+    answer = found.answer
+    revision = answer.revision
+    submission = revision.submission
+    [block] = _blocks(
+        request,
+        submission,
+        revision,
+        [answer],
+        data=request.POST,
+        whole_page=False,
+        conflicts=None if found.open_conflict_id else {},
+    )
     if not block.editable:
         block.form.add_error(_("This answer cannot be changed now."))
         status = 403
@@ -447,7 +463,7 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
         outcome = _save_block(request, block)
         status = {"saved": 200, "conflict": 409, "invalid": 400, "locked": 403}[outcome]
     section = answer.question.section
-    answered, required = _section_progress(submission, revision, section)
+    answered, required = _section_progress(found.outline.questions, revision, section)
     response = render(
         request,
         "qad/partials/answer_status.html",
@@ -469,31 +485,14 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
     return response
 
 
-def _answer_or_404(submission: Submission, revision: Revision, question_ref: str) -> Answer:
-    """The revision's answer to the question `question_ref`, with its published question."""
-    question = next(
-        (
-            q
-            for q in template_outline(submission.template).questions.values()
-            if q.ref == question_ref
-        ),
-        None,
-    )
-    if question is None:
-        raise Http404
-    answer = get_object_or_404(revision.answers.select_related("updated_by"), question=question)
-    answer.question = question
-    return answer
-
-
 @require_GET
 @login_required
 def answer_evidence(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
     """A question's evidence panel: its files, with their forms, and the upload form. Fetched
     when the participant opens the panel; a plain visit opens it on the section page."""
-    submission = submission_for(request.user, public_id)
-    revision = current_revision(submission)
-    answer = _answer_or_404(submission, revision, question_ref)
+    answer = latest_answer_for(request.user, public_id, question_ref).answer
+    revision = answer.revision
+    submission = revision.submission
     section = answer.question.section
     if not request.htmx:
         return redirect(

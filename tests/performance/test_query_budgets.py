@@ -27,7 +27,10 @@ from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_
 BUDGETS = {
     "participant home": 10,  # with the organisations the reader belongs to (the page's key)
     "section page": 11,  # files listed only in the evidence panels opened
-    "answer autosave": 16,  # with a look for the writer's open conflict
+    # The answer with everything its checks read, in one query; in the save's savepoint, the
+    # same read again under the revision's lock, the write and its audit event; then the
+    # section's progress.
+    "answer autosave": 9,
     # The page's ids and the count, then its 50 rows by id, then their questions: three small
     # queries the database plans at once, rather than every link of the revision in one join.
     "evidence register": 11,

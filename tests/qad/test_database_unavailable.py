@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @contextmanager
-def database_unreachable(from_statement: str = ""):
+def database_unreachable(from_statement: str | tuple[str, ...] = ""):
     """Queries fail the way they fail while the server restarts: all of them, or all from the
-    first one that starts with `from_statement`."""
+    first one that starts with `from_statement` (or with one of them)."""
     lost = not from_statement
 
     def fail(execute, sql, params, many, context):
@@ -74,7 +74,9 @@ def test_a_save_that_fails_half_way_leaves_nothing_half_saved(
     before = northwind.answer("3.1")
     # The answer is written, then the connection goes before its audit record is.
     save = prepared_autosave(northwind, "3.1", "Half way")
-    with database_unreachable(from_statement='INSERT INTO "qualification_auditevent"'):
+    # On PostgreSQL the insert is a prepared statement: prepared once, then executed by name.
+    audit_insert = ('INSERT INTO "qualification_auditevent"', "PREPARE audit_event_insert")
+    with database_unreachable(from_statement=(*audit_insert, "EXECUTE audit_event_insert")):
         response = save(browser_client)
     assert "cannot reach its database" in response.content.decode()
     after = northwind.answer("3.1")
