@@ -345,13 +345,14 @@ def _script(target: dict) -> str:
             "wrk.headers['Content-Type'] = 'application/x-www-form-urlencoded'",
             f"wrk.headers['X-CSRFToken'] = {_lua_string(target['csrf'])}",
             "wrk.headers['HX-Request'] = 'true'",
-            # Each thread saves its own questions in turn, so a question comes round again
-            # only after its last save has answered with the new version (as the page's
-            # hidden version field is updated after each save).
+            # Each thread saves its own questions in turn, skipping one whose last save has
+            # not answered yet: a question is sent again only with the version that save
+            # answered with (as the page's hidden version field is updated after each save).
+            # Its connections answer out of order, so the turn alone would not ensure that.
             # The warm-up run saves other questions than the measured run, whose versions
             # would otherwise be out of date when it starts.
             "function init(args)",
-            "  mine, versions, n, unsaved = {}, {}, 0, 0",
+            "  mine, versions, sent, n, unsaved = {}, {}, {}, 0, 0",
             "  local part = (args[1] == 'warmup') and 1 or 0",
             "  for i, q in ipairs(questions) do",
             "    if (i - 1) % (2 * nthreads) == 2 * id + part then table.insert(mine, q) end",
@@ -359,15 +360,23 @@ def _script(target: dict) -> str:
             "  for _, q in ipairs(mine) do versions[q.pk] = q.version end",
             "end",
             "function request()",
-            "  n = n + 1",
-            "  local q = mine[(n % #mine) + 1]",
+            "  local q",
+            "  for _ = 1, #mine do",
+            "    n = n + 1",
+            "    q = mine[(n % #mine) + 1]",
+            "    if not sent[q.pk] then break end",
+            "  end",
+            "  sent[q.pk] = true",
             "  local body = 'q' .. q.pk .. '-version=' .. versions[q.pk] .. '&q' .. q.pk ..",
             "    '-value=Load+test+answer+' .. id .. '-' .. n",
             "  return wrk.format('POST', base .. q.ref .. '/', nil, body)",
             "end",
             "function response(status, headers, body)",
             '  local pk, v = string.match(body, \'name="q(%d+)%-version" value="(%d+)"\')',
-            "  if pk then versions[tonumber(pk)] = tonumber(v) end",
+            "  if pk then",
+            "    versions[tonumber(pk)] = tonumber(v)",
+            "    sent[tonumber(pk)] = nil",
+            "  end",
             "  if headers['X-Save-Outcome'] then unsaved = unsaved + 1 end",
             "end",
         ]

@@ -30,6 +30,7 @@ def _session(email: str) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from benchmarks.second_factor import verify_second_factor
+    from qualification.backends import SIGN_IN_BACKEND
     from qualification.models import User
     from qualification.security import SIGNED_IN_AT
 
@@ -37,7 +38,7 @@ def _session(email: str) -> str:
     # The server's own session engine: with REDIS_URL, the session is in its cache as well.
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = SIGN_IN_BACKEND
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SIGNED_IN_AT] = int(time.time())
     verify_second_factor(user, session)
@@ -49,7 +50,7 @@ def targets() -> list[dict]:
     from django.db.models import Count
 
     from assessment.models import Review
-    from qad.models import Answer, Submission
+    from qad.models import Answer, AnswerConflict, Submission
     from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, supplier_review_in_review
 
     draft = (
@@ -68,6 +69,9 @@ def targets() -> list[dict]:
         .order_by("-n", "question__section__ref")
         .first()
     )
+    # An edit conflict left open by an earlier run (two saves of one question crossing) would
+    # take every save of its question into the conflict: the bench's data set starts clean.
+    AnswerConflict.objects.filter(answer__revision=revision, resolved_at__isnull=True).delete()
     free_text = [
         {"pk": a.question_id, "ref": a.question.ref, "version": a.version}
         for a in Answer.objects.filter(revision=revision, question__answer_type="free_text")

@@ -132,6 +132,7 @@ def _run(work: Path, megabytes: int) -> list[Row]:
 _SETUP = """
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from qualification.backends import SIGN_IN_BACKEND
 from qualification.demo import ensure_versions
 from qualification.enums import MembershipRole, Route
 from qualification.models import User, Organisation, Membership, Mpid, MarketRole
@@ -148,7 +149,7 @@ submission = q.submissions.get()
 answer = submission.revisions.get().answers.filter(question__ref="4.1.5").get()
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = SIGN_IN_BACKEND
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(session.session_key, submission.public_id, answer.question_id)

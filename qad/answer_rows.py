@@ -35,7 +35,8 @@ ANSWER = Columns(Answer, "a")
 REVISION = Columns(Revision, "r")
 SUBMISSION = Columns(Submission, "s")
 QUALIFICATION = Columns(Qualification, "q")
-LAST_WRITER = Columns(User, "u", leave_out=("password",))
+# What a page says of the last writer: their name (anything else is read if asked for).
+LAST_WRITER = Columns(User, "u", only=("id", "email", "full_name"))
 JOINED = (ANSWER, REVISION, SUBMISSION, QUALIFICATION)
 STORED_VALUE = Columns(Answer, "a", only=("question", "value"))
 

@@ -104,7 +104,10 @@ def scopes_changed(scopes: Iterable[str]) -> None:
         global _change_missed
         try:
             _forget_all_if_a_change_was_missed()
-            cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+            if len(keys) == 1:  # most changes: one organisation's (a plain SET, no MULTI)
+                cache.set(keys[0], uuid.uuid4().hex, timeout=None)
+            else:
+                cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
         except Exception:
             # The change itself stands: a cache that does not answer must not stop a save.
             logger.exception("The page cache did not answer; pages are drawn afresh once it does")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from qad.views.versions import portal_admin_required
+from qualification.backends import SIGN_IN_BACKEND
 from qualification.enums import CodeBodyRole, MembershipRole
 from qualification.models import CodeBody, MarketRole, Membership, Organisation, User
 from qualification.people import (
@@ -187,7 +188,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 problems = list(error.messages)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=SIGN_IN_BACKEND)
                 messages.success(request, _("Welcome to the QAD Portal."))
                 return redirect("home")
     return render(

@@ -76,7 +76,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so that repeated failures are counted before a password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "qualification.backends.PortalBackend",
 ]
 
 if not DEBUG:

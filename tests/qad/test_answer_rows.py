@@ -173,7 +173,7 @@ def test_an_audit_event_is_stored_whole(northwind):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_prepared_statements_survive_a_rollback_and_are_prepared_again_on_a_new_connection(
-    northwind,
+    reference_data, northwind
 ):
     public_id = northwind.submission.public_id
     connection.close()
