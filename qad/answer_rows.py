@@ -16,8 +16,8 @@ from uuid import UUID
 from django.db import connection
 
 from qad.models import Answer, AnswerConflict, QadTemplate, Question, Revision, Submission
-from qad.rules import remember_participant_roles
-from qualification.models import Membership, Qualification, User
+from qad.submission_rows import public_db_value, reader_id, remember_roles, roles_join
+from qualification.models import Qualification, User
 from qualification.page_changes import rows_changed
 from qualification.rules import AnyUser
 from qualification.sql_rows import Columns, db_value, execute, split
@@ -45,9 +45,8 @@ def latest_answer(user: AnyUser, public_id: UUID, question_ref: str) -> AnswerRo
     """The answer to question `question_ref` in the latest revision of submission
     `public_id`, with the submission's template (its id and status, which find its
     published outline; anything else is read if asked for); None if there is none."""
-    submission_id = Submission._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    reader = _reader_id(user)
-    params = [reader, reader, submission_id, question_ref]
+    reader = reader_id(user)
+    params = [reader, reader, public_db_value(public_id), question_ref]
     found = _read(user, "qad_latest_answer", _latest_answer_sql(), params, with_writer=True)
     if found is not None:
         submission = found.answer.revision.submission
@@ -61,7 +60,7 @@ def answer_for_writing(answer: Answer, writer: AnyUser) -> AnswerRow:
     """The answer as stored, its revision's row locked until the transaction ends (one
     writer at a time); its last writer is read only if asked for (a conflict names them).
     Call inside a transaction."""
-    reader = _reader_id(writer)
+    reader = reader_id(writer)
     params = [reader, reader, answer.pk]
     found = _read(writer, "qad_answer_for_writing", _answer_for_writing_sql(), params)
     if found is None:
@@ -103,11 +102,6 @@ def stored_values(revision_id: int, question_ids: list[int]) -> list[tuple[int, 
         return [tuple(STORED_VALUE.convert(row)) for row in cursor.fetchall()]
 
 
-def _reader_id(user: AnyUser) -> int | None:
-    # Nobody signed in, or a deactivated account: no roles (the roles check says the same).
-    return user.pk if user.is_authenticated and user.is_active else None
-
-
 def _read(
     user: AnyUser, name: str, sql: str, params: list, *, with_writer: bool = False
 ) -> AnswerRow | None:
@@ -126,9 +120,7 @@ def _read(
     submission.qualification = qualification
     revision.submission = submission
     answer.revision = revision
-    # One row per role the reader holds in the participant (one row, no role, for none).
-    role_at = sum(len(part) for part in parts)
-    remember_participant_roles(user, submission, [row[role_at] for row in rows if row[role_at]])
+    remember_roles(user, submission, rows, sum(len(part) for part in parts))
     return AnswerRow(answer=answer, open_conflict_id=open_conflict_id, extra=extra)
 
 
@@ -152,8 +144,7 @@ def _select(*extra_columns: str, with_writer: bool = False) -> str:
         JOIN {q(Submission._meta.db_table)} s ON s.{q("id")} = r.{q("submission_id")}
         JOIN {q(Qualification._meta.db_table)} q ON q.{q("id")} = s.{q("qualification_id")}
         {last_writer if with_writer else ""}
-        LEFT JOIN {q(Membership._meta.db_table)} m
-          ON m.{q("organisation_id")} = q.{q("organisation_id")} AND m.{q("user_id")} = %s
+        {roles_join(f"q.{q('organisation_id')}")}
     """
 
 

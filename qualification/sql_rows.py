@@ -7,7 +7,8 @@ through the fields' own converters, as the ORM would: a page cannot tell the two
 Fields left out are deferred, and read by the ORM if something asks for them. `execute` runs
 such a query; on PostgreSQL as a statement prepared once per connection, which after a few
 runs is no longer planned at all (planning a join of six tables took four times as long as
-running it).
+running it). A prepared statement belongs to its database session: a pooler that hands one
+session's statements to another (PgBouncer in transaction mode) must not sit in between.
 """
 
 from __future__ import annotations

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from qad.answer_rows import AnswerRow, latest_answer
 from qad.models import Revision, Submission
 from qad.published import template_outline
-from qad.rules import can_view_submission, remember_participant_roles
+from qad.rules import can_view_submission
+from qad.submission_rows import submission_with_roles
 
 
 def submission_for(user, public_id) -> Submission:
-    submission = get_object_or_404(
-        Submission.objects.select_related(
-            "qualification__organisation", "qualification__wave", "template"
-        )
-        # The template's file as loaded (tens of kB) is for the record, not for pages.
-        .defer("template__source_text"),
-        public_id=public_id,
-    )
-    # The checks this request makes on it ask who the user is in the participant once.
-    remember_participant_roles(user, submission)
+    """The submission `public_id` with its qualification, organisation, wave and template,
+    for a user allowed to see it; the checks this request makes on it ask who the user is in
+    the participant no more (their roles are read with it)."""
+    submission = submission_with_roles(user, public_id)
     # Another organisation's submission does not exist for you: 404, not 403.
-    if not can_view_submission(user, submission):
+    if submission is None or not can_view_submission(user, submission):
         raise Http404
     return submission
 

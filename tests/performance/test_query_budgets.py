@@ -26,14 +26,14 @@ from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_
 # cache instead (qualification/env.py): one query less, see `budget`.
 BUDGETS = {
     "participant home": 10,  # with the organisations the reader belongs to (the page's key)
-    "section page": 11,  # files listed only in the evidence panels opened
+    "section page": 10,  # files listed only in the evidence panels opened
     # The answer with everything its checks read, in one query; in the save's savepoint, the
     # same read again under the revision's lock, the write and its audit event; then the
     # section's progress.
     "answer autosave": 9,
     # The page's ids and the count, then its 50 rows by id, then their questions: three small
     # queries the database plans at once, rather than every link of the revision in one join.
-    "evidence register": 11,
+    "evidence register": 10,
     "assessor queue": 12,  # with the check results of the page's rows
     # With the latest check results of the page's criteria; the organisation, the template and
     # the assignee are read on their own (the access check, made on every read of the cached
@@ -46,12 +46,13 @@ BUDGETS = {
 
 
 # Read back from the page cache while nothing it shows has changed: the session, the user, and
-# what the page's access check reads (the submission and who the reader is in it; the review
-# and the reader's role in its Code Body; the reader's Code Body roles, with the Code Body).
+# what the page's access check reads (the submission with who the reader is in it, in one
+# query; the review and the reader's role in its Code Body; the reader's Code Body roles,
+# with the Code Body).
 READ_BACK = {
     "participant home": 3,  # with the organisations the reader belongs to
-    "section page": 4,
-    "evidence register": 4,
+    "section page": 3,
+    "evidence register": 3,
     "assessor queue": 4,  # with the Code Body
     "review screen": 4,
     "programme dashboard": 2,
