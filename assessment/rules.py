@@ -15,6 +15,7 @@ from qualification.rules import (
     is_portal_admin,
     organisation_roles,
 )
+from qualification.sql_rows import execute
 
 ACTING_ROLES = (CodeBodyRole.ASSESSOR, CodeBodyRole.LEAD_ASSESSOR)
 
@@ -48,11 +49,17 @@ def review_access(user: AnyUser, review) -> ReviewAccess:
 def _role_and_approval(user: AnyUser, review) -> tuple[str | None, bool]:
     """The user's role in the review's Code Body, and whether that Code Body approves one of
     the qualification's roles. Asked on every read of a review page, so in SQL written once:
-    the ORM took eight times longer to build this query than the database took to run it."""
+    the ORM took eight times longer to build this query than the database took to run it.
+    Answered without asking when the review was read with them (`review_with_access`)."""
     if not user.is_authenticated or not user.is_active:
         return None, False
+    known = getattr(review, "_reader_access", None)
+    if known is not None and known[0] == user.pk:
+        return known[1], known[2]
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute(
+            cursor,
+            "review_role_and_approval",
             _role_and_approval_sql(),
             [review.submission.qualification_id, user.pk, review.code_body_id],
         )
@@ -60,16 +67,29 @@ def _role_and_approval(user: AnyUser, review) -> tuple[str | None, bool]:
     return (found[0], bool(found[1])) if found is not None else (None, False)
 
 
-@once
-def _role_and_approval_sql() -> str:
+def remember_review_access(user: AnyUser, review, role: str | None, approves: bool) -> None:
+    """Remember on `review` (an object read for one request) the user's role in its Code Body
+    and whether that Code Body approves the qualification, read with it."""
+    review._reader_access = (user.pk, role, approves)
+
+
+def approves_sql(qualification: str, code_body: str) -> str:
+    """Whether the Code Body `code_body` (an SQL expression) approves one of the roles of the
+    qualification `qualification`."""
     approvers = MarketRole._meta.get_field("approvers")
-    return f"""
-        SELECT m.role, EXISTS (
+    return f"""EXISTS (
             SELECT 1 FROM {QualificationRole._meta.db_table} r
             JOIN {approvers.remote_field.through._meta.db_table} a
               ON a.{approvers.m2m_column_name()} = r.market_role_id
-            WHERE r.qualification_id = %s AND a.{approvers.m2m_reverse_name()} = m.code_body_id
-        )
+            WHERE r.qualification_id = {qualification}
+              AND a.{approvers.m2m_reverse_name()} = {code_body}
+        )"""
+
+
+@once
+def _role_and_approval_sql() -> str:
+    return f"""
+        SELECT m.role, {approves_sql("%s", "m.code_body_id")}
         FROM {CodeBodyMembership._meta.db_table} m
         WHERE m.user_id = %s AND m.code_body_id = %s
         ORDER BY m.id

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import Review
+from assessment.review_rows import review_with_access
 from assessment.rules import (
     ReviewAccess,
     can_view_approval_letter,
@@ -19,18 +20,18 @@ from qualification.models import CodeBody, QualificationRole
 from qualification.rules import is_portal_admin
 
 
-def _review(public_id) -> Review:
-    return get_object_or_404(
-        # What the access check reads; the rest (the organisation, the template, the
-        # assignee) is read by the pages that draw it. Each table joined costs the database
-        # more to plan than to read the row, on every request.
-        Review.objects.select_related("submission__qualification", "code_body"),
-        public_id=public_id,
-    )
+def _review(user, public_id) -> Review:
+    """The review with what its access check reads (its submission, qualification and Code
+    Body) and that check's answer for this user, read at once; the rest (the organisation,
+    the template, the assignee) is read by the pages that draw it."""
+    review = review_with_access(user, public_id)
+    if review is None:
+        raise Http404
+    return review
 
 
 def review_for(user, public_id) -> Review:
-    review = _review(public_id)
+    review = _review(user, public_id)
     if not can_view_review(user, review):
         raise Http404
     return review
@@ -38,7 +39,7 @@ def review_for(user, public_id) -> Review:
 
 def review_and_access_for(user, public_id) -> tuple[Review, ReviewAccess]:
     """The review, with what this user may do on it (their roles asked for once)."""
-    review = _review(public_id)
+    review = _review(user, public_id)
     access = review_access(user, review)
     if not access.can_view:
         raise Http404

@@ -1,10 +1,13 @@
 """Who may see and assess a review. The check runs on every read of a review page, in SQL
 written once; it must give the answer the rule gives when stated through the ORM."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from assessment.models import Review
+from assessment.review_rows import review_with_access
 from assessment.rules import ACTING_ROLES, ReviewAccess, review_access
 from qualification.enums import CodeBodyRole
 from qualification.models import User
@@ -65,8 +68,29 @@ def test_the_check_gives_the_rules_answer_for_every_reader_and_review(submitted,
         for review in reviews:
             expected = the_rule(reader, review)
             assert review_access(reader, review) == expected, (name, review.code_body.code)
+            # As the pages read it: the review with the reader's role and approval at once.
+            read_with_it = review_with_access(reader, review.public_id)
+            assert review_access(reader, read_with_it) == expected, (name, "read with it")
             seen.add(expected)
     assert len(seen) >= 3, "readers who may assess, who may only view, who may not see"
+
+
+def test_a_review_read_with_its_access_is_the_review_the_orm_reads(submitted, people):
+    review = Review.objects.select_related("submission__qualification", "code_body").get(
+        submission=submitted.submission, code_body__code="BSC"
+    )
+
+    found = review_with_access(people.bsc_lead, review.public_id)
+
+    for ours, theirs in [
+        (found, review),
+        (found.submission, review.submission),
+        (found.submission.qualification, review.submission.qualification),
+        (found.code_body, review.code_body),
+    ]:
+        fields = [f.attname for f in type(theirs)._meta.concrete_fields]
+        assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    assert review_with_access(people.bsc_lead, uuid.uuid4()) is None
 
 
 def test_a_code_body_that_approves_none_of_the_roles_does_not_see_the_review(submitted, people):
@@ -80,5 +104,9 @@ def test_a_code_body_that_approves_none_of_the_roles_does_not_see_the_review(sub
         role.approvers.remove(bsc.code_body)
 
     assert review_access(people.bsc_lead, bsc) == ReviewAccess(
+        can_view=False, can_assess=False, is_lead=True
+    )
+    read_with_it = review_with_access(people.bsc_lead, bsc.public_id)
+    assert review_access(people.bsc_lead, read_with_it) == ReviewAccess(
         can_view=False, can_assess=False, is_lead=True
     )

@@ -37,9 +37,9 @@ BUDGETS = {
     "assessor queue": 12,  # with the check results of the page's rows
     # With the latest check results of the page's criteria; the organisation, the template and
     # the assignee are read on their own (the access check, made on every read of the cached
-    # page too, joins only what it needs and asks for the reader's role and the Code Body's
+    # page too, reads the review with what it needs, the reader's role and the Code Body's
     # approval in one query).
-    "review screen": 16,
+    "review screen": 15,
     "programme dashboard": 13,
     "programme export": 8,
 }
@@ -47,14 +47,14 @@ BUDGETS = {
 
 # Read back from the page cache while nothing it shows has changed: the session, the user, and
 # what the page's access check reads (the submission with who the reader is in it, in one
-# query; the review and the reader's role in its Code Body; the reader's Code Body roles,
-# with the Code Body).
+# query; the review with the reader's role in its Code Body, in one; the reader's Code Body
+# roles, with the Code Body).
 READ_BACK = {
     "participant home": 3,  # with the organisations the reader belongs to
     "section page": 3,
     "evidence register": 3,
     "assessor queue": 4,  # with the Code Body
-    "review screen": 4,
+    "review screen": 3,
     "programme dashboard": 2,
     "programme export": 2,
 }

@@ -1,0 +1,62 @@
+"""The review a URL names, with what its access check reads (its submission, qualification and
+Code Body) and the reader's role in that Code Body with the Code Body's approval of the
+qualification, in one query written once (see `qualification.sql_rows`): every page of a
+review asks for it, a page read back from the cache included."""
+
+from __future__ import annotations
+
+from functools import cache as once
+from uuid import UUID
+
+from django.db import connection
+
+from assessment.models import Review
+from assessment.rules import approves_sql, remember_review_access
+from qad.models import Submission
+from qad.submission_rows import reader_id
+from qualification.models import CodeBody, CodeBodyMembership, Qualification
+from qualification.rules import AnyUser
+from qualification.sql_rows import Columns, execute, split
+
+REVIEW = Columns(Review, "rv")
+SUBMISSION = Columns(Submission, "s")
+QUALIFICATION = Columns(Qualification, "q")
+CODE_BODY = Columns(CodeBody, "cb")
+PARTS = (REVIEW, SUBMISSION, QUALIFICATION, CODE_BODY)
+
+
+def review_with_access(user: AnyUser, public_id: UUID) -> Review | None:
+    """The review `public_id`, the reader's access to it remembered; None if there is none."""
+    public = Review._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    with connection.cursor() as cursor:
+        execute(cursor, "review_with_access", _review_sql(), [reader_id(user), public])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values, (role, approves) = split(row, *PARTS)
+    review, submission, qualification, code_body = (
+        part.build(v) for part, v in zip(PARTS, values, strict=True)
+    )
+    submission.qualification = qualification
+    review.submission = submission
+    review.code_body = code_body
+    remember_review_access(user, review, role, bool(approves) and role is not None)
+    return review
+
+
+@once
+def _review_sql() -> str:
+    q = connection.ops.quote_name
+    return f"""
+        SELECT {", ".join(part.sql for part in PARTS)}, m.{q("role")},
+          {approves_sql(f"q.{q('id')}", f"rv.{q('code_body_id')}")}
+        FROM {q(Review._meta.db_table)} rv
+        JOIN {q(Submission._meta.db_table)} s ON s.{q("id")} = rv.{q("submission_id")}
+        JOIN {q(Qualification._meta.db_table)} q ON q.{q("id")} = s.{q("qualification_id")}
+        JOIN {q(CodeBody._meta.db_table)} cb ON cb.{q("id")} = rv.{q("code_body_id")}
+        LEFT JOIN {q(CodeBodyMembership._meta.db_table)} m
+          ON m.{q("code_body_id")} = rv.{q("code_body_id")} AND m.{q("user_id")} = %s
+        WHERE rv.{q("public_id")} = %s
+        ORDER BY m.{q("id")}
+        LIMIT 1
+    """
