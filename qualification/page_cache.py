@@ -35,7 +35,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -94,8 +94,10 @@ def _generations(scopes: list[str]) -> list[str]:
 
 def scopes_changed(scopes: Iterable[str]) -> None:
     """Every page that shows these scopes is drawn afresh on its next read, in every
-    process. Replaced now and again on commit: a reader that drew the page from the
-    uncommitted state in between does not keep it."""
+    process: the generations are replaced once the change is committed (no other connection
+    can read it before). Inside a transaction that code around the change holds open (a
+    service calling another, a test), they are replaced at once as well: that code may draw
+    a page from the uncommitted state before it commits."""
     keys = [_generation_key(s) for s in set(scopes)]
     if not keys:
         return
@@ -113,8 +115,16 @@ def scopes_changed(scopes: Iterable[str]) -> None:
             logger.exception("The page cache did not answer; pages are drawn afresh once it does")
             _change_missed = True
 
-    replace()
-    transaction.on_commit(replace)
+    if _enclosed_in_a_transaction():
+        replace()
+    transaction.on_commit(replace)  # outside a transaction: at once
+
+
+def _enclosed_in_a_transaction() -> bool:
+    """Whether the change is made inside a transaction that code around it holds open: one
+    atomic block within another, or within a test's own."""
+    blocks = connection.atomic_blocks
+    return len(blocks) > 1 or any(getattr(b, "_from_testcase", False) for b in blocks)
 
 
 def forget_all() -> None:

@@ -5,6 +5,7 @@ someone it was not drawn for."""
 import re
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -205,3 +206,52 @@ def test_a_cache_that_does_not_answer_stops_neither_a_save_nor_a_page(
     monkeypatch.setattr(page_cache, "cache", answering)
     monkeypatch.setattr(published, "cache", answering)
     assert "Typed while the cache was down." in text(client.get(section_url(northwind)))
+
+
+def _generation_writes(monkeypatch) -> list[tuple[str, bool]]:
+    """The keys written to the cache from now on, each with whether it was written inside a
+    transaction."""
+    written: list[tuple[str, bool]] = []
+    cache = page_cache.cache
+    set_one, set_many = cache.set, cache.set_many
+
+    def spy_set(key, *args, **kwargs):
+        written.append((key, connection.in_atomic_block))
+        return set_one(key, *args, **kwargs)
+
+    def spy_set_many(values, *args, **kwargs):
+        written.extend((key, connection.in_atomic_block) for key in values)
+        return set_many(values, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy_set)
+    monkeypatch.setattr(cache, "set_many", spy_set_many)
+    return written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_in_its_own_transaction_replaces_the_generation_once_committed(
+    client, reference_data, northwind, monkeypatch
+):
+    client.force_login(northwind.contributor)
+    client.get(section_url(northwind))
+    written = _generation_writes(monkeypatch)
+
+    save_31(northwind, "Committed, then shown.", by=northwind.admin)
+
+    scope = f"page:generation:organisation:{northwind.organisation.pk}"
+    replaced = [inside for key, inside in written if key == scope]
+    assert replaced and not any(replaced), "replaced once committed, not before"
+    assert "Committed, then shown." in text(client.get(section_url(northwind)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_drawn_inside_the_saving_transaction_shows_the_change(
+    client, reference_data, northwind
+):
+    client.force_login(northwind.contributor)
+    client.get(section_url(northwind))
+
+    with transaction.atomic():
+        save_31(northwind, "Not yet committed.", by=northwind.admin)
+        # Code around the save draws the page before committing: not the cached one.
+        assert "Not yet committed." in text(client.get(section_url(northwind)))
