@@ -1,7 +1,8 @@
 """The review a URL names, with what its access check reads (its submission, qualification and
 Code Body) and the reader's role in that Code Body with the Code Body's approval of the
 qualification, in one query written once (see `qualification.sql_rows`): every page of a
-review asks for it, a page read back from the cache included."""
+review asks for it, a page read back from the cache included. Likewise the Code Body a work
+queue names, with the reader's role in it."""
 
 from __future__ import annotations
 
@@ -59,4 +60,29 @@ def _review_sql() -> str:
         WHERE rv.{q("public_id")} = %s
         ORDER BY m.{q("id")}
         LIMIT 1
+    """
+
+
+def code_body_with_role(user: AnyUser, code: str) -> tuple[CodeBody, str | None] | None:
+    """The Code Body `code` and the reader's role in it (None: no role); None if there is
+    no such Code Body."""
+    with connection.cursor() as cursor:
+        execute(cursor, "code_body_with_role", _code_body_sql(), [reader_id(user), code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (values,), (role,) = split(row, CODE_BODY)
+    return CODE_BODY.build(values), role
+
+
+@once
+def _code_body_sql() -> str:
+    q = connection.ops.quote_name
+    # One role per person and Code Body (a constraint of the memberships).
+    return f"""
+        SELECT {CODE_BODY.sql}, m.{q("role")}
+        FROM {q(CodeBody._meta.db_table)} cb
+        LEFT JOIN {q(CodeBodyMembership._meta.db_table)} m
+          ON m.{q("code_body_id")} = cb.{q("id")} AND m.{q("user_id")} = %s
+        WHERE cb.{q("code")} = %s
     """

@@ -7,14 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import Review
-from assessment.review_rows import review_with_access
+from assessment.review_rows import code_body_with_role, review_with_access
 from assessment.rules import (
     ReviewAccess,
     can_view_approval_letter,
     can_view_board,
     can_view_review,
     review_access,
-    role_in,
 )
 from qualification.models import CodeBody, QualificationRole
 from qualification.rules import is_portal_admin
@@ -47,10 +46,12 @@ def review_and_access_for(user, public_id) -> tuple[Review, ReviewAccess]:
 
 
 def code_body_for(user, code: str) -> CodeBody:
-    code_body = get_object_or_404(CodeBody, code=code.upper())
-    if role_in(user, code_body) is None and not is_portal_admin(user):
+    """The Code Body `code`, for its own people and portal admins (read with the reader's
+    role in it: the work queue asks on every read)."""
+    found = code_body_with_role(user, code.upper())
+    if found is None or (found[1] is None and not is_portal_admin(user)):
         raise Http404
-    return code_body
+    return found[0]
 
 
 def board_for(user, code: str) -> CodeBody:

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from assessment.models import Review
-from assessment.review_rows import review_with_access
+from assessment.review_rows import code_body_with_role, review_with_access
 from assessment.rules import ACTING_ROLES, ReviewAccess, review_access
 from qualification.enums import CodeBodyRole
 from qualification.models import User
@@ -110,3 +110,15 @@ def test_a_code_body_that_approves_none_of_the_roles_does_not_see_the_review(sub
     assert review_access(people.bsc_lead, read_with_it) == ReviewAccess(
         can_view=False, can_assess=False, is_lead=True
     )
+
+
+def test_a_code_body_is_read_with_the_readers_role_in_it(submitted, people):
+    from qualification.models import CodeBody
+    from qualification.rules import code_body_roles
+
+    bsc = CodeBody.objects.get(code="BSC")
+    for name, reader in readers(submitted, people).items():
+        found, role = code_body_with_role(reader, "BSC")
+        assert found == bsc and found.name == bsc.name
+        assert role == code_body_roles(reader).get("BSC"), name
+    assert code_body_with_role(people.bsc_lead, "NOPE") is None

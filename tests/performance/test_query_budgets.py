@@ -34,7 +34,7 @@ BUDGETS = {
     # The page's ids and the count, then its 50 rows by id, then their questions: three small
     # queries the database plans at once, rather than every link of the revision in one join.
     "evidence register": 10,
-    "assessor queue": 12,  # with the check results of the page's rows
+    "assessor queue": 11,  # with the check results of the page's rows
     # With the latest check results of the page's criteria; the organisation, the template and
     # the assignee are read on their own (the access check, made on every read of the cached
     # page too, reads the review with what it needs, the reader's role and the Code Body's
@@ -47,13 +47,13 @@ BUDGETS = {
 
 # Read back from the page cache while nothing it shows has changed: the session, the user, and
 # what the page's access check reads (the submission with who the reader is in it, in one
-# query; the review with the reader's role in its Code Body, in one; the reader's Code Body
-# roles, with the Code Body).
+# query; the review with the reader's role in its Code Body, in one; the Code Body with the
+# reader's role in it, in one).
 READ_BACK = {
     "participant home": 3,  # with the organisations the reader belongs to
     "section page": 3,
     "evidence register": 3,
-    "assessor queue": 4,  # with the Code Body
+    "assessor queue": 3,  # the Code Body with the reader's role in it, in one
     "review screen": 3,
     "programme dashboard": 2,
     "programme export": 2,
