@@ -17,7 +17,7 @@ from qad.models import Submission
 from qad.submission_rows import reader_id
 from qualification.models import CodeBody, CodeBodyMembership, Qualification
 from qualification.rules import AnyUser
-from qualification.sql_rows import Columns, execute, split
+from qualification.sql_rows import Columns, db_value, fetch, split
 
 REVIEW = Columns(Review, "rv")
 SUBMISSION = Columns(Submission, "s")
@@ -28,13 +28,11 @@ PARTS = (REVIEW, SUBMISSION, QUALIFICATION, CODE_BODY)
 
 def review_with_access(user: AnyUser, public_id: UUID) -> Review | None:
     """The review `public_id`, the reader's access to it remembered; None if there is none."""
-    public = Review._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    with connection.cursor() as cursor:
-        execute(cursor, "review_with_access", _review_sql(), [reader_id(user), public])
-        row = cursor.fetchone()
-    if row is None:
+    public = db_value(Review, "public_id", public_id)
+    rows = fetch("review_with_access", _review_sql(), [reader_id(user), public])
+    if not rows:
         return None
-    values, (role, approves) = split(row, *PARTS)
+    values, (role, approves) = split(rows[0], *PARTS)
     review, submission, qualification, code_body = (
         part.build(v) for part, v in zip(PARTS, values, strict=True)
     )
@@ -66,12 +64,10 @@ def _review_sql() -> str:
 def code_body_with_role(user: AnyUser, code: str) -> tuple[CodeBody, str | None] | None:
     """The Code Body `code` and the reader's role in it (None: no role); None if there is
     no such Code Body."""
-    with connection.cursor() as cursor:
-        execute(cursor, "code_body_with_role", _code_body_sql(), [reader_id(user), code])
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetch("code_body_with_role", _code_body_sql(), [reader_id(user), code])
+    if not rows:
         return None
-    (values,), (role,) = split(row, CODE_BODY)
+    (values,), (role,) = split(rows[0], CODE_BODY)
     return CODE_BODY.build(values), role
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache as once
 
-from django.db import connection
-
 from qualification.enums import CodeBodyRole
 from qualification.models import CodeBody, CodeBodyMembership, MarketRole, QualificationRole
 from qualification.rules import (
@@ -15,7 +13,7 @@ from qualification.rules import (
     is_portal_admin,
     organisation_roles,
 )
-from qualification.sql_rows import execute
+from qualification.sql_rows import fetch
 
 ACTING_ROLES = (CodeBodyRole.ASSESSOR, CodeBodyRole.LEAD_ASSESSOR)
 
@@ -56,15 +54,12 @@ def _role_and_approval(user: AnyUser, review) -> tuple[str | None, bool]:
     known = getattr(review, "_reader_access", None)
     if known is not None and known[0] == user.pk:
         return known[1], known[2]
-    with connection.cursor() as cursor:
-        execute(
-            cursor,
-            "review_role_and_approval",
-            _role_and_approval_sql(),
-            [review.submission.qualification_id, user.pk, review.code_body_id],
-        )
-        found = cursor.fetchone()
-    return (found[0], bool(found[1])) if found is not None else (None, False)
+    rows = fetch(
+        "review_role_and_approval",
+        _role_and_approval_sql(),
+        [review.submission.qualification_id, user.pk, review.code_body_id],
+    )
+    return (rows[0][0], bool(rows[0][1])) if rows else (None, False)
 
 
 def remember_review_access(user: AnyUser, review, role: str | None, approves: bool) -> None:

@@ -16,11 +16,11 @@ from uuid import UUID
 from django.db import connection
 
 from qad.models import Answer, AnswerConflict, QadTemplate, Question, Revision, Submission
-from qad.submission_rows import public_db_value, reader_id, remember_roles, roles_join
+from qad.submission_rows import reader_id, remember_roles, roles_join
 from qualification.models import Qualification, User
 from qualification.page_changes import rows_changed
 from qualification.rules import AnyUser
-from qualification.sql_rows import Columns, db_value, execute, split
+from qualification.sql_rows import Columns, db_value, execute, fetch, split
 
 
 @dataclass
@@ -46,7 +46,7 @@ def latest_answer(user: AnyUser, public_id: UUID, question_ref: str) -> AnswerRo
     `public_id`, with the submission's template (its id and status, which find its
     published outline; anything else is read if asked for); None if there is none."""
     reader = reader_id(user)
-    params = [reader, reader, public_db_value(public_id), question_ref]
+    params = [reader, reader, db_value(Submission, "public_id", public_id), question_ref]
     found = _read(user, "qad_latest_answer", _latest_answer_sql(), params, with_writer=True)
     if found is not None:
         submission = found.answer.revision.submission
@@ -105,9 +105,7 @@ def stored_values(revision_id: int, question_ids: list[int]) -> list[tuple[int, 
 def _read(
     user: AnyUser, name: str, sql: str, params: list, *, with_writer: bool = False
 ) -> AnswerRow | None:
-    with connection.cursor() as cursor:
-        execute(cursor, name, sql, params)
-        rows = cursor.fetchall()
+    rows = fetch(name, sql, params)
     if not rows:
         return None
     parts = (*JOINED, LAST_WRITER) if with_writer else JOINED

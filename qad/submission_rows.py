@@ -16,7 +16,7 @@ from qad.models import QadTemplate, Submission
 from qad.rules import remember_participant_roles
 from qualification.models import Membership, Organisation, Qualification, Wave
 from qualification.rules import AnyUser
-from qualification.sql_rows import Columns, execute, split
+from qualification.sql_rows import Columns, db_value, fetch, split
 
 SUBMISSION = Columns(Submission, "s")
 QUALIFICATION = Columns(Qualification, "q")
@@ -29,10 +29,8 @@ PARTS = (SUBMISSION, QUALIFICATION, ORGANISATION, WAVE, TEMPLATE)
 
 def submission_with_roles(user: AnyUser, public_id: UUID) -> Submission | None:
     """The submission `public_id`, or None if there is none."""
-    params = [reader_id(user), public_db_value(public_id)]
-    with connection.cursor() as cursor:
-        execute(cursor, "qad_submission_with_roles", _submission_sql(), params)
-        rows = cursor.fetchall()
+    params = [reader_id(user), db_value(Submission, "public_id", public_id)]
+    rows = fetch("qad_submission_with_roles", _submission_sql(), params)
     if not rows:
         return None
     (submission, qualification, organisation, wave, template), _ = _built(rows[0])
@@ -48,10 +46,6 @@ def reader_id(user: AnyUser) -> int | None:
     """Whose roles to read. Nobody signed in, or a deactivated account: no one's (the roles
     check says the same)."""
     return user.pk if user.is_authenticated and user.is_active else None
-
-
-def public_db_value(public_id: UUID):
-    return Submission._meta.get_field("public_id").get_db_prep_value(public_id, connection)
 
 
 def roles_join(organisation_column: str) -> str:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from qualification.models import User
-from qualification.sql_rows import Columns, execute
+from qualification.sql_rows import Columns, fetch
 
 PERSON = Columns(User, "u")
 # As settings.AUTHENTICATION_BACKENDS names it; a session records the backend that signed in.
@@ -27,12 +27,10 @@ class PortalBackend(ModelBackend):
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        with connection.cursor() as cursor:
-            execute(cursor, "signed_in_person", _person_sql(), [pk])
-            row = cursor.fetchone()
-        if row is None:
+        rows = fetch("signed_in_person", _person_sql(), [pk])
+        if not rows:
             return None
-        user = PERSON.build(row)
+        user = PERSON.build(rows[0])
         return user if self.user_can_authenticate(user) else None
 
 

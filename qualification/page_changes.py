@@ -162,14 +162,13 @@ def _row_changed(sender, instance, update_fields=None, **kwargs) -> None:
     )
 
 
-def rows_to_update(rows, changes: dict, known: Iterable[int] | None = None) -> list[str]:
-    """The scopes an `update(**changes)` of the query set `rows` is about to change; `known`:
-    the rows' organisations, when the caller knows them."""
+def rows_to_update(rows, changes: dict) -> list[str]:
+    """The scopes an `update(**changes)` of the query set `rows` is about to change."""
     label = rows.model._meta.label
     if label in DIRECTORY_MODELS:
         return [DIRECTORY, PROGRAMME]
-    organisations = set(known or ())
-    for path in WATCHED[label][0] if known is None else ():
+    organisations: set[int] = set()
+    for path in WATCHED[label][0]:
         organisations |= set(rows.order_by().values_list(path, flat=True).distinct())
     scopes = [organisation_scope(pk) for pk in organisations if pk is not None]
     return scopes + ([PROGRAMME] if _reaches_programme(label, changes) else [])

@@ -11,24 +11,10 @@ from django.db import models
 
 
 class PageDataQuerySet(models.QuerySet):
-    _organisations: tuple[int, ...] | None = None
-
-    def of_organisations(self, organisation_ids):
-        """These rows, which the caller knows belong to these organisations: an `update()`
-        of them need not look the organisations up (one query less on a hot path)."""
-        rows = self._chain()
-        rows._organisations = tuple(organisation_ids)
-        return rows
-
-    def _clone(self):
-        rows = super()._clone()
-        rows._organisations = self._organisations
-        return rows
-
     def update(self, **kwargs):
         from qualification.page_changes import rows_to_update, scopes_changed
 
-        scopes = rows_to_update(self, kwargs, known=self._organisations)
+        scopes = rows_to_update(self, kwargs)
         count = super().update(**kwargs)
         if count:
             scopes_changed(scopes)

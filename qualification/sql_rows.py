@@ -140,6 +140,13 @@ def insert(row: Model, name: str) -> None:
     row._state.db = connection.alias
 
 
+def fetch(name: str, sql: str, params: Sequence = ()) -> list[tuple]:
+    """The rows `sql` gives, run as `execute` runs it."""
+    with connection.cursor() as cursor:
+        execute(cursor, name, sql, params)
+        return cursor.fetchall()
+
+
 def _new_connection(sender, connection, **kwargs) -> None:
     setattr(connection, PREPARED, set())
 

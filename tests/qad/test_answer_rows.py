@@ -18,10 +18,9 @@ from qualification.audit import audit_record
 from qualification.enums import MembershipRole, SignatoryCapacity
 from qualification.models import AuditEvent
 from tests.factories.participants import UserFactory, member_of
+from tests.rows import column_values
 
 pytestmark = pytest.mark.django_db
-
-ANSWER_FIELDS = [f.attname for f in Answer._meta.concrete_fields]
 
 
 def _save(northwind, ref: str, value, by=None):
@@ -38,9 +37,7 @@ def test_the_answer_is_read_as_the_orm_reads_it(northwind):
     found = latest_answer(northwind.contributor, northwind.submission.public_id, "4.4")
 
     stored = Answer.objects.get(pk=found.answer.pk)
-    assert [getattr(found.answer, f) for f in ANSWER_FIELDS] == [
-        getattr(stored, f) for f in ANSWER_FIELDS
-    ]
+    assert column_values(found.answer) == column_values(stored)
     assert found.answer.value == rows
     assert isinstance(found.answer.updated_at, dt.datetime)
     assert found.answer.updated_by.full_name == "Olivia Hart"

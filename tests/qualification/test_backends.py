@@ -12,10 +12,9 @@ from qualification.backends import SIGN_IN_BACKEND, PortalBackend
 from qualification.enums import MembershipRole
 from qualification.models import User
 from tests.qualification.test_sign_in import person, sign_in
+from tests.rows import column_values
 
 pytestmark = pytest.mark.django_db
-
-USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
 
 
 def test_the_signed_in_person_is_read_whole():
@@ -24,7 +23,7 @@ def test_the_signed_in_person_is_read_whole():
     found = PortalBackend().get_user(str(user.pk))
 
     expected = ModelBackend().get_user(user.pk)
-    assert [getattr(found, f) for f in USER_FIELDS] == [getattr(expected, f) for f in USER_FIELDS]
+    assert column_values(found) == column_values(expected)
     assert found.get_session_auth_hash() == user.get_session_auth_hash()
 
 
