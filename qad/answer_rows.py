@@ -57,8 +57,8 @@ def latest_answer(user: AnyUser, public_id: UUID, question_ref: str) -> AnswerRo
 
 
 def answer_for_writing(answer: Answer, writer: AnyUser) -> AnswerRow:
-    """The answer as stored, its revision's row locked until the transaction ends (one
-    writer at a time); its last writer is read only if asked for (a conflict names them).
+    """The answer as stored, its revision's and its own row locked until the transaction ends
+    (one writer at a time); its last writer is read only if asked for (a conflict names them).
     Call inside a transaction."""
     reader = reader_id(writer)
     params = [reader, reader, answer.pk]
@@ -68,9 +68,10 @@ def answer_for_writing(answer: Answer, writer: AnyUser) -> AnswerRow:
     return found
 
 
-def answer_store(answer: Answer, value: Any, by: User, at: datetime, organisation_id: int) -> None:
-    """Write `value` as the answer's next version, by `by` at `at`. The caller holds the
-    revision's lock and has checked the write; the answer belongs to `organisation_id`."""
+def answer_store(answer: Answer, value: Any, by: User, at: datetime, organisation_id: int) -> bool:
+    """Write `value` as the answer's next version, by `by` at `at`, if it is still at the
+    version `answer` holds (a compare-and-set: False, and nothing written, if not). The caller
+    holds the answer's lock and has checked the write; it belongs to `organisation_id`."""
     with connection.cursor() as cursor:
         execute(
             cursor,
@@ -81,10 +82,14 @@ def answer_store(answer: Answer, value: Any, by: User, at: datetime, organisatio
                 by.pk,
                 db_value(Answer, "updated_at", at),
                 answer.pk,
+                answer.version,
             ],
         )
+        if cursor.rowcount != 1:
+            return False
     # As an update() through the answers' query set reports it: its organisation's pages.
     rows_changed(Answer, [organisation_id], ["value", "version", "updated_by", "updated_at"])
+    return True
 
 
 def stored_values(revision_id: int, question_ids: list[int]) -> list[tuple[int, Any]]:
@@ -175,14 +180,16 @@ def _answer_store_sql() -> str:
     return (
         f"UPDATE {q(Answer._meta.db_table)} SET {q('value')} = %s,"
         f" {q('version')} = {q('version')} + 1, {q('updated_by_id')} = %s,"
-        f" {q('updated_at')} = %s WHERE {q('id')} = %s"
+        f" {q('updated_at')} = %s WHERE {q('id')} = %s AND {q('version')} = %s"
     )
 
 
 @once
 def _answer_for_writing_sql() -> str:
     q = connection.ops.quote_name
-    # Only the revision's row is locked, not its submission's, qualification's or
-    # organisation's: other work on those need not wait for a participant's typing.
-    lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    # The revision's row and then the answer's (the order of qualification.contention), not
+    # its submission's, qualification's or organisation's: other work on those need not wait
+    # for a participant's typing. Both are locked so that both are read as they are once the
+    # locks are held: a row that is only joined would be read as it was before the wait.
+    lock = " FOR NO KEY UPDATE OF r, a" if connection.features.has_select_for_update_of else ""
     return f"{_select()} WHERE a.{q('id')} = %s{lock}"

@@ -62,30 +62,31 @@ def database_config(*, base_dir: Path, environ: Mapping[str, str] = os.environ) 
 
 
 def cache_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
-    """The cache, and where a request finds its session.
+    """The cache; sessions are always kept in the database.
 
-    With REDIS_URL: Redis, shared by every web process and worker, and sessions read from it
-    (written through to the database, which stays their record), so a signed-in page does not
-    ask the database for its session. Without it: memory in each process, and sessions read
-    from the database, since a session signed out in one process must not stay valid in the
-    memory of another."""
+    With REDIS_URL: Redis, shared by every web process and worker, which answers like an empty
+    cache while it is out of reach (qualification/redis_cache.py). Without it: memory in each
+    process. Sessions stay in the database either way: a Redis outage must not sign anyone
+    out or stop anyone signing in, and a session signed out in one process must not stay
+    valid in the memory of another."""
     redis_url = environ.get("REDIS_URL", "").strip()
+    sessions = {"SESSION_ENGINE": "django.contrib.sessions.backends.db"}
     if not redis_url:
         return {
             "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            "SESSION_ENGINE": "django.contrib.sessions.backends.db",
+            **sessions,
         }
     return {
         "CACHES": {
             "default": {
                 "BACKEND": "qualification.redis_cache.RedisCache",
                 "LOCATION": redis_url,
-                # A Redis that stops answering costs a request a second, not a hang; a
-                # session is then read from the database.
+                # A Redis that stops answering costs a request a second at most, once: the
+                # cache then rests for a few seconds (qualification/redis_cache.py).
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             }
         },
-        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+        **sessions,
     }
 
 

@@ -3,6 +3,7 @@ factor for the roles that need it, and a clear answer when the database is unrea
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from urllib.parse import urlencode
@@ -11,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
 from django.db.models import Exists, F, OuterRef
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -21,7 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from qualification.contention import SOMEONE_ELSE_SAVING
 from qualification.enums import MembershipRole
+from qualification.outages import CONTENTION, UNREACHABLE, expected_outage
+
+outage_logger = logging.getLogger("qad.outage")
 
 SIGNED_IN_AT = "signed_in_at"
 REFRESHED_AT = "refreshed_at"
@@ -162,41 +166,64 @@ class SecondFactorMiddleware:
 def _note_database_unavailable(sender, request=None, **kwargs) -> None:
     # Sent while the exception is being handled, wherever it was raised: in a view, or in a
     # middleware such as the session's (which saves to the database on the way out).
-    if request is not None and isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        request.database_unavailable = True
+    if request is not None:
+        kind = expected_outage(sys.exc_info()[1])
+        if kind is not None:
+            request.database_unavailable = kind
 
 
 RETRY_SECONDS = 5
 
 
 class DatabaseUnavailableMiddleware:
-    """A request that loses its database connection (a restart, a failover) gets a clear
-    answer instead of a server error. Nothing is half saved: each save is one transaction.
-    Placed outside the session and authentication middleware, whose own database reads and
-    writes can be what fails; its page uses nothing that needs the database."""
+    """A request that loses its database connection (a restart, a failover) or that meets
+    another writer twice gets a clear answer instead of a server error. Nothing is half saved:
+    each save is one transaction. Placed outside the session and authentication middleware,
+    whose own database reads and writes can be what fails; its page uses nothing that needs
+    the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The error was turned into a server error where it was raised (so that no session
+        # or message is saved on the way out); Django's log of it is dropped by
+        # qualification.outages.ExpectedOutageFilter and this one logs it at WARNING.
         response = self.get_response(request)
-        if not getattr(request, "database_unavailable", False):
+        kind = getattr(request, "database_unavailable", None)
+        if not kind:
             return response
-        if request.headers.get("HX-Request"):
-            # An autosave: the text stays in its box; qad.js sends it again after a pause.
+        return self._answer(request, kind)
+
+    def _answer(self, request: HttpRequest, kind: str) -> HttpResponse:
+        outage_logger.warning(
+            "%s %s answered as %s",
+            request.method,
+            request.path,
+            "a save that met another" if kind == CONTENTION else "database unreachable",
+        )
+        if kind == CONTENTION:
+            message = _(
+                "Not saved yet: someone else is saving this just now. What you typed is "
+                "still in the box and is sent again in a moment."
+            )
+            page_message = str(SOMEONE_ELSE_SAVING)
+            status = 409
+        else:
             message = _(
                 "Not saved yet: the portal cannot reach its database just now. What you "
                 "typed is still in the box and is sent again in a few seconds."
             )
+            page_message = _("The portal cannot reach its database just now, so nothing was saved.")
+            status = 503
+        if request.headers.get("HX-Request"):
+            # An autosave: the text stays in its box; qad.js sends it again after a pause.
             response = HttpResponse(
                 f'<div class="text-danger" role="alert">{message}</div>', status=200
             )
-            response["X-Save-Retry"] = str(RETRY_SECONDS)
+            response["X-Save-Retry"] = str(RETRY_SECONDS if kind == UNREACHABLE else 1)
             return response
-        page = render_to_string(
-            "503.html",
-            {"message": _("The portal cannot reach its database just now, so nothing was saved.")},
-        )
-        response = HttpResponse(page, status=503)
-        response["Retry-After"] = str(RETRY_SECONDS * 6)
+        page = render_to_string("503.html", {"message": page_message})
+        response = HttpResponse(page, status=status)
+        response["Retry-After"] = str(RETRY_SECONDS * 6 if kind == UNREACHABLE else 2)
         return response

@@ -148,7 +148,7 @@ def qualification_transition(
     `actor=None` is the portal itself acting on the outcome of another recorded action.
     """
     with transaction.atomic():
-        locked = Qualification.objects.select_for_update().get(pk=qualification.pk)
+        locked = Qualification.objects.select_for_update(no_key=True).get(pk=qualification.pk)
         move = authorise_move(
             MOVES,
             source=locked.state,

@@ -276,10 +276,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"expected_outages": {"()": "qualification.outages.ExpectedOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A database restart or two writers meeting is answered by the portal and logged at
+        # WARNING by `qad.outage` (qualification/outages.py), not as a server error.
+        "django.request": {"filters": ["expected_outages"]},
         # Eager tasks (the embedded default) would log every run in the web process.
         "celery.app.trace": {"level": "INFO" if _REDIS_URL else "WARNING"},
         "kombu": {"level": "WARNING" if _REDIS_URL else "ERROR"},

@@ -70,7 +70,7 @@ def clarifications_send(*, submission: Submission, code_body: CodeBody, by: User
     already preparing in answer to another Code Body: all are answered in one resubmission."""
     _require_assessor(by, code_body)
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        locked = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
         drafts = list(
             Clarification.objects.select_for_update().filter(
                 submission=locked, code_body=code_body, state=Clarification.State.DRAFT

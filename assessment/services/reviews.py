@@ -312,7 +312,7 @@ def review_complete(*, review: Review, by: User) -> Review:
         # While clarifications are open another review is awaiting the participant, so the
         # last review to complete always finds the submission submitted or under review.
         if all(r.state == Review.State.COMPLETE for r in others):
-            locked = Submission.objects.select_for_update().get(pk=submission.pk)
+            locked = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
             if locked.state == SubmissionState.SUBMITTED:
                 submission_transition(
                     submission=locked, target=SubmissionState.UNDER_REVIEW, actor=None

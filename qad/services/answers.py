@@ -17,6 +17,7 @@ from qad.enums import AnswerType
 from qad.models import Answer, AnswerConflict, Revision
 from qad.rules import can_edit_answer
 from qualification.audit import audit_record
+from qualification.contention import SomeoneElseSaving, retry_on_contention
 from qualification.models import User
 from qualification.tasking import enqueue_on_commit
 
@@ -42,6 +43,7 @@ class StaleAnswer(Exception):
         )
 
 
+@retry_on_contention
 def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) -> Answer:
     """Save a new value if nobody else saved the answer since `expected_version`.
 
@@ -93,6 +95,7 @@ class ConflictSettled(Exception):
 RESOLUTIONS = ("mine", "theirs")
 
 
+@retry_on_contention
 def conflict_resolve(
     *,
     conflict: AnswerConflict,
@@ -185,7 +188,10 @@ def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
     question = current.question
     _check_date_order(current, cleaned)
     now = timezone.now()
-    answer_store(current, cleaned, by, now, revision.submission.qualification.organisation_id)
+    organisation_id = revision.submission.qualification.organisation_id
+    if not answer_store(current, cleaned, by, now, organisation_id):
+        # Cannot happen while the answer's lock is held; should it, nothing is written.
+        raise SomeoneElseSaving()
     before = current.value
     audit_record(
         kind="answer.saved",
@@ -294,7 +300,7 @@ def revision_recompute_completeness(*, revision_id: int) -> Revision:
     from qad.checklist import attached_evidence_types
 
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision_id)
+        revision = Revision.objects.select_for_update(no_key=True).get(pk=revision_id)
         answers = Answer.objects.filter(revision=revision).select_related(
             "question", "question__section"
         )

@@ -12,8 +12,9 @@ from qad.enums import SubmissionState
 from qad.models import Signature, Submission
 from qad.rules import signing_capacity
 from qad.services.submissions import submission_transition
+from qualification.contention import retry_on_contention
 from qualification.enums import QualificationState, SignatoryCapacity
-from qualification.models import User
+from qualification.models import Qualification, User
 
 DECLARATION = _(
     "I confirm that I am authorised to sign on behalf of %(organisation)s; that the "
@@ -27,6 +28,7 @@ def declaration_for(submission: Submission) -> str:
     return DECLARATION % {"organisation": submission.qualification.organisation.legal_name}
 
 
+@retry_on_contention
 def submission_sign(
     *, submission: Submission, user: User, password: str, declaration_confirmed: bool
 ) -> Signature:
@@ -46,11 +48,15 @@ def submission_sign(
     from qualification.services import qualification_transition
 
     with transaction.atomic():
+        # The submission, then its qualification (qualification.contention).
         locked = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",), no_key=True)
             .select_related("qualification__organisation")
             .get(pk=submission.pk)
         )
+        Qualification.objects.select_for_update(no_key=True).filter(
+            pk=locked.qualification_id
+        ).exists()
         if locked.state != SubmissionState.AGREED_COMPLETE or hasattr(locked, "signature"):
             raise ValidationError(_("This QAD has already been signed."))
         revision = locked.revisions.order_by("-number").first()

@@ -14,6 +14,7 @@ from qad.models import Answer, QadTemplate, Revision, Submission, SubmissionTran
 from qad.selectors import applicable_questions
 from qad.services.answers import RevisionFrozen, send_recompute
 from qualification.audit import audit_record
+from qualification.contention import retry_on_contention
 from qualification.enums import QualificationState
 from qualification.lifecycle import authorise_move
 from qualification.models import Qualification, User
@@ -83,8 +84,9 @@ def submission_transition(
     Submitting freezes the current revision and records its content hash.
     """
     with transaction.atomic():
+        # The submission's row alone (qualification.contention), not the rows joined to it.
         locked = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",), no_key=True)
             .select_related("qualification__organisation", "template")
             .get(pk=submission.pk)
         )
@@ -132,6 +134,7 @@ def _freeze(revision: Revision, *, by: User | None) -> None:
     revision.save(update_fields=["submitted_at", "submitted_by", "content_hash"])
 
 
+@retry_on_contention
 def submission_submit(*, submission: Submission, by: User, revision_number: int) -> Submission:
     """Submit the current revision to the Code Bodies.
 
@@ -144,8 +147,15 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     from qad.notifications import notify, notify_submitted
 
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        revision = locked.revisions.order_by("-number").first()
+        # The submission, then its revision (qualification.contention): an autosave holding
+        # the revision finishes first, and is counted in the content hash.
+        locked = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
+        revision = (
+            Revision.objects.select_for_update(no_key=True)
+            .filter(submission=locked)
+            .order_by("-number")
+            .first()
+        )
         if revision.number != revision_number or revision.is_frozen:
             raise AlreadySubmitted(
                 _("Revision %(n)s was already submitted.") % {"n": revision_number}

@@ -57,11 +57,12 @@ def test_with_no_redis_sessions_are_read_from_the_database_not_a_cache_of_one_pr
     assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
-def test_redis_url_selects_a_shared_cache_that_sessions_are_read_from():
+def test_redis_url_selects_a_shared_cache_while_sessions_stay_in_the_database():
+    # A Redis outage must neither sign people out nor stop them signing in.
     config = cache_config(environ={"REDIS_URL": "redis://cache.internal:6379/1"})
     assert config["CACHES"]["default"]["BACKEND"] == "qualification.redis_cache.RedisCache"
     assert config["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
-    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
 def test_the_redis_cache_serves_every_call_with_one_client():
