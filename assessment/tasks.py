@@ -5,11 +5,14 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
-from assessment.services.checks import checks_run, checks_sweep
+from assessment.services.checks import checks_resend_lost, checks_run, checks_sweep
 from qad.models import Revision
 from qualification.models import CodeBody
 
 RETRY_SECONDS = 30  # a database that cannot be reached: 30 s, then 60, 120, ... (backoff)
+# Never as long as the broker's visibility timeout (qualification/env.py): a retry held that
+# long by a worker would be handed out a second time.
+MAX_RETRY_SECONDS = 300
 LOST_WORKER_RETRY_SECONDS = 5  # a worker killed mid-run (OOM, deploy): soon, elsewhere
 
 
@@ -57,12 +60,18 @@ def run_checks(
     except DatabaseError as exc:
         if self.request.is_eager:
             raise
-        countdown = RETRY_SECONDS * 2**self.request.retries
+        countdown = min(RETRY_SECONDS * 2**self.request.retries, MAX_RETRY_SECONDS)
         raise self.retry(exc=exc, countdown=countdown) from exc
     if run is None:
         return f"no {code_body.code} criteria apply"
     counts = ", ".join(f"{status} {n}" for status, n in run.counts.items() if n)
     return f"{code_body.code} run {run.pk} {run.status}: {counts or 'no checks'}"
+
+
+@shared_task(name="qad.assessment.resend_lost_checks")
+def resend_lost_checks() -> int:
+    """Every minute: runs whose worker died with them, sent again."""
+    return checks_resend_lost()
 
 
 @shared_task(name="qad.assessment.sweep_checks")

@@ -114,7 +114,10 @@ def celery_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             "CELERY_BROKER_URL": "memory://",
             "CELERY_RESULT_BACKEND": None,
         }
-    transport = {"visibility_timeout": hard_limit * 3, "socket_connect_timeout": 3}
+    # An unacknowledged message (its worker died) is handed out again after this long: a
+    # little more than the longest task may run, so never while that task still runs, and the
+    # sweeps (assessment) resend lost work well before it.
+    transport = {"visibility_timeout": hard_limit + 60, "socket_connect_timeout": 3}
     return {
         **common,
         "CELERY_TASK_ALWAYS_EAGER": False,

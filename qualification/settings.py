@@ -202,9 +202,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qad.assessment.sweep_checks",
         "schedule": 600.0,
     },
+    # Work whose whole worker died (a container lost) is sent again within about a minute.
+    "resend-lost-checks": {
+        "task": "qad.assessment.resend_lost_checks",
+        "schedule": 60.0,
+    },
     "resend-lost-reports": {
         "task": "qad.reports.sweep",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
 }
 

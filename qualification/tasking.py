@@ -77,3 +77,28 @@ def outbox_flush(*, limit: int = 500) -> int:
         else:
             break  # the broker is still down: try again at the next sweep
     return sent
+
+
+def tasks_in_hand(task_name: str, *, timeout: float = 1.0) -> list[dict[str, Any]] | None:
+    """The keyword arguments of every `task_name` that a live worker is running or holds.
+
+    Work marked as started whose task no live worker holds was lost with its worker (a
+    container that died takes its messages' acknowledgements with it, and the broker hands
+    them out again only after its visibility timeout): a sweep may send it again, as the tasks
+    are idempotent. None when the workers cannot be asked (the broker is down: nothing can be
+    sent anyway); with tasks run in-process no other process holds any."""
+    if current_app.conf.task_always_eager:
+        return []
+    try:
+        inspect = current_app.control.inspect(timeout=timeout)
+        replies = [inspect.active() or {}, inspect.reserved() or {}]
+    except Exception as error:  # the broker is down: kombu and redis errors alike
+        logger.warning("Could not ask the workers what they hold (%s)", error)
+        return None
+    return [
+        task.get("kwargs") or {}
+        for reply in replies
+        for tasks in reply.values()
+        for task in tasks
+        if task.get("name") == task_name
+    ]

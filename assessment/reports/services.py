@@ -254,19 +254,41 @@ def report_fail(*, report_id: int, error: str) -> Report | None:
     return report
 
 
+# A render a worker started and no live worker holds is sent again after this long.
+RESEND_AFTER = dt.timedelta(seconds=45)
+
+
 def reports_sweep(*, now: dt.datetime | None = None) -> int:
-    """Renders lost on the way (a broker that was down when the request was made, a worker
-    that died past its retries) are sent again, up to MAX_ATTEMPTS; then marked failed."""
+    """Renders lost on the way are sent again, up to MAX_ATTEMPTS; then marked failed: one
+    a worker started and no live worker holds any more (its whole worker died, as when its
+    container goes) after RESEND_AFTER, and one lost before it started (a broker that was
+    down when it was asked for) after STALE_AFTER. Runs every minute."""
+    from assessment.reports.tasks import RENDER_TASK
+    from qualification.tasking import tasks_in_hand
+
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
-    lost = Report.objects.filter(status=ReportStatus.PREPARING, queued_at__lt=cutoff).filter(
-        Q(started_at__isnull=True) | Q(started_at__lt=cutoff)
+    lost = set(
+        Report.objects.filter(status=ReportStatus.PREPARING, queued_at__lt=cutoff)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+        .values_list("pk", flat=True)
     )
+    started = set(
+        Report.objects.filter(
+            status=ReportStatus.PREPARING,
+            started_at__lt=now - RESEND_AFTER,
+            queued_at__lt=now - RESEND_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    if started - lost:
+        held = tasks_in_hand(RENDER_TASK)
+        if held is not None:
+            lost |= started - {kwargs.get("report_id") for kwargs in held}
     count = 0
-    for report_id in lost.values_list("pk", flat=True):
+    for report_id in sorted(lost):
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=report_id)
-            if not report.is_stale(now):
+            if report.status != ReportStatus.PREPARING:
                 continue
             if report.attempts >= MAX_ATTEMPTS:
                 report_fail(report_id=report.pk, error="The render was lost too many times.")

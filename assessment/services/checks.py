@@ -61,8 +61,11 @@ from qualification.models import AuditEvent, CodeBody, Qualification, Qualificat
 logger = logging.getLogger(__name__)
 
 # A run still `running` after this long lost its worker and its message: the sweep sends it
-# again. Longer than the task's hard time limit (CELERY_TASK_TIME_LIMIT, 600 s).
+# again. Longer than the task's hard time limit (CELERY_TASK_TIME_LIMIT, 600 s). Used when the
+# workers cannot be asked what they hold; when they can, a run that none of them holds is sent
+# again once it has been running for RESEND_AFTER (checks_resend_lost, every minute).
 STALE_AFTER = dt.timedelta(minutes=15)
+RESEND_AFTER = dt.timedelta(seconds=45)
 # The sweep gives up on a run that failed this many times (a poison revision); it is logged.
 MAX_ATTEMPTS = 5
 
@@ -465,6 +468,59 @@ def checks_needed(plan: CheckPlan, revision: Revision, *, now: dt.datetime | Non
         )
         return False
     return True
+
+
+def _held_runs() -> set[tuple[int, int, str]] | None:
+    """(revision, Code Body, request key) of each check run a live worker holds; None if the
+    workers cannot be asked."""
+    from qualification.tasking import tasks_in_hand
+
+    held = tasks_in_hand("qad.assessment.run_checks")
+    if held is None:
+        return None
+    return {
+        (kw.get("revision_id"), kw.get("code_body_id"), kw.get("request_key") or "") for kw in held
+    }
+
+
+def checks_resend_lost(*, now: dt.datetime | None = None) -> int:
+    """Send again each run that a worker started and no live worker holds any more (its
+    worker died with it), forced re-runs included, and each forced re-run that failed fewer
+    than MAX_ATTEMPTS times. Cheap enough to run every minute: it reads only such runs.
+    Returns how many were sent."""
+    from assessment.checks import enqueue_run
+
+    now = now or timezone.now()
+    candidates = list(
+        CheckRun.objects.filter(
+            models.Q(status=CheckRunStatus.RUNNING, started_at__lt=now - RESEND_AFTER)
+            | models.Q(
+                status=CheckRunStatus.FAILED,
+                attempts__lt=MAX_ATTEMPTS,
+                finished_at__lt=now - RESEND_AFTER,
+            )
+            & ~models.Q(request_key="")
+        ).values_list("pk", "revision_id", "code_body_id", "request_key", "status", "started_at")
+    )
+    if not candidates:
+        return 0
+    held = _held_runs()
+    sent = 0
+    for pk, revision_id, code_body_id, request_key, status, started_at in candidates:
+        if status == CheckRunStatus.RUNNING:
+            if held is None and started_at >= now - STALE_AFTER:
+                continue  # cannot tell whether a worker still has it: wait for the long rule
+            if held is not None and (revision_id, code_body_id, request_key) in held:
+                continue
+        with transaction.atomic():
+            # Marked as sent now, so that the next sweep gives the new task its time.
+            touched = CheckRun.objects.filter(pk=pk, status=status).update(started_at=now)
+            if touched:
+                enqueue_run(revision_id, code_body_id, trigger="sweep", request_key=request_key)
+                sent += 1
+    if sent:
+        logger.warning("Sent %s check runs again that their workers had lost", sent)
+    return sent
 
 
 def checks_sweep() -> int:

@@ -66,16 +66,20 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
     yield from _worker(tmp_path)
 
 
-def _worker(tmp_path: Path, broker_url: str | None = None) -> Iterator[Worker]:
+def _worker(
+    tmp_path: Path, broker_url: str | None = None, *, queue: str | None = None
+) -> Iterator[Worker]:
     """A worker on the test's own queues; on `broker_url` when given (a private Redis that a
-    test may stop and start), otherwise on REDIS_URL."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+    test may stop and start), otherwise on REDIS_URL. `queue`: the queue of an earlier worker
+    of the test, for one that takes over from it. Each worker is a process group of its own,
+    which a test may kill whole, as when a worker's container dies."""
+    queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     routes = {
         task: {**route, "queue": f"{queue}-{route['queue']}"}
         for task, route in (celery_app.conf.task_routes or {}).items()
     }
     queues = [queue, *sorted({route["queue"] for route in routes.values()})]
-    log_path = tmp_path / "worker.log"
+    log_path = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -110,6 +114,7 @@ def _worker(tmp_path: Path, broker_url: str | None = None) -> Iterator[Worker]:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     worker = Worker(queue=queue, queues=queues, process=process, log_path=log_path)
     previous = (
