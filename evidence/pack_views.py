@@ -21,6 +21,7 @@ from evidence.services import pack_create, pack_evidence_types, pack_grant, pack
 from evidence.uploads import EvidenceUploadHandler, digests_for
 from evidence.views import refuse_too_large, upload_answer
 from qualification.identifiers import as_uuid
+from qualification.input_hygiene import refuses_unreadable_text
 from qualification.models import Organisation
 from qualification.rules import can_view_organisation
 
@@ -100,6 +101,7 @@ def pack_upload_view(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @csrf_protect
+@refuses_unreadable_text
 def _receive(request: HttpRequest, pack) -> HttpResponse:
     back = reverse("pack-detail", kwargs={"public_id": pack.public_id})
     files = request.FILES.getlist("files")

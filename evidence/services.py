@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -71,46 +72,73 @@ def evidence_upload(
     revision = submission.revisions.order_by("-number").first()
     answers = _check_questions(revision, questions, by)
     title = title.strip() or safe_display_name(upload.name)
+    stored, created = None, False
+    try:
+        with transaction.atomic():
+            stored, created = _stored_file_for(upload, sha256)
+            result = _record_upload(
+                submission, revision, answers, stored, created, upload, title, evidence_type, by
+            )
+    except BaseException:
+        if created:
+            # Stored for this upload alone, whose record was rolled back: no file without one.
+            default_storage.delete(stored.storage_name)
+        raise
+    return result
+
+
+def _record_upload(
+    submission: Submission,
+    revision: Revision,
+    answers: list[Answer],
+    stored: StoredFile,
+    created: bool,
+    upload: UploadedFile,
+    title: str,
+    evidence_type: str,
+    by: User,
+) -> UploadResult:
+    """The evidence item of an upload, its links and audit event; inside its transaction."""
+    from evidence.scanning import safe_display_name
+
     organisation = submission.qualification.organisation
-    stored, created = _stored_file_for(upload, sha256)
-    with transaction.atomic():
-        item = (
-            EvidenceItem.objects.filter(organisation=organisation, stored_file=stored)
-            .order_by("uploaded_at")
-            .first()
+    item = (
+        EvidenceItem.objects.filter(organisation=organisation, stored_file=stored)
+        .order_by("uploaded_at")
+        .first()
+    )
+    duplicate = item is not None
+    if item is None:
+        item = EvidenceItem.objects.create(
+            organisation=organisation,
+            submission=submission,
+            stored_file=stored,
+            title=title[:200],
+            evidence_type=evidence_type,
+            original_name=safe_display_name(upload.name),
+            uploaded_by=by,
         )
-        duplicate = item is not None
-        if item is None:
-            item = EvidenceItem.objects.create(
-                organisation=organisation,
-                submission=submission,
-                stored_file=stored,
-                title=title[:200],
-                evidence_type=evidence_type,
-                original_name=safe_display_name(upload.name),
-                uploaded_by=by,
-            )
-        for answer in answers:
-            EvidenceLink.objects.get_or_create(
-                revision=revision,
-                question=answer.question,
-                item=item,
-                defaults={"linked_by": by},
-            )
-        audit_record(
-            kind="evidence.uploaded" if not duplicate else "evidence.linked",
-            actor=by,
-            summary=(
-                f"Evidence “{item.title}” {'linked' if duplicate else 'uploaded'} for "
-                + ", ".join(a.question.ref for a in answers)
-            ),
-            qualification=submission.qualification,
-            target=item,
-            after={"sha256": stored.sha256, "size": stored.size, "type": evidence_type},
+    for answer in answers:
+        EvidenceLink.objects.get_or_create(
+            revision=revision,
+            question=answer.question,
+            item=item,
+            defaults={"linked_by": by},
         )
-        send_recompute(revision)
-        if created or stored.scan_state == ScanState.PENDING:
-            _send_scan(stored)
+    audit_record(
+        kind="evidence.uploaded" if not duplicate else "evidence.linked",
+        actor=by,
+        summary=(
+            f"Evidence “{item.title}” {'linked' if duplicate else 'uploaded'} for "
+            + ", ".join(a.question.ref for a in answers)
+        ),
+        qualification=submission.qualification,
+        target=item,
+        after={"sha256": stored.sha256, "size": stored.size, "type": evidence_type},
+    )
+    send_recompute(revision)
+    if created or stored.scan_state == ScanState.PENDING:
+        _send_scan(stored)
     return UploadResult(item=item, duplicate=duplicate)
 
 
@@ -127,8 +155,6 @@ def _stored_file_for(upload: UploadedFile, sha256: str) -> tuple[StoredFile, boo
             ), True
     except IntegrityError:
         # The same content arrived twice at once; keep the first, drop our copy.
-        from django.core.files.storage import default_storage
-
         default_storage.delete(name)
         return StoredFile.objects.get(sha256=sha256), False
 

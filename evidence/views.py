@@ -45,6 +45,7 @@ from qad.published import template_outline
 from qad.rules import can_view_submission, is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
+from qualification.input_hygiene import refuses_unreadable_text
 from qualification.page_cache import cached_page, organisation_pages
 from qualification.redirects import local_target
 
@@ -122,6 +123,7 @@ def evidence_upload_view(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @csrf_protect
+@refuses_unreadable_text
 def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
     if not can_add_evidence(request.user, submission):
         if not is_participant(request.user, submission):
@@ -417,6 +419,7 @@ def evidence_replace_view(request: HttpRequest, public_id, link_id: int) -> Http
 
 
 @csrf_protect
+@refuses_unreadable_text
 def _replace(request, submission, link, back) -> HttpResponse:
     if not is_participant(request.user, submission):
         raise Http404
