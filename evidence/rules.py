@@ -2,38 +2,64 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from evidence.models import EvidenceItem, EvidenceLink
+from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.models import Submission
 from qad.rules import can_edit_submission
-from qualification.rules import AnyUser, code_body_roles, is_portal_admin, organisation_roles
+from qualification.enums import MembershipRole
+from qualification.models import CodeBodyMembership, Membership
+from qualification.rules import AnyUser, is_portal_admin, organisation_roles
 
 
 def can_add_evidence(user: AnyUser, submission: Submission) -> bool:
     return can_edit_submission(user, submission)
 
 
+def visible_evidence(user: AnyUser) -> QuerySet[EvidenceItem]:
+    """The one rule for which evidence a person may know exists (its title, its state),
+    whatever its checks found; every page that lists or names evidence reads through it:
+
+    - the uploader's organisation: its people see what it uploaded for its QADs (a revision
+      still being written is their own working copy, as its pages are,
+      qad.rules.can_view_submission); the evidence packs it publishes, only its admins, who
+      manage them;
+    - an organisation granted an evidence pack: its people see the pack's items;
+    - a Code Body's people: what supports a submitted revision of a qualification whose roles
+      that Code Body approves, never a draft's files nor a pack not relied on there;
+    - portal admins: everything."""
+    items = EvidenceItem.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return items.none()
+    if is_portal_admin(user):
+        return items
+    memberships = Membership.objects.filter(user=user).order_by()
+    mine = memberships.values("organisation_id")
+    managed = memberships.filter(role=MembershipRole.ORG_ADMIN).values("organisation_id")
+    rule = (
+        Q(organisation__in=mine, pack__isnull=True)
+        | Q(organisation__in=managed)
+        | Q(pack__in=EvidencePack.objects.filter(granted_to__in=mine).values("pk"))
+    )
+    bodies = CodeBodyMembership.objects.filter(user=user).values("code_body__code")
+    rule |= Exists(
+        EvidenceLink.objects.filter(
+            item=OuterRef("pk"),
+            revision__submitted_at__isnull=False,
+            revision__submission__qualification__roles__market_role__approvers__code__in=bodies,
+        )
+    )
+    return items.filter(rule)
+
+
 def can_see_evidence(user: AnyUser, item: EvidenceItem) -> bool:
-    """Whether this user may know the item exists (its title, its state), whatever its checks
-    found: the uploader's organisation, organisations granted its evidence pack, portal
-    admins, and the Code Bodies assessing a submitted revision that it supports. Evidence
-    linked only to a revision still being written is the participant's own working copy,
-    as its pages are (qad.rules.can_view_submission)."""
-    if not user.is_authenticated:
-        return False
-    if is_portal_admin(user) or organisation_roles(user, item.organisation):
+    """Whether this user may know the item exists: `visible_evidence`, for one item."""
+    if is_portal_admin(user):
         return True
-    if item.pack_id and item.pack.granted_to.filter(memberships__user=user).exists():
-        return True
-    bodies = set(code_body_roles(user))
-    if not bodies:
-        return False
-    return EvidenceLink.objects.filter(
-        item=item,
-        revision__submitted_at__isnull=False,
-        revision__submission__qualification__roles__market_role__approvers__code__in=bodies,
-    ).exists()
+    if item.pack_id is None and organisation_roles(user, item.organisation_id):
+        return True  # the common case, without the whole rule's query
+    return visible_evidence(user).filter(pk=item.pk).exists()
 
 
 def can_download(user: AnyUser, item: EvidenceItem) -> bool:

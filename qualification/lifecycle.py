@@ -72,10 +72,13 @@ MOVES: tuple[Move, ...] = (
         {Actor.LEAD_ASSESSOR, Actor.PORTAL_ADMIN},
         "Pre-Qualification Submission accepted",
     ),
+    # The participant declares its SIT or QT testing complete by starting its Final QAD, which
+    # it writes (the Final QAD builds on the Initial one); the Programme's portal admin may
+    # record it for them. A Code Body assesses the Final QAD but does not start it.
     move(
         {S.TESTING},
         S.FINAL_QAD,
-        {Actor.ORG_ADMIN, Actor.LEAD_ASSESSOR, Actor.PORTAL_ADMIN},
+        {Actor.ORG_ADMIN, Actor.PORTAL_ADMIN},
         "Testing complete; Final QAD in preparation",
     ),
     move(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,7 +160,11 @@ def home_for(user: User) -> dict[str, Any]:
     }
 
 
-def qualification_overview(qualification: Qualification) -> dict[str, Any]:
+def qualification_overview(
+    qualification: Qualification, *, hidden: Collection[tuple[str, str]] = ()
+) -> dict[str, Any]:
+    """What the qualification page shows; `hidden`: (model label, id) of the objects whose
+    events the reader may not see (evidence of a draft, for an assessor)."""
     qualification = _with_progress(Qualification.objects.filter(pk=qualification.pk)).get()
     qualification.deadline = next_deadline(qualification)
     return {
@@ -170,7 +175,7 @@ def qualification_overview(qualification: Qualification) -> dict[str, Any]:
             for role in qualification.roles.all()
         ],
         "transitions": qualification.transitions.select_related("actor").order_by("-at", "-pk"),
-        "activity": activity_timeline(qualification),
+        "activity": activity_timeline(qualification, hidden=hidden),
         "pre_qualification": PreQualification.objects.filter(qualification=qualification)
         .select_related("preferred_wave", "decided_by", "submitted_by")
         .first(),
@@ -274,9 +279,16 @@ class ActivityLine:
     count: int = 1
 
 
-def activity_timeline(qualification: Qualification, *, limit: int = 200) -> list[ActivityLine]:
-    """Who did what and when, newest first. A run of answer saves by one person in one
-    section is one line ("saved 6 answers in section 4.1"), so the timeline stays readable."""
+def activity_timeline(
+    qualification: Qualification,
+    *,
+    limit: int = 200,
+    hidden: Collection[tuple[str, str]] = (),
+) -> list[ActivityLine]:
+    """Who did what and when, newest first, but the events about `hidden` objects ((model
+    label, id) pairs). A run of answer saves by one person in one section is one line
+    ("saved 6 answers in section 4.1"), so the timeline stays readable."""
+    hidden = set(hidden)
     events = (
         AuditEvent.objects.filter(qualification=qualification)
         .select_related("actor")
@@ -284,6 +296,8 @@ def activity_timeline(qualification: Qualification, *, limit: int = 200) -> list
     )
     lines: list[ActivityLine] = []
     for event in events:
+        if (event.object_type, event.object_id) in hidden:
+            continue
         last = lines[-1] if lines else None
         if (
             event.kind == "answer.saved"

@@ -53,6 +53,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _evidence_hidden_from(user, qualification: Qualification) -> set[tuple[str, str]]:
+    """The organisation's evidence this person may not see (evidence.rules.visible_evidence),
+    as the audit trail names it: its events are left out of the page's activity."""
+    from evidence.models import EvidenceItem
+    from evidence.rules import visible_evidence
+
+    label = EvidenceItem._meta.label
+    hidden = (
+        EvidenceItem.objects.filter(organisation=qualification.organisation)
+        .exclude(pk__in=visible_evidence(user).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return {(label, str(pk)) for pk in hidden}
+
+
 def _qualification_for(user, public_id) -> Qualification:
     qualification = get_object_or_404(
         Qualification.objects.select_related("organisation", "wave"), public_id=public_id
@@ -75,7 +90,9 @@ def _organisation_for_admin(user, public_id) -> Organisation:
 @login_required
 def qualification_detail(request: HttpRequest, public_id) -> HttpResponse:
     qualification = _qualification_for(request.user, public_id)
-    context = selectors.qualification_overview(qualification)
+    context = selectors.qualification_overview(
+        qualification, hidden=_evidence_hidden_from(request.user, qualification)
+    )
     roles = organisation_roles(request.user, qualification.organisation)
     capacities = actor_capacities(request.user, qualification)
     pre_qualification = context["pre_qualification"]

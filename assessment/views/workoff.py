@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from assessment.models import WorkOffItem
 from assessment.rules import is_lead
 from assessment.services.workoff import can_edit_work_off, work_off_exception, work_off_save
 from evidence.models import EvidenceItem
+from evidence.rules import visible_evidence
 from qualification.identifiers import as_uuid
 from qualification.models import CodeBody, Qualification
 from qualification.rules import approving_code_bodies, can_view_qualification
@@ -27,6 +29,17 @@ def _qualification(user, public_id) -> Qualification:
     if not can_view_qualification(user, qualification):
         raise Http404
     return qualification
+
+
+def _closure_evidence(user, qualification: Qualification) -> QuerySet[EvidenceItem]:
+    """What may close a work-off item: the organisation's evidence and the packs granted to
+    it, as far as this person may see it (evidence.rules.visible_evidence)."""
+    organisation = qualification.organisation
+    return (
+        visible_evidence(user)
+        .filter(Q(organisation=organisation) | Q(pack__granted_to=organisation))
+        .distinct()
+    )
 
 
 @login_required
@@ -55,9 +68,7 @@ def work_off_plan(request: HttpRequest, public_id) -> HttpResponse:
             "editable": editable,
             "lead_bodies": lead_bodies,
             "statuses": WorkOffItem.Status.choices,
-            "evidence": EvidenceItem.objects.filter(
-                organisation=qualification.organisation
-            ).order_by("title"),
+            "evidence": _closure_evidence(request.user, qualification).order_by("title"),
         },
     )
 
@@ -68,10 +79,11 @@ def _save(request, qualification) -> HttpResponse:
         item = get_object_or_404(
             WorkOffItem, public_id=as_uuid(request.POST["item"]), qualification=qualification
         )
-    evidence = EvidenceItem.objects.filter(
-        public_id=as_uuid(request.POST.get("closure_evidence")),
-        organisation=qualification.organisation,
-    ).first()
+    evidence = (
+        _closure_evidence(request.user, qualification)
+        .filter(public_id=as_uuid(request.POST.get("closure_evidence")))
+        .first()
+    )
     try:
         due = dt.date.fromisoformat(request.POST.get("due_date", ""))
     except ValueError:

@@ -54,17 +54,148 @@
     if (answer && answer.dataset) { answer.dataset.sent = String(Date.now()); }
   });
 
-  /* The server could not save (its database was unreachable): the answer counts as unsaved
-     again and is sent once more after the pause the server asks for. */
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var xhr = event.detail.xhr;
-    var answer = event.detail.elt;
-    var retry = xhr && xhr.getResponseHeader && xhr.getResponseHeader("X-Save-Retry");
-    if (!retry || !answer || !answer.dataset) { return; }
-    answer.dataset.edited = String(Date.now() + 1);
-    window.setTimeout(function () {
+  /* Nothing typed is lost to a failed save. Until the server confirms an answer, what was
+     typed is kept in this browser (localStorage, per answer) and sent again: after the pause
+     the server asks for (its database was unreachable, or someone else was saving), after a
+     server error or a lost connection with a growing pause, and at once when the browser is
+     back online. Leaving the page with text not yet confirmed asks first. */
+  var STORE = "qad-unsent:";
+  var BACKOFF = [2, 4, 8, 15, 30];
+
+  function isAnswer(elt) {
+    return elt && elt.matches && elt.matches(".answer[hx-post]");
+  }
+
+  function fieldsOf(answer) {
+    return Array.prototype.map.call(
+      answer.querySelectorAll("input[name], textarea[name], select[name]"),
+      function (field) {
+        var checkable = field.type === "checkbox" || field.type === "radio";
+        return [field.name, field.value, checkable ? field.checked : null];
+      }
+    );
+  }
+
+  function keep(answer) {
+    try {
+      window.localStorage.setItem(STORE + answer.getAttribute("hx-post"), JSON.stringify({
+        at: Date.now(), fields: fieldsOf(answer)
+      }));
+    } catch (ignored) { /* storage full or refused: the page itself still holds the text */ }
+  }
+
+  function forget(answer) {
+    try { window.localStorage.removeItem(STORE + answer.getAttribute("hx-post")); }
+    catch (ignored) { /* nothing kept */ }
+  }
+
+  function unconfirmed() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll(".answer[hx-post]"),
+      function (answer) {
+        return Number(answer.dataset.edited || 0) > Number(answer.dataset.confirmed || 0);
+      }
+    );
+  }
+
+  function say(answer, text) {
+    var target = document.querySelector(answer.getAttribute("hx-target"));
+    if (!target) { return; }
+    var line = document.createElement("div");
+    line.className = "text-danger";
+    line.setAttribute("role", "alert");
+    line.textContent = text;
+    target.replaceChildren(line);
+  }
+
+  function resendLater(answer, seconds) {
+    window.clearTimeout(Number(answer.dataset.resend || 0));
+    answer.dataset.resend = String(window.setTimeout(function () {
       if (window.htmx && document.body.contains(answer)) { window.htmx.trigger(answer, "change"); }
-    }, Number(retry) * 1000);
+    }, seconds * 1000));
+  }
+
+  document.addEventListener("input", function (event) {
+    var answer = event.target.closest && event.target.closest(".answer[hx-post]");
+    if (answer) { keep(answer); }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var answer = event.target.closest && event.target.closest(".answer[hx-post]");
+    if (answer) { keep(answer); }
+  }, true);
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var answer = event.detail.elt;
+    if (!isAnswer(answer)) { return; }
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var retry = xhr && xhr.getResponseHeader && xhr.getResponseHeader("X-Save-Retry");
+    var outcome = xhr && xhr.getResponseHeader && xhr.getResponseHeader("X-Save-Outcome");
+    if (retry) {
+      answer.dataset.edited = String(Date.now() + 1);
+      resendLater(answer, Number(retry));
+      return;
+    }
+    if (!status || status >= 500) {
+      // No answer at all (the connection is gone) or a server error: try again, more slowly.
+      var failures = Number(answer.dataset.failures || 0);
+      answer.dataset.failures = String(failures + 1);
+      answer.dataset.edited = String(Date.now() + 1);
+      say(answer, status ? answer.dataset.serverError : answer.dataset.offline);
+      resendLater(answer, BACKOFF[Math.min(failures, BACKOFF.length - 1)]);
+      return;
+    }
+    answer.dataset.failures = "0";
+    // Saved, or kept by the server in an edit conflict: the server holds the text now. A
+    // refused value (400, 403) stays in the box and in this browser until it is put right.
+    if (event.detail.successful && (!outcome || outcome === "409")) {
+      answer.dataset.confirmed = answer.dataset.sent || String(Date.now());
+      if (Number(answer.dataset.edited || 0) <= Number(answer.dataset.confirmed)) {
+        forget(answer);
+      }
+    }
+  });
+
+  window.addEventListener("online", function () {
+    unconfirmed().forEach(function (answer) { resendLater(answer, 0); });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (unconfirmed().length) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  /* Text typed on this page earlier and never confirmed (the tab was closed offline, the
+     browser crashed) is put back into its box and sent. */
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".answer[hx-post]"), function (answer) {
+      var kept;
+      try { kept = JSON.parse(window.localStorage.getItem(STORE + answer.getAttribute("hx-post"))); }
+      catch (ignored) { kept = null; }
+      if (!kept || !kept.fields) { return; }
+      var changed = false;
+      var version = null;
+      kept.fields.forEach(function (entry) {
+        var field = answer.querySelector("[name='" + entry[0] + "']");
+        if (!field) { return; }
+        if (/-version$/.test(entry[0])) { version = [field, entry[1]]; return; }
+        if (entry[2] !== null) {
+          if (field.checked !== entry[2]) { field.checked = entry[2]; changed = true; }
+        } else if (field.value !== entry[1]) {
+          field.value = entry[1];
+          changed = true;
+        }
+      });
+      if (!changed) { forget(answer); return; }
+      // Sent as an edit of the version it was typed over: if someone has saved since, the
+      // server keeps both texts as a conflict rather than replacing theirs.
+      if (version) { version[0].value = version[1]; }
+      answer.dataset.edited = String(Date.now());
+      say(answer, answer.dataset.restored);
+      resendLater(answer, 0.5);
+    });
   });
 
   function pendingAnswers() {

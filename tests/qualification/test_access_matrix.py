@@ -362,7 +362,9 @@ ACCESS: dict[str, Access] = {
     "final-qad-start": Access(
         uuid_of("a.reviewed.qualification"),
         get=METHOD_NOT_ALLOWED,
-        post=only({K.ORG_ADMIN} | A_LEADS | PORTAL_ADMIN, ok=302, seen_by=SEES_A),
+        # The participant declares its testing complete (or the Programme for it): no Code
+        # Body's lead starts another organisation's Final QAD.
+        post=only({K.ORG_ADMIN} | PORTAL_ADMIN, ok=302, seen_by=SEES_A),
         body=nothing,
         proof=K.ORG_ADMIN,
     ),
@@ -947,3 +949,35 @@ def test_a_portal_admin_who_is_not_a_superuser_can_change_nothing_in_the_admin(c
     assert index.context["app_list"] == []
     assert users.status_code == 403
     assert promote.status_code == 403
+
+
+# --- Evidence named on pages that list an organisation's evidence ----------------------------
+
+SEES_DRAFT_FILES = A_MEMBERS | PORTAL_ADMIN  # a draft's files are the participant's own
+SEES_PACK_FILES = frozenset({K.ORG_ADMIN, K.PORTAL_ADMIN})  # A publishes the pack: its admins
+
+
+@pytest.mark.parametrize("kind", sorted(SIGNED_IN))
+@pytest.mark.parametrize(
+    ("name", "qualification"),
+    [
+        ("work-off", "a.reviewed.qualification"),
+        ("qualification-detail", "a.reviewed.qualification"),
+        ("qualification-detail", "a.draft.qualification"),
+    ],
+)
+def test_draft_evidence_and_pack_files_are_named_only_to_those_who_may_see_them(
+    client, world, name, qualification, kind
+):
+    """The work-off page's closure evidence and the qualification page's activity name
+    evidence through one rule (evidence.rules.visible_evidence): a Code Body sees what was
+    submitted to it, never a draft's files or a pack A publishes."""
+    draft_file = world.a.draft_link.item.title
+    pack_file = world.pack.items.get().title
+    sign_in(client, world, kind)
+    response = client.get(reverse(name, kwargs=uuid_of(qualification)(world)))
+    shown = response.content.decode(errors="replace")
+    assert (draft_file in shown) <= (kind in SEES_DRAFT_FILES), f"{name} names {draft_file}"
+    assert (pack_file in shown) <= (kind in SEES_PACK_FILES), f"{name} names {pack_file}"
+    if name == "work-off" and kind == K.ORG_ADMIN:  # the one who edits the plan and sees both
+        assert pack_file in shown and draft_file in shown, "the rule still lets them through"
