@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -32,6 +34,7 @@ logger = logging.getLogger("qad.outage")
 P = ParamSpec("P")
 R = TypeVar("R")
 
+RETRY_PAUSE_SECONDS = (0.05, 0.2)
 # deadlock_detected, serialization_failure, lock_not_available
 CONTENTION_CODES = frozenset({"40P01", "40001", "55P03"})
 
@@ -73,6 +76,9 @@ def retry_on_contention(write: Callable[P, R]) -> Callable[P, R]:
             if not is_contention(error):
                 raise
             logger.warning("%s met another writer (%s); trying once more", write.__name__, error)
+        # A moment's pause first: the other writer, woken by our rollback, would otherwise race
+        # our second attempt for the row it was waiting for, and meet it again.
+        time.sleep(random.uniform(*RETRY_PAUSE_SECONDS))
         try:
             return write(*args, **kwargs)
         except OperationalError as error:

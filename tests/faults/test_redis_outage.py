@@ -44,6 +44,7 @@ def autosave(client: Client, participant, ref: str, value: str):
 def test_without_redis_people_sign_in_read_and_save_and_follow_ups_wait_for_it(
     private_broker,  # noqa: F811
     settings,
+    reference_data,
     journey_template,
 ):
     redis, worker = private_broker
