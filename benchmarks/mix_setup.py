@@ -51,7 +51,7 @@ def _participants() -> list[dict]:
     from qualification.scale import EMAIL_DOMAIN
 
     drafts = list(
-        Submission.objects.filter(state=SubmissionState.DRAFT, stage="initial")
+        Submission.objects.filter(state=SubmissionState.DRAFT)
         .select_related("qualification__organisation")
         .order_by("qualification__organisation__legal_name")[:PARTICIPANT_ORGANISATIONS]
     )
