@@ -95,21 +95,14 @@ def _run(url: str, work: Path) -> list[Row]:
     env = _server_env(url, work, redis_url)
     _prepare(env, orgs)
     _manage(env, "collectstatic", "--noinput", "-v0")
-    setup = subprocess.run(
-        [sys.executable, "-m", "benchmarks.mix_setup"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    people = json.loads(setup.stdout.strip().splitlines()[-1])
     workers = _setting("BENCH_WORKERS", 2)
     connections = [
         int(c) for c in os.environ.get("BENCH_MIX_CONNECTIONS", "8,32").split(",") if c.strip()
     ]
     rows: list[Row] = []
     for count in connections:
+        # Sessions and answer versions afresh for each run: the run before moved them on.
+        people = _people(env)
         rows += _one_server_run(env, work, people, workers, count, redis_url)
     kinds = defaultdict(int)
     for person in people:
@@ -124,6 +117,18 @@ def _run(url: str, work: Path) -> list[Row]:
         }
     )
     return rows
+
+
+def _people(env: dict[str, str]) -> list[dict]:
+    setup = subprocess.run(
+        [sys.executable, "-m", "benchmarks.mix_setup"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(setup.stdout.strip().splitlines()[-1])
 
 
 def _load_average() -> str:
@@ -171,7 +176,7 @@ def _one_server_run(env, work, people, workers, connections, redis_url) -> list[
         ceiling = _result(_wrk(port, ceiling_script, max(5, seconds // 4), connections))
         script = work / "mix.lua"
         script.write_text(_mix_script(people))
-        _wrk(port, script, 3, connections)  # warm up: every worker has its templates
+        _wrk(port, script, 3, connections, "warmup")  # every worker has its templates
         hits_before = _redis_hits(redis_url)
         log.write_text("")
         mixed = _result(_wrk(port, script, seconds, connections))
@@ -343,7 +348,8 @@ def _mix_script(people: list[dict]) -> str:
                 "  table.insert(threads, thread)",
                 "end",
                 "function init(args)",
-                "  mine, versions, busy, turn = {}, {}, {}, 0",
+                "  mine, versions, busy, turn, saves = {}, {}, {}, 0, 0",
+                "  warmup = args[1] == 'warmup'",
                 "  errors, signed_out, conflicts = 0, 0, 0",
                 "  for i, person in ipairs(everyone) do",
                 f"    if (i - 1) % {threads} == id then table.insert(mine, person) end",
@@ -369,24 +375,30 @@ def _mix_script(people: list[dict]) -> str:
                 "  end",
                 "  return h",
                 "end",
+                # A person whose next step is an autosave still on its way waits their turn
+                # (as a page sends the next save of an answer only after the last answered).
+                # The warm-up run (args[1] == 'warmup') saves nothing: the versions the
+                # measured run starts from stay true.
                 "function request()",
                 "  for _ = 1, #mine do",
                 "    turn = turn % #mine + 1",
                 "    local person = mine[turn]",
-                "    for _ = 1, #person.steps do",
-                "      local step = person.steps[person.pos]",
+                "    local step = person.steps[person.pos]",
+                "    if step.q == nil or not busy[step.q] then",
                 "      person.pos = person.pos % #person.steps + 1",
                 "      if step.q == nil then",
-                "        if step.body then",
+                "        if step.body and not warmup then",
                 "          return wrk.format('POST', step.path, headers(person, true), step.body)",
                 "        end",
                 "        return wrk.format('GET', step.path, headers(person, false))",
-                "      elseif not busy[step.q] then",
+                "      end",
+                "      if not warmup then",
                 "        busy[step.q] = true",
+                "        saves = saves + 1",
                 "        local h = headers(person, true)",
                 "        h['HX-Request'] = 'true'",
                 "        local body = 'q' .. step.q .. '-version=' .. versions[step.q] ..",
-                "          '&q' .. step.q .. '-value=Answer+typed+at+the+deadline+' .. turn",
+                "          '&q' .. step.q .. '-value=Answer+typed+at+the+deadline+' .. saves",
                 "        return wrk.format('POST', step.path, h, body)",
                 "      end",
                 "    end",
@@ -416,7 +428,7 @@ def _mix_script(people: list[dict]) -> str:
     )
 
 
-def _wrk(port: int, script: Path, seconds: int, connections: int) -> str:
+def _wrk(port: int, script: Path, seconds: int, connections: int, *args: str) -> str:
     threads = _setting("BENCH_THREADS", 2)
     done = subprocess.run(
         [
@@ -430,6 +442,7 @@ def _wrk(port: int, script: Path, seconds: int, connections: int) -> str:
             "-s",
             str(script),
             f"http://127.0.0.1:{port}",
+            *(["--", *args] if args else []),
         ],
         check=True,
         capture_output=True,

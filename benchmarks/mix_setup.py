@@ -80,8 +80,14 @@ def _participants() -> list[dict]:
             mine = {a.question_id for n, a in enumerate(free_text) if n % 2 == turn}
             steps = []
             for number, (ref, section_answers) in enumerate(sections.items()):
+                theirs = [a for a in section_answers if a.question_id in mine]
+                if not theirs:
+                    continue  # a section the colleague writes
                 steps.append({"path": f"{base}/sections/{ref}/", "page": "section"})
-                for answer in [a for a in section_answers if a.question_id in mine][:3]:
+                # Three autosaves as they type (a pause in typing saves): of their answers in
+                # the section, the same one again while they keep writing it.
+                for n in range(3):
+                    answer = theirs[n % len(theirs)]
                     steps.append(
                         {
                             "path": f"{base}/answers/{answer.question.ref}/",
