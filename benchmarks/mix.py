@@ -17,7 +17,7 @@ worker after each run.
 
 Alone:  .venv/bin/python -m benchmarks.mix
 Knobs:  BENCH_ORGS (300), BENCH_MIX_SECONDS per run (20), BENCH_MIX_CONNECTIONS ("8,32"),
-        BENCH_THREADS (2), BENCH_WORKERS (2), BENCH_MIX_ORGANISATIONS (75)
+        BENCH_WORKERS (2), BENCH_MIX_ORGANISATIONS (75)
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def _one_server_run(env, work, people, workers, connections, redis_url) -> list[
         _wrk(port, ceiling_script, 2, connections)
         ceiling = _result(_wrk(port, ceiling_script, max(5, seconds // 4), connections))
         script = work / "mix.lua"
-        script.write_text(_mix_script(people))
+        script.write_text(_mix_script(people, connections))
         _wrk(port, script, 3, connections, "warmup")  # every worker has its templates
         hits_before = _redis_hits(redis_url)
         log.write_text("")
@@ -311,12 +311,12 @@ end
 """
 
 
-def _mix_script(people: list[dict]) -> str:
-    """Each wrk thread takes every n-th person and goes round them in turn, each person one
-    step of their own round at a time. An autosave is sent with the version its last save
-    answered with (as the page's hidden field holds it), and a question is not sent again
-    before that save has answered: the person's next step is taken instead."""
-    threads = _setting("BENCH_THREADS", 2)
+def _mix_script(people: list[dict], threads: int) -> str:
+    """wrk runs one thread per connection, so each thread has one request on its way at a
+    time and knows what each reply answers. Each thread takes every n-th person and goes
+    round them in turn, each person one step of their own round at a time. An autosave is
+    sent with the version its answer's last save answered with, as the page's hidden field
+    holds it."""
     lua_people = []
     for person in people:
         # One string per person, split by the script (a table literal of every step would
@@ -348,9 +348,11 @@ def _mix_script(people: list[dict]) -> str:
                 "  table.insert(threads, thread)",
                 "end",
                 "function init(args)",
-                "  mine, versions, busy, turn, saves = {}, {}, {}, 0, 0",
-                "  warmup = args[1] == 'warmup'",
+                "  mine, versions, turn, saves, pending = {}, {}, 0, 0, nil",
                 "  errors, signed_out, conflicts = 0, 0, 0",
+                # The warm-up run saves nothing: the versions the measured run starts from
+                # stay true.
+                "  warmup = args[1] == 'warmup'",
                 "  for i, person in ipairs(everyone) do",
                 f"    if (i - 1) % {threads} == id then table.insert(mine, person) end",
                 "  end",
@@ -360,7 +362,7 @@ def _mix_script(people: list[dict]) -> str:
                 "      local path, q, v, body =",
                 "        string.match(text, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')",
                 "      local step = {path = path}",
-                "      if q ~= '' then step.q = tonumber(q); versions[step.q] = tonumber(v) end",
+                "      if q ~= '' then step.q = tonumber(q); versions[path] = tonumber(v) end",
                 "      if body ~= '' then step.body = body end",
                 "      table.insert(steps, step)",
                 "    end",
@@ -375,35 +377,27 @@ def _mix_script(people: list[dict]) -> str:
                 "  end",
                 "  return h",
                 "end",
-                # A person whose next step is an autosave still on its way waits their turn
-                # (as a page sends the next save of an answer only after the last answered).
-                # The warm-up run (args[1] == 'warmup') saves nothing: the versions the
-                # measured run starts from stay true.
                 "function request()",
-                "  for _ = 1, #mine do",
-                "    turn = turn % #mine + 1",
-                "    local person = mine[turn]",
-                "    local step = person.steps[person.pos]",
-                "    if step.q == nil or not busy[step.q] then",
-                "      person.pos = person.pos % #person.steps + 1",
-                "      if step.q == nil then",
-                "        if step.body and not warmup then",
-                "          return wrk.format('POST', step.path, headers(person, true), step.body)",
-                "        end",
-                "        return wrk.format('GET', step.path, headers(person, false))",
-                "      end",
-                "      if not warmup then",
-                "        busy[step.q] = true",
-                "        saves = saves + 1",
-                "        local h = headers(person, true)",
-                "        h['HX-Request'] = 'true'",
-                "        local body = 'q' .. step.q .. '-version=' .. versions[step.q] ..",
-                "          '&q' .. step.q .. '-value=Answer+typed+at+the+deadline+' .. saves",
-                "        return wrk.format('POST', step.path, h, body)",
-                "      end",
-                "    end",
+                "  turn = turn % #mine + 1",
+                "  local person = mine[turn]",
+                "  local step = person.steps[person.pos]",
+                "  person.pos = person.pos % #person.steps + 1",
+                "  pending = nil",
+                "  if step.q and not warmup then",
+                "    pending = step.path",
+                "    saves = saves + 1",
+                "    local h = headers(person, true)",
+                "    h['HX-Request'] = 'true'",
+                "    local body = 'q' .. step.q .. '-version=' .. versions[step.path] ..",
+                "      '&q' .. step.q .. '-value=Answer+typed+at+the+deadline+' .. saves",
+                "    return wrk.format('POST', step.path, h, body)",
                 "  end",
-                "  return wrk.format('GET', mine[1].steps[1].path, headers(mine[1], false))",
+                "  if step.body and not warmup then",
+                "    return wrk.format('POST', step.path, headers(person, true), step.body)",
+                "  end",
+                "  local path = step.path",
+                "  if step.q then path = string.gsub(path, '/answers/.*$', '/') end",
+                "  return wrk.format('GET', path, headers(person, false))",
                 "end",
                 "function response(status, headers, body)",
                 "  local location = headers['Location'] or ''",
@@ -412,13 +406,11 @@ def _mix_script(people: list[dict]) -> str:
                 "    signed_out = signed_out + 1",
                 "    errors = errors + 1",
                 "  end",
-                "  if headers['X-Save-Outcome'] then conflicts = conflicts + 1 end",
-                "  if headers['HX-Reswap'] then",
-                '    local pk, v = string.match(body, \'name="q(%d+)%-version" value="(%d+)"\')',
-                "    if pk then",
-                "      versions[tonumber(pk)] = tonumber(v)",
-                "      busy[tonumber(pk)] = nil",
-                "    end",
+                "  if pending then",
+                "    if headers['X-Save-Outcome'] then conflicts = conflicts + 1 end",
+                '    local v = string.match(body, \'name="q%d+%-version" value="(%d+)"\')',
+                "    if v then versions[pending] = tonumber(v) end",
+                "    pending = nil",
                 "  end",
                 "end",
                 _DONE,
@@ -429,7 +421,7 @@ def _mix_script(people: list[dict]) -> str:
 
 
 def _wrk(port: int, script: Path, seconds: int, connections: int, *args: str) -> str:
-    threads = _setting("BENCH_THREADS", 2)
+    threads = connections  # one connection a thread: each reply is known to answer its request
     done = subprocess.run(
         [
             "wrk",
