@@ -10,7 +10,6 @@ from django.utils import timezone
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.reports.models import Report  # noqa: F401  (defined apart: PDF reports)
 from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
-from qualification.page_data import PageDataQuerySet
 
 
 class CriteriaSet(VersionedDocument):
@@ -91,8 +90,6 @@ class Clarification(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["submission", "question__position", "raised_at"]
 
@@ -108,8 +105,6 @@ class ClarificationMessage(models.Model):
     text = models.TextField()
     written_at = models.DateTimeField(auto_now_add=True)
     from_code_body = models.BooleanField(default=False)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["clarification", "written_at", "pk"]
@@ -173,8 +168,6 @@ class CheckRun(models.Model):
     files_read = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["revision", "-started_at"]
         constraints = [
@@ -215,8 +208,6 @@ class CheckResult(models.Model):
     refs = models.JSONField(
         default=dict, blank=True, help_text="{questions: [ref], evidence: [public id]}"
     )
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "pk"]  # written in criteria order
@@ -272,8 +263,6 @@ class Review(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["waiting_since", "pk"]
         constraints = [
@@ -301,8 +290,6 @@ class ReviewAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["review", "assigned_at", "pk"]
 
@@ -326,8 +313,6 @@ class CriterionOutcome(models.Model):
         "qualification.User", on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "criterion__position"]
@@ -369,8 +354,6 @@ class WorkOffItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["qualification", "due_date", "pk"]
 
@@ -397,8 +380,6 @@ class WorkOffException(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     def __str__(self) -> str:
         return f"Exception for {self.item}"
 
@@ -417,8 +398,6 @@ class ServiceActivationStep(models.Model):
     done_by = models.ForeignKey(
         "qualification.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["qualification", "position"]

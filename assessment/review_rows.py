@@ -29,7 +29,7 @@ PARTS = (REVIEW, SUBMISSION, QUALIFICATION, CODE_BODY)
 def review_with_access(user: AnyUser, public_id: UUID) -> Review | None:
     """The review `public_id`, the reader's access to it remembered; None if there is none."""
     public = db_value(Review, "public_id", public_id)
-    rows = fetch("review_with_access", _review_sql(), [reader_id(user), public])
+    rows = fetch(_review_sql(), [reader_id(user), public])
     if not rows:
         return None
     values, (role, approves) = split(rows[0], *PARTS)
@@ -64,7 +64,7 @@ def _review_sql() -> str:
 def code_body_with_role(user: AnyUser, code: str) -> tuple[CodeBody, str | None] | None:
     """The Code Body `code` and the reader's role in it (None: no role); None if there is
     no such Code Body."""
-    rows = fetch("code_body_with_role", _code_body_sql(), [reader_id(user), code])
+    rows = fetch(_code_body_sql(), [reader_id(user), code])
     if not rows:
         return None
     (values,), (role,) = split(rows[0], CODE_BODY)

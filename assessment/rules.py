@@ -55,7 +55,6 @@ def _role_and_approval(user: AnyUser, review) -> tuple[str | None, bool]:
     if known is not None and known[0] == user.pk:
         return known[1], known[2]
     rows = fetch(
-        "review_role_and_approval",
         _role_and_approval_sql(),
         [review.submission.qualification_id, user.pk, review.code_body_id],
     )

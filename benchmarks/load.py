@@ -4,11 +4,11 @@
 
 The server runs as production does: the portal's production settings (DEBUG off, hashed
 static files, cached templates) with Redis (BENCH_REDIS_URL, default
-redis://127.0.0.1:6379/14, a database number of its own): the cache and the sessions are
-read from it, and follow-up work such as the completeness recompute after a save goes to a
-Celery worker that the benchmark starts beside the server (one process, on the same cores).
-Without a Redis that answers, or with BENCH_REDIS_URL set empty, it runs the embedded mode
-instead (no REDIS_URL: sessions read from the database, follow-up work in the request) and
+redis://127.0.0.1:6379/14, a database number of its own) for the cache of published versions
+(sessions are in the database), and follow-up work such as the completeness recompute after
+a save goes to a Celery worker that the benchmark starts beside the server (one process, on
+the same cores). Without a Redis that answers, or with BENCH_REDIS_URL set empty, it runs the
+embedded mode instead (no REDIS_URL: follow-up work in the request) and
 says so in the first row's note. The database is the bench's own: BENCH_PG_URL (default
 postgres://postgres@127.0.0.1:5432/qad_bench_scale); it is built on the first run (about 30
 seconds) and reused while it holds the same number of organisations.
@@ -255,7 +255,7 @@ def _run(url: str, work: Path) -> list[Row]:
         _stop(server)
         _stop(worker)
     mode = (
-        "Redis cache and sessions, follow-up work to 1 Celery worker"
+        "Redis cache, follow-up work to 1 Celery worker"
         if redis_url
         else "no Redis: sessions from the database, follow-up work in the request"
     )

@@ -35,7 +35,7 @@ def _session(email: str) -> str:
     from qualification.security import SIGNED_IN_AT
 
     user = User.objects.get(email=email)
-    # The server's own session engine: with REDIS_URL, the session is in its cache as well.
+    # The server's own session engine (the database).
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = SIGN_IN_BACKEND

@@ -15,7 +15,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evidence.enums import MalwareState, ScanState
-from qualification.page_data import PageDataQuerySet
 
 DOWNLOADABLE_SCAN_STATES = frozenset({ScanState.CLEAN, ScanState.NEEDS_ATTENTION})
 DOWNLOADABLE_MALWARE_STATES = frozenset({MalwareState.CLEAN, MalwareState.NOT_SCANNED})
@@ -47,8 +46,6 @@ class StoredFile(models.Model):
     scan_attempts = models.PositiveIntegerField(default=0)
     scanned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,8 +105,6 @@ class EvidenceItem(models.Model):
     )
     justified_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["-uploaded_at"]
 
@@ -145,8 +140,6 @@ class EvidenceLink(models.Model):
     )
     linked_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["revision", "question__position", "linked_at"]
         constraints = [
@@ -172,8 +165,6 @@ class EvidencePack(models.Model):
         "qualification.Organisation", related_name="granted_packs", blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["publisher", "name"]

@@ -46,7 +46,6 @@ from qad.rules import can_view_submission, is_participant
 from qad.views.access import current_revision, submission_for
 from qad.views.sections import section_url
 from qualification.input_hygiene import refuses_unreadable_text
-from qualification.page_cache import cached_page, organisation_pages
 from qualification.redirects import local_target
 
 REGISTER_PAGE_SIZE = 50
@@ -196,12 +195,7 @@ def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
         ids = list(items.values_list("pk", flat=True))
         rows = register_rows(ids, revision=revision, type_names=names)
         return _register_csv(submission, revision, rows)
-    return cached_page(
-        request,
-        "evidence/register.html",
-        lambda: _register_page(request, submission),
-        scopes=organisation_pages(submission.qualification.organisation_id),
-    )
+    return render(request, "evidence/register.html", _register_page(request, submission))
 
 
 def _register_page(request, submission) -> dict:

@@ -18,9 +18,8 @@ from django.db import connection
 from qad.models import Answer, AnswerConflict, QadTemplate, Question, Revision, Submission
 from qad.submission_rows import reader_id, remember_roles, roles_join
 from qualification.models import Qualification, User
-from qualification.page_changes import rows_changed
 from qualification.rules import AnyUser
-from qualification.sql_rows import Columns, db_value, execute, fetch, split
+from qualification.sql_rows import Columns, db_value, fetch, split
 
 
 @dataclass
@@ -47,7 +46,7 @@ def latest_answer(user: AnyUser, public_id: UUID, question_ref: str) -> AnswerRo
     published outline; anything else is read if asked for); None if there is none."""
     reader = reader_id(user)
     params = [reader, reader, db_value(Submission, "public_id", public_id), question_ref]
-    found = _read(user, "qad_latest_answer", _latest_answer_sql(), params, with_writer=True)
+    found = _read(user, _latest_answer_sql(), params, with_writer=True)
     if found is not None:
         submission = found.answer.revision.submission
         submission.template = QadTemplate.from_db(
@@ -62,7 +61,7 @@ def answer_for_writing(answer: Answer, writer: AnyUser) -> AnswerRow:
     Call inside a transaction."""
     reader = reader_id(writer)
     params = [reader, reader, answer.pk]
-    found = _read(writer, "qad_answer_for_writing", _answer_for_writing_sql(), params)
+    found = _read(writer, _answer_for_writing_sql(), params)
     if found is None:
         raise Answer.DoesNotExist(f"answer {answer.pk} is gone")
     return found
@@ -73,9 +72,7 @@ def answer_store(answer: Answer, value: Any, by: User, at: datetime, organisatio
     version `answer` holds (a compare-and-set: False, and nothing written, if not). The caller
     holds the answer's lock and has checked the write; it belongs to `organisation_id`."""
     with connection.cursor() as cursor:
-        execute(
-            cursor,
-            "qad_answer_store",
+        cursor.execute(
             _answer_store_sql(),
             [
                 db_value(Answer, "value", value),
@@ -87,8 +84,6 @@ def answer_store(answer: Answer, value: Any, by: User, at: datetime, organisatio
         )
         if cursor.rowcount != 1:
             return False
-    # As an update() through the answers' query set reports it: its organisation's pages.
-    rows_changed(Answer, [organisation_id], ["value", "version", "updated_by", "updated_at"])
     return True
 
 
@@ -107,10 +102,8 @@ def stored_values(revision_id: int, question_ids: list[int]) -> list[tuple[int, 
         return [tuple(STORED_VALUE.convert(row)) for row in cursor.fetchall()]
 
 
-def _read(
-    user: AnyUser, name: str, sql: str, params: list, *, with_writer: bool = False
-) -> AnswerRow | None:
-    rows = fetch(name, sql, params)
+def _read(user: AnyUser, sql: str, params: list, *, with_writer: bool = False) -> AnswerRow | None:
+    rows = fetch(sql, params)
     if not rows:
         return None
     parts = (*JOINED, LAST_WRITER) if with_writer else JOINED

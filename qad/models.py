@@ -10,7 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qad.enums import AnswerType, SubmissionStage, SubmissionState, VersionStatus
-from qualification.page_data import PageDataQuerySet
 
 
 class PublishedVersionError(Exception):
@@ -224,8 +223,6 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["qualification", "created_at"]
         constraints = [
@@ -266,8 +263,6 @@ class Revision(models.Model):
         default=True, help_text=_("Answers changed since the completeness was last computed.")
     )
     completeness_updated_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["submission", "number"]
@@ -320,8 +315,6 @@ class Answer(models.Model):
         ),
     )
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["revision", "question__position"]
         constraints = [
@@ -349,8 +342,6 @@ class SubmissionTransition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["submission", "at", "pk"]
 
@@ -373,8 +364,6 @@ class AnswerConflict(models.Model):
     written_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=20, blank=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["answer", "-written_at"]
@@ -399,8 +388,6 @@ class Signature(models.Model):
     declaration = models.TextField()
     content_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Signed by {self.signatory_name} on {self.signed_at:%d %b %Y}"
@@ -427,8 +414,6 @@ class OrphanedAnswer(models.Model):
         default=list, blank=True, help_text=_("Titles and hashes of evidence that was linked.")
     )
     moved_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["revision", "question_ref"]
@@ -476,8 +461,6 @@ class TemplateMove(models.Model):
     reworded = models.PositiveIntegerField(default=0)
     orphaned = models.PositiveIntegerField(default=0)
     added = models.PositiveIntegerField(default=0)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-moved_at"]

@@ -30,7 +30,7 @@ PARTS = (SUBMISSION, QUALIFICATION, ORGANISATION, WAVE, TEMPLATE)
 def submission_with_roles(user: AnyUser, public_id: UUID) -> Submission | None:
     """The submission `public_id`, or None if there is none."""
     params = [reader_id(user), db_value(Submission, "public_id", public_id)]
-    rows = fetch("qad_submission_with_roles", _submission_sql(), params)
+    rows = fetch(_submission_sql(), params)
     if not rows:
         return None
     (submission, qualification, organisation, wave, template), _ = _built(rows[0])

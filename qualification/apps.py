@@ -6,8 +6,6 @@ class QualificationConfig(AppConfig):
     verbose_name = "Participants and qualifications"
 
     def ready(self) -> None:
-        from qualification.page_changes import watch_page_data
         from qualification.security import connect_access_signals
 
         connect_access_signals()
-        watch_page_data()

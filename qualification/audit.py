@@ -39,5 +39,5 @@ def audit_record(
         after=after,
     )
     # Written on every save of an answer: an insert of our own costs a fifth of the ORM's.
-    insert(event, "audit_event_insert")
+    insert(event)
     return event

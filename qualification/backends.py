@@ -27,7 +27,7 @@ class PortalBackend(ModelBackend):
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        rows = fetch("signed_in_person", _person_sql(), [pk])
+        rows = fetch(_person_sql(), [pk])
         if not rows:
             return None
         user = PERSON.build(rows[0])

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,6 @@ from evidence.exports import csv_safe
 from qualification.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
 from qualification.enums import CodeBodyRole, Route
 from qualification.models import Wave
-from qualification.page_cache import cached_page, cached_value, programme_pages
 from qualification.rules import code_body_roles, is_portal_admin
 
 FILTERS = ("wave", "role", "route")
@@ -45,12 +45,7 @@ def programme(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("The programme dashboard is for portal admins and lead assessors.")
         )
-    return cached_page(
-        request,
-        "qualification/programme.html",
-        lambda: _dashboard(request),
-        scopes=programme_pages(),
-    )
+    return render(request, "qualification/programme.html", _dashboard(request))
 
 
 def _dashboard(request: HttpRequest) -> dict:
@@ -106,7 +101,7 @@ def programme_export(request: HttpRequest, file_format: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="programme-status-{stamp}.xlsx"'
         return response
-    content = cached_value(request, lambda: _csv(request), scopes=programme_pages())
+    content = _csv(request)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programme-status-{stamp}.csv"'
     return response

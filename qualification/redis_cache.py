@@ -1,10 +1,4 @@
-"""Django's Redis cache, keeping one Redis client per connection pool, and answering like an
-empty cache while Redis is out of reach.
-
-Django's backend builds a new `redis.Redis` for every cache call, and building one costs more
-than the call itself (its table of reply parsers is filled each time): four cache reads a
-request (the session, the page's generations and the page) paid about a millisecond for it.
-A client holds no state of its own beyond its pool, so one per pool serves every call.
+"""Django's Redis cache, answering like an empty cache while Redis is out of reach.
 
 The portal keeps working without Redis (sessions live in the database): every cache call that
 fails reads as a miss and writes nothing, the outage is logged once at WARNING, and for a few
@@ -19,7 +13,6 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("qad.outage")
@@ -28,24 +21,9 @@ logger = logging.getLogger("qad.outage")
 RESTING_SECONDS = 5.0
 
 
-class _ReusedClients(RedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
-            self._clients[index] = client
-        return client
-
-
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
-        self._class = _ReusedClients
         self._down_until = 0.0
 
     def _call(self, name: str, miss, *args, **kwargs):

@@ -4,24 +4,19 @@ query building for a fraction of one in the database).
 
 A `Columns` names one model's columns in such a query and turns them back into an instance
 through the fields' own converters, as the ORM would: a page cannot tell the two apart.
-Fields left out are deferred, and read by the ORM if something asks for them. `execute` runs
-such a query; on PostgreSQL as a statement prepared once per connection, which after a few
-runs is no longer planned at all (planning a join of six tables took four times as long as
-running it). A prepared statement belongs to its database session: a pooler that hands one
-session's statements to another (PgBouncer in transaction mode) must not sit in between.
+Fields left out are deferred, and read by the ORM if something asks for them. Statements are
+not prepared: a prepared statement belongs to its database session, and the portal must run
+behind a pooler that hands sessions between requests (PgBouncer in transaction mode); the
+measured gain was 1.4 ms on an autosave, far from what would justify it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.backends.signals import connection_created
 from django.db.models import Field, Model
-
-PREPARED = "_statements_prepared"  # on a database connection: the names prepared in it
 
 
 @dataclass(frozen=True)
@@ -94,31 +89,10 @@ def db_value(model: type[Model], name: str, value):
     return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
-def execute(cursor, name: str, sql: str, params: Sequence = ()) -> None:
-    """Run `sql` (parameters as %s) on `cursor`. On PostgreSQL the statement is prepared in
-    the connection as `name` the first time and executed by that name after: the same name
-    must always be given the same SQL."""
-    db = cursor.db
-    if db.vendor != "postgresql":
-        cursor.execute(sql, params)
-        return
-    prepared = getattr(db, PREPARED, None)
-    if prepared is None:
-        prepared = set()
-        setattr(db, PREPARED, prepared)
-    if name not in prepared:
-        # Not undone by a rollback: a statement prepared once stays for the connection's life.
-        numbers = iter(range(1, len(params) + 1))
-        cursor.execute(f"PREPARE {name} AS {re.sub('%s', lambda _: f'${next(numbers)}', sql)}")
-        prepared.add(name)
-    arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
-    cursor.execute(f"EXECUTE {name}{arguments}", params)
-
-
-def insert(row: Model, name: str) -> None:
+def insert(row: Model) -> None:
     """Insert the new instance `row` as the ORM's save would (its defaults and automatic
     dates filled in, its values adapted by its fields) but without signals, and give it the
-    primary key the database chose. `name`: as for `execute`."""
+    primary key the database chose."""
     model = type(row)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     q = connection.ops.quote_name
@@ -131,7 +105,7 @@ def insert(row: Model, name: str) -> None:
     )
     values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        execute(cursor, name, sql, values)
+        cursor.execute(sql, values)
         if returning:
             row.pk = cursor.fetchone()[0]
         else:
@@ -140,15 +114,8 @@ def insert(row: Model, name: str) -> None:
     row._state.db = connection.alias
 
 
-def fetch(name: str, sql: str, params: Sequence = ()) -> list[tuple]:
-    """The rows `sql` gives, run as `execute` runs it."""
+def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
+    """The rows `sql` gives."""
     with connection.cursor() as cursor:
-        execute(cursor, name, sql, params)
+        cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _new_connection(sender, connection, **kwargs) -> None:
-    setattr(connection, PREPARED, set())
-
-
-connection_created.connect(_new_connection, dispatch_uid="sql_rows_prepared")

@@ -125,16 +125,9 @@ def chromium():
 @pytest.fixture(autouse=True)
 def published_versions_forgotten():
     """Each test builds its own templates, criteria and QADs (often with the ids an earlier
-    test's rolled-back rows had): nothing cached about published versions, and no page drawn
-    by an earlier test, may carry over."""
+    test's rolled-back rows had): nothing cached about published versions may carry over."""
     from qad.published import versions_changed
-    from qualification.page_cache import forget_all
-    from qualification.page_changes import forget_links
 
     versions_changed()
-    forget_all()
-    forget_links()
     yield
     versions_changed()
-    forget_all()
-    forget_links()

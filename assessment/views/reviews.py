@@ -25,7 +25,6 @@ from qad.models import Question
 from qualification.enums import Route
 from qualification.identifiers import as_pk
 from qualification.models import MarketRole, User, Wave
-from qualification.page_cache import cached_page, organisation_pages, programme_pages
 from qualification.redirects import local_target
 from qualification.rules import is_portal_admin
 
@@ -39,12 +38,7 @@ def _error_text(error: Exception) -> str:
 @login_required
 def review_queue(request: HttpRequest, code: str) -> HttpResponse:
     code_body = code_body_for(request.user, code)
-    return cached_page(
-        request,
-        "assessment/queue.html",
-        lambda: _queue_page(request, code_body),
-        scopes=programme_pages(),
-    )
+    return render(request, "assessment/queue.html", _queue_page(request, code_body))
 
 
 def _queue_page(request: HttpRequest, code_body) -> dict:
@@ -94,13 +88,7 @@ def review_detail(request: HttpRequest, public_id) -> HttpResponse:
         )
         return context
 
-    return cached_page(
-        request,
-        "assessment/review_detail.html",
-        draw,
-        scopes=organisation_pages(review.submission.qualification.organisation_id),
-        vary=(access.can_assess, access.is_lead),
-    )
+    return render(request, "assessment/review_detail.html", draw())
 
 
 @require_POST

@@ -39,7 +39,6 @@ from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.views.access import current_revision, latest_answer_for, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
-from qualification.page_cache import cached_page, organisation_pages
 
 
 @dataclass
@@ -325,11 +324,8 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
     submission = submission_for(request.user, public_id)
     section = _section_or_404(submission, section_ref)
     if request.method == "GET" and not request.GET.get("restored"):
-        return cached_page(
-            request,
-            "qad/section_detail.html",
-            lambda: _section_page(request, submission, section),
-            scopes=organisation_pages(submission.qualification.organisation_id),
+        return render(
+            request, "qad/section_detail.html", _section_page(request, submission, section)
         )
     revision = current_revision(submission)
     answers = _section_answers(submission, revision, section)

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qualification.enums import CodeBodyRole, ContactPurpose, MembershipRole, SignatoryCapacity
-from qualification.page_data import PageDataQuerySet
 
 MPID_PATTERN = r"^[A-Z0-9]{4}$"
 mpid_validator = RegexValidator(
@@ -47,8 +46,6 @@ class CodeBody(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["position", "code"]
         verbose_name_plural = "code bodies"
@@ -67,8 +64,6 @@ class MarketRole(models.Model):
         CodeBody, related_name="approved_roles", help_text=_("Code Bodies that must approve.")
     )
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "code"]
@@ -94,8 +89,6 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["legal_name"]
 
@@ -115,8 +108,6 @@ class Mpid(models.Model):
         validators=[mpid_validator],
         error_messages={"unique": _("This MPID is already registered in the portal.")},
     )
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -140,8 +131,6 @@ class Contact(models.Model):
     name = models.CharField(max_length=150)
     email = models.EmailField()
     phone = models.CharField(max_length=30, blank=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "purpose", "name"]
@@ -167,8 +156,6 @@ class Membership(models.Model):
         help_text=_("For signatories: Company Director, or delegate for REC-only roles."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "user"]
@@ -198,8 +185,6 @@ class CodeBodyMembership(models.Model):
     code_body = models.ForeignKey(CodeBody, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=20, choices=CodeBodyRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["code_body", "user"]
@@ -236,8 +221,6 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -19,7 +19,6 @@ from qualification.enums import (
     Route,
 )
 from qualification.models.participants import CodeBody, MarketRole, Mpid, Organisation
-from qualification.page_data import PageDataQuerySet
 
 
 class Wave(models.Model):
@@ -29,8 +28,6 @@ class Wave(models.Model):
     name = models.CharField(max_length=100)
     testing_starts = models.DateField(null=True, blank=True)
     testing_ends = models.DateField(null=True, blank=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["testing_starts", "code"]
@@ -48,8 +45,6 @@ class WaveDeadline(models.Model):
         blank=True,
         help_text=_("Where the date comes from, e.g. QA&P Appendix C v3"),
     )
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["wave", "due_date"]
@@ -85,8 +80,6 @@ class Qualification(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__legal_name", "created_at"]
@@ -127,8 +120,6 @@ class QualificationRole(models.Model):
     )
     qualified_on = models.DateField(null=True, blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["qualification", "market_role__position"]
         constraints = [
@@ -161,8 +152,6 @@ class RoleApproval(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PageDataQuerySet.as_manager()
-
     class Meta:
         ordering = ["qualification_role", "code_body__position"]
         constraints = [
@@ -188,8 +177,6 @@ class QualificationTransition(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["qualification", "at", "pk"]
@@ -234,8 +221,6 @@ class PreQualification(models.Model):
     )
     decision_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PageDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Pre-Qualification Submission"

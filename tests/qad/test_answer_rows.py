@@ -1,6 +1,5 @@
 """The answer an autosave writes, read by SQL of our own: the same answer, field for field, as
-the ORM reads, with the reader's roles and open conflict; on PostgreSQL through statements
-prepared once per connection."""
+the ORM reads, with the reader's roles and open conflict."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from qad.answer_rows import answer_for_writing, latest_answer, stored_values
 from qad.models import Answer, AnswerConflict, Revision
@@ -165,21 +164,3 @@ def test_an_audit_event_is_stored_whole(northwind):
     )
     assert (stored.before, stored.after) == (None, [{"reference": "DEF-1", "due": "2026-12-01"}])
     assert stored.at == event.at
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_prepared_statements_survive_a_rollback_and_are_prepared_again_on_a_new_connection(
-    reference_data, northwind
-):
-    public_id = northwind.submission.public_id
-    connection.close()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        # Prepared first inside a transaction that is then rolled back.
-        assert latest_answer(northwind.contributor, public_id, "3.1") is not None
-        raise RuntimeError
-    assert latest_answer(northwind.contributor, public_id, "3.1").answer.version == 0
-
-    connection.close()  # a new connection has none of them
-    _save(northwind, "3.1", "After a reconnect")
-    assert latest_answer(northwind.contributor, public_id, "3.1").answer.version == 1

@@ -65,7 +65,7 @@ def test_redis_url_selects_a_shared_cache_while_sessions_stay_in_the_database():
     assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
-def test_the_redis_cache_serves_every_call_with_one_client():
+def test_the_redis_cache_keeps_and_reads_values():
     import uuid
 
     from qualification.redis_cache import RedisCache
@@ -74,12 +74,33 @@ def test_the_redis_cache_serves_every_call_with_one_client():
     if not url:
         pytest.skip("needs REDIS_URL (set by .ci/run)")
     cache = RedisCache(url, {"KEY_PREFIX": f"client-test-{uuid.uuid4().hex}"})
-    cache.set("page", "drawn once", timeout=30)
-    assert cache.get("page") == "drawn once"
-    assert cache.get_many(["page", "absent"]) == {"page": "drawn once"}
-    cache.delete("page")
-    assert cache.get("page") is None
-    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.set("questions", "drawn once", timeout=30)
+    assert cache.get("questions") == "drawn once"
+    assert cache.get_many(["questions", "absent"]) == {"questions": "drawn once"}
+    cache.delete("questions")
+    assert cache.get("questions") is None
+
+
+def test_a_redis_that_does_not_answer_reads_as_an_empty_cache_and_is_logged_once(caplog):
+    import logging
+    import socket
+
+    from qualification.redis_cache import RedisCache
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once it is closed
+    cache = RedisCache(
+        f"redis://127.0.0.1:{port}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
+    with caplog.at_level(logging.WARNING, logger="qad.outage"):
+        cache.set("questions", "drawn once", timeout=30)
+        assert cache.get("questions", "a miss") == "a miss"
+        assert cache.get_many(["questions"]) == {}
+        assert cache.add("questions", "x") is False
+    outages = [r for r in caplog.records if r.name == "qad.outage"]
+    assert len(outages) == 1 and "does not answer" in outages[0].getMessage()
 
 
 def test_no_task_may_run_longer_than_the_broker_waits_before_handing_it_out_again():
