@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import quote
 
 from django.conf import settings
@@ -13,17 +14,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.models import Clarification
+from evidence.enums import ScanState
 from evidence.selectors import EvidenceTally, evidence_tallies, revision_links
 from qad.answer_rows import stored_values
 from qad.answers import is_answered
 from qad.checklist import question_anchor
-from qad.enums import AnswerType
+from qad.enums import AnswerType, VersionStatus
 from qad.forms import QuestionForm
 from qad.models import (
     Answer,
@@ -34,7 +39,7 @@ from qad.models import (
     Section,
     Submission,
 )
-from qad.published import template_outline
+from qad.published import remembered, template_outline
 from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.views.access import current_revision, latest_answer_for, submission_for
@@ -54,6 +59,8 @@ class QuestionBlock:
     conflict: AnswerConflict | None = None
     saved: bool = False
     expected_evidence: list[tuple[str, bool]] = field(default_factory=list)
+    guidance: str = ""  # the guidance beside the question, drawn once per published version
+    problem_files: list = field(default_factory=list)  # its files that need a look
     evidence: EvidenceTally = field(default_factory=EvidenceTally)
     # The files and their forms are drawn only in an open evidence panel (None: closed; the
     # panel is fetched from `evidence_url` when the participant opens it).
@@ -204,17 +211,44 @@ def _add_evidence(
             (names.get(item["type"], item["type"]), item.get("required", False))
             for item in question.evidence
         ]
+        block.guidance = _guidance(submission.template, question, block.expected_evidence)
         block.evidence_url = panel_url(question.ref)
         block.evidence_page_url = (
             f"{page_url}?{urlencode({'evidence': question.ref})}#{block.anchor}"
         )
-    opened = [
-        b
-        for b in blocks
-        if b.shows_evidence and (b.question.ref == open_evidence or b.evidence.needs_a_look)
-    ]
+    # Panels are loaded when opened (htmx); only the one a link asks for is drawn open. The
+    # files that need a look are named under their question without opening anything: one
+    # query for the whole page, only when some do.
+    opened = [b for b in blocks if b.shows_evidence and b.question.ref == open_evidence]
     if opened:
         _open_evidence(submission, revision, opened)
+    _add_problem_files(revision, [b for b in blocks if b.evidence.needs_a_look])
+
+
+def _add_problem_files(revision: Revision, blocks: list[QuestionBlock]) -> None:
+    if not blocks:
+        return
+    by_question: dict[int, QuestionBlock] = {b.answer.question_id: b for b in blocks}
+    for link in revision_links(revision).filter(question__in=list(by_question)):
+        item = link.item
+        if item.state in (ScanState.REJECTED, ScanState.NEEDS_ATTENTION):
+            by_question[link.question_id].problem_files.append(item)
+
+
+def _guidance(template, question: Question, expected_evidence: list) -> str:
+    """The guidance beside a question, the same for every participant on this published
+    version: drawn once per version, question and language, and kept like the version."""
+    draw = partial(
+        render_to_string,
+        "qad/partials/question_guidance.html",
+        {"question": question, "expected_evidence": expected_evidence},
+    )
+    if template.status == VersionStatus.DRAFT:
+        return draw()
+    # Kept as drawn (escaped by its template); marked safe again when read back.
+    return mark_safe(
+        remembered(f"guidance:{template.pk}:{question.pk}:{get_language()}", lambda: str(draw()))
+    )
 
 
 def _open_evidence(submission: Submission, revision: Revision, blocks: list[QuestionBlock]):

@@ -107,20 +107,20 @@ def test_section_page(programme, client, django_assert_num_queries):
             "section_ref": largest["question__section__ref"],
         },
     )
-    # A question whose files need a look has its evidence panel drawn open: their files are
-    # listed, in one query for every panel open (with 200 files per organisation, some do).
+    # Evidence panels are loaded when opened; the files that need a look are named under
+    # their questions, in one query for the page (with 200 files per organisation, some do).
     questions = Answer.objects.filter(
         revision__submission=submission, question__section__ref=largest["question__section__ref"]
     ).values_list("question_id", flat=True)
     tallies = evidence_tallies(submission.revisions.get(), list(questions))
-    panels_open = any(tally.needs_a_look for tally in tallies.values())
+    problems = any(tally.needs_a_look for tally in tallies.values())
 
     page = _get(
         _participant(client),
         url,
         "section page",
         django_assert_num_queries,
-        more=1 if panels_open else 0,
+        more=1 if problems else 0,
     )
 
     assert page.count('class="question card') == largest["n"]
