@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,22 +47,28 @@ def _setting(name: str, default: int) -> int:
 
 
 def run() -> list[Row]:
+    return on_scale_database("load: hot paths", _run)
+
+
+def on_scale_database(name: str, measure: Callable[[str, Path], list[Row]]) -> list[Row]:
+    """`measure(database url, work folder)` on the bench's PostgreSQL database, with wrk; a
+    row saying why when either is missing (the other parts of `make bench` still count)."""
     if shutil.which("wrk") is None:
-        return [_skipped("wrk is not installed (scripts/system-deps.sh installs it)")]
+        return [_skipped(name, "wrk is not installed (scripts/system-deps.sh installs it)")]
     url = os.environ.get("BENCH_PG_URL", DEFAULT_URL)
     try:
         _ensure_database(url)
     except Exception as error:  # no PostgreSQL here: the other rows still count
-        return [_skipped(f"PostgreSQL at {_redacted(url)} is not reachable: {error}")]
+        return [_skipped(name, f"PostgreSQL at {_redacted(url)} is not reachable: {error}")]
     work = Path(tempfile.mkdtemp(prefix="qad-load-bench-"))
     try:
-        return _run(url, work)
+        return measure(url, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _skipped(reason: str) -> Row:
-    return Row("load: hot paths (skipped)", 0, 0.0, 0.0, None, reason)
+def _skipped(name: str, reason: str) -> Row:
+    return Row(f"{name} (skipped)", 0, 0.0, 0.0, None, reason)
 
 
 def _redacted(url: str) -> str:
@@ -226,26 +233,7 @@ def _run(url: str, work: Path) -> list[Row]:
     targets = json.loads(setup.stdout.strip().splitlines()[-1])
     port = _free_port()
     workers = _setting("BENCH_WORKERS", 2)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "qualification.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_server(env, port, workers)
     worker = None
     try:
         worker = _start_worker(env, work / "worker.log")
@@ -260,6 +248,39 @@ def _run(url: str, work: Path) -> list[Row]:
         else "no Redis: sessions from the database, follow-up work in the request"
     )
     return _rows(results, orgs=orgs, workers=workers, built=built, mode=mode)
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, *, access_log: Path | None = None
+) -> subprocess.Popen:
+    """gunicorn as production runs it, in a process group of its own (`_stop` ends it);
+    `access_log`: each request's method, path, status and microseconds, a line each."""
+    logging = (
+        ["--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"]
+        if access_log
+        else []
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "qualification.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            *logging,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _rows(results, *, orgs: int, workers: int, built: float | None, mode: str) -> list[Row]:
@@ -399,6 +420,13 @@ def _script(target: dict) -> str:
 
 def _wrk(port: int, script: Path, seconds: int, *args: str) -> str:
     threads, connections = _setting("BENCH_THREADS", 2), _setting("BENCH_CONNECTIONS", 8)
+    return run_wrk(port, script, seconds, *args, threads=threads, connections=connections)
+
+
+def run_wrk(
+    port: int, script: Path, seconds: int, *args: str, threads: int, connections: int
+) -> str:
+    """wrk's output for `script` against the server on `port`; `args` go to the script."""
     done = subprocess.run(
         [
             "wrk",

@@ -25,32 +25,30 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.load import (
     ROOT,
-    _ensure_database,
     _free_port,
     _lua_string,
     _manage,
     _prepare,
-    _redacted,
     _redis_url,
     _server_env,
     _setting,
     _start_worker,
     _stop,
+    on_scale_database,
+    run_wrk,
+    start_server,
     wait_for_server,
 )
 from benchmarks.report import Row
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qad_bench_scale"
 # The targets of issue "fast under real use", checked in the printed notes.
 TARGET_SHARE_32 = 0.10
 TARGET_P95_32_MS = 200.0
@@ -71,22 +69,7 @@ PAGES = (
 
 
 def run() -> list[Row]:
-    if shutil.which("wrk") is None:
-        return [_skipped("wrk is not installed (scripts/system-deps.sh installs it)")]
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_URL)
-    try:
-        _ensure_database(url)
-    except Exception as error:  # no PostgreSQL here: the other rows still count
-        return [_skipped(f"PostgreSQL at {_redacted(url)} is not reachable: {error}")]
-    work = Path(tempfile.mkdtemp(prefix="qad-mix-bench-"))
-    try:
-        return _run(url, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _skipped(reason: str) -> Row:
-    return Row("mix: a deadline afternoon (skipped)", 0, 0.0, 0.0, None, reason)
+    return on_scale_database("mix: a deadline afternoon", _run)
 
 
 def _run(url: str, work: Path) -> list[Row]:
@@ -141,30 +124,7 @@ def _load_average() -> str:
 def _one_server_run(env, work, people, workers, connections, redis_url) -> list[Row]:
     port = _free_port()
     log = work / f"access-{connections}.log"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "qualification.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            str(log),
-            "--access-logformat",
-            "%(m)s %(U)s %(s)s %(D)s",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_server(env, port, workers, access_log=log)
     worker = None
     try:
         worker = _start_worker(env, work / "worker.log")
@@ -421,26 +381,8 @@ def _mix_script(people: list[dict], threads: int) -> str:
 
 
 def _wrk(port: int, script: Path, seconds: int, connections: int, *args: str) -> str:
-    threads = connections  # one connection a thread: each reply is known to answer its request
-    done = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-            *(["--", *args] if args else []),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
+    # One connection a thread: each reply is known to answer its thread's last request.
+    return run_wrk(port, script, seconds, *args, threads=connections, connections=connections)
 
 
 def _result(output: str) -> dict:

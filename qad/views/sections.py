@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from urllib.parse import quote
 
 from django.conf import settings
@@ -215,11 +214,13 @@ def _add_evidence(
             (names.get(item["type"], item["type"]), item.get("required", False))
             for item in question.evidence
         ]
-        block.guidance = _guidance(submission.template, question, block.expected_evidence)
         block.evidence_url = panel_url(question.ref)
         block.evidence_page_url = (
             f"{page_url}?{urlencode({'evidence': question.ref})}#{block.anchor}"
         )
+    guidance = _guidance(submission.template, blocks)
+    for block in blocks:
+        block.guidance = guidance[block.question.pk]
     # Panels are loaded when opened (htmx); only the one a link asks for is drawn open. The
     # files that need a look are named under their question without opening anything: one
     # query for the whole page, only when some do.
@@ -255,20 +256,31 @@ def _add_problem_files(revision: Revision, blocks: list[QuestionBlock]) -> None:
         by_question[question_id].problem_files.append((title, ScanState(state).label))
 
 
-def _guidance(template, question: Question, expected_evidence: list) -> str:
-    """The guidance beside a question, the same for every participant on this published
-    version: drawn once per version, question and language, and kept like the version."""
-    draw = partial(
-        render_to_string,
-        "qad/partials/question_guidance.html",
-        {"question": question, "expected_evidence": expected_evidence},
-    )
+def _guidance(template, blocks: list[QuestionBlock]) -> dict[int, str]:
+    """{question pk: the guidance beside it}, the same for every participant on this
+    published version: drawn once per version, set of questions and language, and kept like
+    the version (one read of the cache for the whole page)."""
+
+    def draw() -> dict[int, str]:
+        return {
+            block.question.pk: str(
+                render_to_string(
+                    "qad/partials/question_guidance.html",
+                    {"question": block.question, "expected_evidence": block.expected_evidence},
+                )
+            )
+            for block in blocks
+        }
+
     if template.status == VersionStatus.DRAFT:
-        return draw()
+        drawn = draw()
+    else:
+        # Keyed by the questions drawn: which of a section's questions apply differs from one
+        # participant to another (roles, route, conditions).
+        questions = ",".join(str(block.question.pk) for block in blocks)
+        drawn = remembered(f"guidance:{template.pk}:{questions}:{get_language()}", draw)
     # Kept as drawn (escaped by its template); marked safe again when read back.
-    return mark_safe(
-        remembered(f"guidance:{template.pk}:{question.pk}:{get_language()}", lambda: str(draw()))
-    )
+    return {pk: mark_safe(html) for pk, html in drawn.items()}
 
 
 def _open_evidence(submission: Submission, revision: Revision, blocks: list[QuestionBlock]):

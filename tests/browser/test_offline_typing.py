@@ -15,12 +15,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 KEPT = "localStorage.length"
 
 
-def test_text_typed_while_offline_is_kept_and_saved_when_the_network_returns(page, reference_data):
+@pytest.fixture
+def writing(page, reference_data):
+    """Ben, signed in, on section 3 of Northwind's Initial QAD: (participant, its URL)."""
     load_journey_template()
     northwind = Participant()
     sign_in(page, northwind.contributor.email, PASSWORD)
     section = f"/submissions/{northwind.submission.public_id}/sections/3/"
     page.goto(section)
+    return northwind, section
+
+
+def test_text_typed_while_offline_is_kept_and_saved_when_the_network_returns(page, writing):
+    northwind, _section = writing
     box = page.locator("#q-3-1 textarea")
     status = page.locator("#q-3-1 .save-status")
 
@@ -46,12 +53,8 @@ def test_text_typed_while_offline_is_kept_and_saved_when_the_network_returns(pag
     screenshot(page, "offline-saved-on-return")
 
 
-def test_a_tab_closed_offline_gives_its_text_back_on_the_next_visit(page, reference_data):
-    load_journey_template()
-    northwind = Participant()
-    sign_in(page, northwind.contributor.email, PASSWORD)
-    section = f"/submissions/{northwind.submission.public_id}/sections/3/"
-    page.goto(section)
+def test_a_tab_closed_offline_gives_its_text_back_on_the_next_visit(page, writing):
+    northwind, section = writing
     page.context.set_offline(True)
     page.locator("#q-3-1 textarea").fill("Written before the laptop lid closed.")
     expect(page.locator("#q-3-1 .save-status")).to_contain_text("Not saved yet")

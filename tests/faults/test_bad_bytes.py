@@ -97,34 +97,41 @@ def multipart(fields: dict[str, bytes], file_name: str, content: bytes) -> tuple
 RAW = {"a NUL byte": b"Test log\x00 March", "bytes that are not UTF-8": b"Caf\xe9 log \xff"}
 
 
-@pytest.mark.parametrize("kind", RAW)
-def test_an_upload_whose_title_holds_such_text_is_refused_and_leaves_no_file(
-    settings, northwind, kind
-):
+def upload_log(participant, *, title: bytes, content: bytes):
+    """A test log uploaded for question 4.1 by the contributor, as the page's form posts it
+    (a raw multipart body: the test client would encode every field as UTF-8)."""
     client = Client(raise_request_exception=False)
-    client.force_login(northwind.contributor)
-    answer = northwind.answer("4.1")
-    content = b"test case,result\nTC-001,passed\n"
+    client.force_login(participant.contributor)
     body, content_type = multipart(
         {
-            "questions": str(answer.question_id).encode(),
+            "questions": str(participant.answer("4.1").question_id).encode(),
             "evidence_type": b"process_document",
-            "title": RAW[kind],
+            "title": title,
         },
         "log.csv",
         content,
     )
-    response = client.post(
-        reverse("evidence-upload", args=[northwind.submission.public_id]),
-        body,
-        content_type=content_type,
-    )
+    url = reverse("evidence-upload", args=[participant.submission.public_id])
+    return client.post(url, body, content_type=content_type)
+
+
+def no_file_stored(settings, content: bytes) -> bool:
+    media = settings.MEDIA_ROOT
+    files = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+    sha256 = hashlib.sha256(content).hexdigest()
+    return not files and not StoredFile.objects.filter(sha256=sha256).exists()
+
+
+@pytest.mark.parametrize("kind", RAW)
+def test_an_upload_whose_title_holds_such_text_is_refused_and_leaves_no_file(
+    settings, northwind, kind
+):
+    content = b"test case,result\nTC-001,passed\n"
+    response = upload_log(northwind, title=RAW[kind], content=content)
     assert response.status_code == 400
     assert "Nothing was saved" in response.content.decode()
     assert not EvidenceItem.objects.exists()
-    assert not StoredFile.objects.filter(sha256=hashlib.sha256(content).hexdigest()).exists()
-    media = settings.MEDIA_ROOT
-    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+    assert no_file_stored(settings, content)
 
 
 @pytest.mark.django_db(transaction=True)  # the upload's own transaction is the outermost
@@ -133,27 +140,9 @@ def test_an_upload_whose_record_fails_half_way_leaves_no_file_behind(
 ):
     from tests.qad.test_database_unavailable import database_unreachable
 
-    client = Client(raise_request_exception=False)
-    client.force_login(northwind.contributor)
-    answer = northwind.answer("4.1")
     content = b"test case,result\nTC-002,passed\n"
-    body, content_type = multipart(
-        {
-            "questions": str(answer.question_id).encode(),
-            "evidence_type": b"process_document",
-            "title": b"Test log",
-        },
-        "log.csv",
-        content,
-    )
     # The file is stored and its row written; then the database goes before the item is.
     with database_unreachable(from_statement='INSERT INTO "evidence_evidenceitem"'):
-        response = client.post(
-            reverse("evidence-upload", args=[northwind.submission.public_id]),
-            body,
-            content_type=content_type,
-        )
+        response = upload_log(northwind, title=b"Test log", content=content)
     assert response.status_code == 503
-    assert not StoredFile.objects.filter(sha256=hashlib.sha256(content).hexdigest()).exists()
-    media = settings.MEDIA_ROOT
-    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+    assert no_file_stored(settings, content)

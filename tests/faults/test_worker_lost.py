@@ -19,18 +19,10 @@ from assessment.reports.enums import ReportStatus
 from assessment.reports.models import Report
 from assessment.reports.services import qad_report_request, reports_sweep
 from assessment.services.checks import checks_resend_lost
-from assessment.services.criteria import criteria_set_load
 from assessment.tasks import run_checks
-from qad.services.templates import qad_template_load
 from qualification.models import CodeBody
-from tests.assessment.files import execution_log, passing_log
-from tests.assessment.support import submit
-from tests.assessment.test_check_runs import ANSWERS
-from tests.factories.evidence import attach
 from tests.integration.conftest import _worker, needs_real_services, wait_for
-from tests.participants import Participant
-from tests.qad.test_submit_and_sign import fill
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes, journey_criteria_doc
+from tests.integration.test_checks_worker import long_run_to_check
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -68,21 +60,8 @@ def a_minute_on() -> dt.datetime:
 
 
 def test_a_check_run_whose_whole_worker_died_is_finished_once_by_the_next(workers, reference_data):
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
-    criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
     first = workers()
-    participant = Participant()
-    fill(participant, ANSWERS)
-    for number in range(10):  # long enough a run to be lost in the middle of
-        attach(
-            participant,
-            "4.5",
-            execution_log(passing_log(90_000, prefix=f"R{number}")),
-            name=f"log-{number}.csv",
-            title=f"Regression log {number}",
-            evidence_type="process_document",
-        )
-    revision = submit(participant)
+    _participant, revision = long_run_to_check()
     bsc = CodeBody.objects.get(code="BSC")
     run_checks.apply_async(
         kwargs={"revision_id": revision.pk, "code_body_id": bsc.pk, "trigger": "submitted"}
@@ -116,21 +95,8 @@ def test_a_check_run_whose_whole_worker_died_is_finished_once_by_the_next(worker
 def test_a_forced_re_run_whose_worker_died_is_sent_again(workers, reference_data):
     from assessment.services.checks import checks_rerun_submission
 
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
-    criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
-    participant = Participant()
-    fill(participant, ANSWERS)
-    revision = submit(participant)
+    participant, revision = long_run_to_check()
     first = workers()
-    for number in range(10):
-        attach(
-            participant,
-            "4.5",
-            execution_log(passing_log(90_000, prefix=f"F{number}")),
-            name=f"forced-{number}.csv",
-            title=f"Forced log {number}",
-            evidence_type="process_document",
-        )
     admin = participant.admin
     admin.is_staff = True
     admin.save(update_fields=["is_staff"])

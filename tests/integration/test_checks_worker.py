@@ -114,23 +114,33 @@ def _pool_processes(worker_pid: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
-def test_a_worker_killed_mid_run_leaves_the_run_to_be_retried(
-    celery_worker_process, reference_data
-):
+def long_run_to_check(*, submitted: bool = True):
+    """A participant whose QAD takes long enough to check to be killed in the middle of: ten
+    large test logs; its revision submitted (or not yet, to attach them later)."""
     qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
     criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
     participant = Participant()
     fill(participant, ANSWERS)
-    for number in range(10):  # long enough a run to be killed in the middle of
+    attach_long_logs(participant, prefix="R")
+    return participant, submit(participant) if submitted else participant.revision
+
+
+def attach_long_logs(participant, *, prefix: str) -> None:
+    for number in range(10):
         attach(
             participant,
             "4.5",
-            execution_log(passing_log(90_000, prefix=f"R{number}")),
-            name=f"log-{number}.csv",
-            title=f"Regression log {number}",
+            execution_log(passing_log(90_000, prefix=f"{prefix}{number}")),
+            name=f"log-{prefix}-{number}.csv",
+            title=f"Regression log {prefix}{number}",
             evidence_type="process_document",
         )
-    revision = submit(participant)
+
+
+def test_a_worker_killed_mid_run_leaves_the_run_to_be_retried(
+    celery_worker_process, reference_data
+):
+    _participant, revision = long_run_to_check()
 
     bsc = CodeBody.objects.get(code="BSC")
     run_checks.apply_async(

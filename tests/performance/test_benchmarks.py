@@ -34,3 +34,50 @@ def test_the_programme_checks_benchmark_checks_every_submission_once(monkeypatch
         assert sorted(bodies) == sorted(applicable), "each Code Body's checks ran once"
     assert f"({runs.count()} tasks, one per Code Body" in row.note
     assert row.queries and f"{row.queries} queries a task for" in row.note
+
+
+@pytest.mark.django_db
+def test_every_step_of_the_deadline_afternoon_answers_its_person(settings, tmp_path):
+    """Each person of the mixed benchmark is signed in on their own session and every page
+    of their round answers them (no sign-in page, no refusal); each autosave saves."""
+    from django.test import Client
+
+    from benchmarks import mix_setup
+    from qualification.scale import scale_load
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.REQUIRE_SECOND_FACTOR = True  # as in production: the sessions carry it
+    scale_load(organisations=10, password="bench-2026", check_runs=False, evidence=3)
+    people = mix_setup.people()
+    kinds = [person["kind"] for person in people]
+    assert kinds.count("participant") >= 2 and "assessor" in kinds and "programme" in kinds
+    assert len({person["session"] for person in people}) == len(people), "one session each"
+    saves = 0
+    for person in people:
+        client = Client()
+        client.cookies["sessionid"] = person["session"]
+        for step in person["steps"]:
+            if "question" in step:
+                question, saves = step["question"], saves + 1
+                for later in person["steps"]:  # its next saves carry the version this one makes
+                    if later.get("question") == question and later is not step:
+                        later["version"] = step["version"] + 1
+                response = client.post(
+                    step["path"],
+                    {
+                        f"q{question}-version": step["version"],
+                        f"q{question}-value": f"Typed {saves}",
+                    },
+                    headers={"HX-Request": "true"},
+                )
+                assert "X-Save-Outcome" not in response, (person["kind"], step)
+                assert "Saved at" in response.content.decode()
+                continue
+            if "body" in step:
+                response = client.post(
+                    step["path"], step["body"], "application/x-www-form-urlencoded"
+                )
+                assert response.status_code == 302 and "/login/" not in response["Location"]
+                continue
+            response = client.get(step["path"])
+            assert response.status_code == 200, (person["kind"], step["path"])
