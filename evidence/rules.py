@@ -19,7 +19,8 @@ def can_add_evidence(user: AnyUser, submission: Submission) -> bool:
 
 def visible_evidence(user: AnyUser) -> QuerySet[EvidenceItem]:
     """The one rule for which evidence a person may know exists (its title, its state),
-    whatever its checks found; every page that lists or names evidence reads through it:
+    whatever its checks found; every page that lists or names evidence reads through it
+    (`evidence_visibility` as a filter on a query set of its own):
 
     - the uploader's organisation: its people see what it uploaded for its QADs (a revision
       still being written is their own working copy, as its pages are,
@@ -29,28 +30,33 @@ def visible_evidence(user: AnyUser) -> QuerySet[EvidenceItem]:
     - a Code Body's people: what supports a submitted revision of a qualification whose roles
       that Code Body approves, never a draft's files nor a pack not relied on there;
     - portal admins: everything."""
-    items = EvidenceItem.objects.all()
+    return EvidenceItem.objects.filter(evidence_visibility(user))
+
+
+def evidence_visibility(user: AnyUser) -> Q:
+    """`visible_evidence` as a condition on evidence items."""
     if not user.is_authenticated or not user.is_active:
-        return items.none()
+        return Q(pk__in=[])
     if is_portal_admin(user):
-        return items
+        return Q()
     memberships = Membership.objects.filter(user=user).order_by()
     mine = memberships.values("organisation_id")
     managed = memberships.filter(role=MembershipRole.ORG_ADMIN).values("organisation_id")
-    rule = (
+    bodies = CodeBodyMembership.objects.filter(user=user).values("code_body__code")
+    return (
         Q(organisation__in=mine, pack__isnull=True)
         | Q(organisation__in=managed)
         | Q(pack__in=EvidencePack.objects.filter(granted_to__in=mine).values("pk"))
-    )
-    bodies = CodeBodyMembership.objects.filter(user=user).values("code_body__code")
-    rule |= Exists(
-        EvidenceLink.objects.filter(
-            item=OuterRef("pk"),
-            revision__submitted_at__isnull=False,
-            revision__submission__qualification__roles__market_role__approvers__code__in=bodies,
+        | Q(
+            Exists(
+                EvidenceLink.objects.filter(
+                    item=OuterRef("pk"),
+                    revision__submitted_at__isnull=False,
+                    revision__submission__qualification__roles__market_role__approvers__code__in=bodies,
+                )
+            )
         )
     )
-    return items.filter(rule)
 
 
 def can_see_evidence(user: AnyUser, item: EvidenceItem) -> bool:

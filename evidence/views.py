@@ -23,7 +23,13 @@ from django.views.decorators.http import require_POST
 
 from evidence.exports import csv_safe
 from evidence.models import EvidenceItem, EvidenceLink
-from evidence.rules import can_add_evidence, can_download, can_see_evidence, download_refusal
+from evidence.rules import (
+    can_add_evidence,
+    can_download,
+    can_see_evidence,
+    download_refusal,
+    evidence_visibility,
+)
 from evidence.selectors import (
     register_items,
     register_page,
@@ -182,7 +188,7 @@ def _register_items(submission, revision, request):
         evidence_type=request.GET.get("type", ""),
         state=request.GET.get("state", ""),
         sort=request.GET.get("sort", ""),
-    )
+    ).filter(evidence_visibility(request.user))
     return items, names
 
 
