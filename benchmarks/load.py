@@ -222,15 +222,7 @@ def _run(url: str, work: Path) -> list[Row]:
     env = _server_env(url, work, redis_url)
     built = _prepare(env, orgs)
     _manage(env, "collectstatic", "--noinput", "-v0")
-    setup = subprocess.run(
-        [sys.executable, "-m", "benchmarks.load_setup"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    targets = json.loads(setup.stdout.strip().splitlines()[-1])
+    targets = setup_output(env, "benchmarks.load_setup")
     port = _free_port()
     workers = _setting("BENCH_WORKERS", 2)
     server = start_server(env, port, workers)
@@ -248,6 +240,20 @@ def _run(url: str, work: Path) -> list[Row]:
         else "no Redis: sessions from the database, follow-up work in the request"
     )
     return _rows(results, orgs=orgs, workers=workers, built=built, mode=mode)
+
+
+def setup_output(env: dict[str, str], module: str):
+    """The JSON document a set-up module prints, run in a process configured like the
+    server (its database and settings)."""
+    setup = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(setup.stdout.strip().splitlines()[-1])
 
 
 def start_server(

@@ -22,17 +22,13 @@ Knobs:  BENCH_ORGS (300), BENCH_MIX_SECONDS per run (20), BENCH_MIX_CONNECTIONS 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import statistics
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.load import (
-    ROOT,
     _free_port,
     _lua_string,
     _manage,
@@ -44,6 +40,7 @@ from benchmarks.load import (
     _stop,
     on_scale_database,
     run_wrk,
+    setup_output,
     start_server,
     wait_for_server,
 )
@@ -103,15 +100,7 @@ def _run(url: str, work: Path) -> list[Row]:
 
 
 def _people(env: dict[str, str]) -> list[dict]:
-    setup = subprocess.run(
-        [sys.executable, "-m", "benchmarks.mix_setup"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(setup.stdout.strip().splitlines()[-1])
+    return setup_output(env, "benchmarks.mix_setup")
 
 
 def _load_average() -> str:

@@ -218,16 +218,18 @@ class EvidenceTally:
         return bool(self.needs_attention or self.rejected)
 
 
+def _justified() -> ExpressionWrapper:
+    """Whether a link's file has its personal-data findings explained (it then reads as
+    clean)."""
+    return ExpressionWrapper(~Q(item__findings_justification=""), output_field=BooleanField())
+
+
 def evidence_tallies(revision, question_ids) -> dict[int, EvidenceTally]:
     """{question id: its EvidenceTally} for these questions of the revision, in one query."""
     tallies: dict[int, EvidenceTally] = defaultdict(EvidenceTally)
     links = (
         EvidenceLink.objects.filter(revision=revision, question_id__in=question_ids)
-        .annotate(
-            justified=ExpressionWrapper(
-                ~Q(item__findings_justification=""), output_field=BooleanField()
-            )
-        )
+        .annotate(justified=_justified())
         .values_list("question_id", "item__stored_file__scan_state", "justified")
     )
     for question_id, state, justified in links:
@@ -240,6 +242,28 @@ def evidence_tallies(revision, question_ids) -> dict[int, EvidenceTally]:
         elif state == ScanState.NEEDS_ATTENTION and not justified:
             tally.needs_attention += 1
     return dict(tallies)
+
+
+def files_needing_a_look(revision, question_ids) -> dict[int, list[tuple[str, str]]]:
+    """{question id: [(title, state label)]} of the files that wait for the participant
+    (rejected, or personal data found and not explained), in one query of rows: only what a
+    line under the question says (no file, uploader or pack is built)."""
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    rows = (
+        EvidenceLink.objects.filter(
+            revision=revision,
+            question_id__in=question_ids,
+            item__stored_file__scan_state__in=[ScanState.REJECTED, ScanState.NEEDS_ATTENTION],
+        )
+        .order_by("linked_at")
+        .annotate(justified=_justified())
+        .values_list("question_id", "item__title", "item__stored_file__scan_state", "justified")
+    )
+    for question_id, title, state, justified in rows:
+        if state == ScanState.NEEDS_ATTENTION and justified:
+            continue
+        found[question_id].append((title, ScanState(state).label))
+    return dict(found)
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,10 @@ def answer_for_writing(answer: Answer, writer: AnyUser) -> AnswerRow:
     return found
 
 
-def answer_store(answer: Answer, value: Any, by: User, at: datetime, organisation_id: int) -> bool:
+def answer_store(answer: Answer, value: Any, by: User, at: datetime) -> bool:
     """Write `value` as the answer's next version, by `by` at `at`, if it is still at the
     version `answer` holds (a compare-and-set: False, and nothing written, if not). The caller
-    holds the answer's lock and has checked the write; it belongs to `organisation_id`."""
+    holds the answer's lock and has checked the write."""
     with connection.cursor() as cursor:
         cursor.execute(
             _answer_store_sql(),

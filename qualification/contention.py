@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("qad.outage")
@@ -48,6 +49,13 @@ class SomeoneElseSaving(Exception):
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or str(SOMEONE_ELSE_SAVING))
+
+
+def lock(rows: QuerySet) -> None:
+    """Take the row locks of `rows` in the order above (`FOR NO KEY UPDATE`, these rows
+    alone), for a write that reads them some other way or not at all. Call inside a
+    transaction."""
+    rows.select_for_update(no_key=True).exists()
 
 
 def is_contention(error: BaseException) -> bool:

@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from qualification.redirects import local_target
+
 logger = logging.getLogger(__name__)
 
 NUL = "nul"
@@ -58,7 +60,7 @@ def unreadable_text(values: Iterable[str]) -> str | None:
 
 
 def _multipart_problem(request: HttpRequest) -> str | None:
-    names = [upload.name or "" for upload in request.FILES.values()]
+    names = [f.name or "" for key in request.FILES for f in request.FILES.getlist(key)]
     fields = [v for key in request.POST for v in [key, *request.POST.getlist(key)]]
     return unreadable_text([*fields, *names])
 
@@ -86,9 +88,8 @@ def refusal(request: HttpRequest, problem: str) -> HttpResponse:
         )
         response["X-Save-Outcome"] = "400"
         return response
-    page = render_to_string(
-        "400.html", {"message": message, "back": request.headers.get("Referer", "")}
-    )
+    back = local_target(request, request.headers.get("Referer"), "")
+    page = render_to_string("400.html", {"message": message, "back": back})
     return HttpResponse(page, status=400)
 
 

@@ -188,8 +188,7 @@ def _write(revision: Revision, current: Answer, cleaned: Any, by: User) -> None:
     question = current.question
     _check_date_order(current, cleaned)
     now = timezone.now()
-    organisation_id = revision.submission.qualification.organisation_id
-    if not answer_store(current, cleaned, by, now, organisation_id):
+    if not answer_store(current, cleaned, by, now):
         # Cannot happen while the answer's lock is held; should it, nothing is written.
         raise SomeoneElseSaving()
     before = current.value

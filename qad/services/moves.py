@@ -38,7 +38,7 @@ from qad.selectors import applicable_questions
 from qad.services.answers import send_recompute
 from qad.templatetags.qad_answers import answer_plain_text
 from qualification.audit import audit_record
-from qualification.contention import retry_on_contention
+from qualification.contention import lock, retry_on_contention
 from qualification.models import CodeBody, Qualification, User
 from qualification.rules import is_portal_admin
 
@@ -164,15 +164,19 @@ def move_qualification(
     with transaction.atomic():
         # The draft, its qualification, then its revision (qualification.contention): an
         # autosave holding the revision finishes before the plan reads its answers.
-        Submission.objects.select_for_update(no_key=True).filter(
-            pk__in=qualification.submissions.order_by("-created_at").values("pk")[:1]
-        ).exists()
+        lock(
+            Submission.objects.filter(
+                pk__in=qualification.submissions.order_by("-created_at").values("pk")[:1]
+            )
+        )
         locked = Qualification.objects.select_for_update(no_key=True).get(pk=qualification.pk)
-        Revision.objects.select_for_update(no_key=True).filter(
-            pk__in=Revision.objects.filter(submission__qualification=locked)
-            .order_by("-submission__created_at", "-number")
-            .values("pk")[:1]
-        ).exists()
+        lock(
+            Revision.objects.filter(
+                pk__in=Revision.objects.filter(submission__qualification=locked)
+                .order_by("-submission__created_at", "-number")
+                .values("pk")[:1]
+            )
+        )
         plan = plan_move(locked, to_template)
         if plan.blocked:
             raise ValueError(plan.blocked)

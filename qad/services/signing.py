@@ -12,7 +12,7 @@ from qad.enums import SubmissionState
 from qad.models import Signature, Submission
 from qad.rules import signing_capacity
 from qad.services.submissions import submission_transition
-from qualification.contention import retry_on_contention
+from qualification.contention import lock, retry_on_contention
 from qualification.enums import QualificationState, SignatoryCapacity
 from qualification.models import Qualification, User
 
@@ -54,9 +54,7 @@ def submission_sign(
             .select_related("qualification__organisation")
             .get(pk=submission.pk)
         )
-        Qualification.objects.select_for_update(no_key=True).filter(
-            pk=locked.qualification_id
-        ).exists()
+        lock(Qualification.objects.filter(pk=locked.qualification_id))
         if locked.state != SubmissionState.AGREED_COMPLETE or hasattr(locked, "signature"):
             raise ValidationError(_("This QAD has already been signed."))
         revision = locked.revisions.order_by("-number").first()

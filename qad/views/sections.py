@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,9 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.models import Clarification
-from evidence.enums import ScanState
-from evidence.models import EvidenceLink
-from evidence.selectors import EvidenceTally, evidence_tallies, revision_links
+from evidence.selectors import (
+    EvidenceTally,
+    evidence_tallies,
+    files_needing_a_look,
+    revision_links,
+)
 from qad.answer_rows import stored_values
 from qad.answers import is_answered
 from qad.checklist import question_anchor
@@ -231,29 +233,11 @@ def _add_evidence(
 
 
 def _add_problem_files(revision: Revision, blocks: list[QuestionBlock]) -> None:
-    """The title and state of each file that needs a look, for these questions: only what
-    the line under the question says, read as rows (no file, uploader or pack is built)."""
     if not blocks:
         return
-    by_question: dict[int, QuestionBlock] = {b.answer.question_id: b for b in blocks}
-    rows = (
-        EvidenceLink.objects.filter(
-            revision=revision,
-            question__in=list(by_question),
-            item__stored_file__scan_state__in=[ScanState.REJECTED, ScanState.NEEDS_ATTENTION],
-        )
-        .order_by("linked_at")
-        .annotate(
-            justified=ExpressionWrapper(
-                ~Q(item__findings_justification=""), output_field=BooleanField()
-            )
-        )
-        .values_list("question_id", "item__title", "item__stored_file__scan_state", "justified")
-    )
-    for question_id, title, state, justified in rows:
-        if state == ScanState.NEEDS_ATTENTION and justified:
-            continue  # its findings are explained: it reads as clean
-        by_question[question_id].problem_files.append((title, ScanState(state).label))
+    found = files_needing_a_look(revision, [b.answer.question_id for b in blocks])
+    for block in blocks:
+        block.problem_files = found.get(block.answer.question_id, [])
 
 
 def _guidance(template, blocks: list[QuestionBlock]) -> dict[int, str]:
