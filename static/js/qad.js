@@ -98,6 +98,12 @@
     );
   }
 
+  /* The words of a status line, written once on the section's form rather than on every answer. */
+  function words(answer, name) {
+    var holder = answer.closest("[data-offline]");
+    return holder ? holder.dataset[name] : "";
+  }
+
   function say(answer, text) {
     var target = document.querySelector(answer.getAttribute("hx-target"));
     if (!target) { return; }
@@ -141,7 +147,7 @@
       var failures = Number(answer.dataset.failures || 0);
       answer.dataset.failures = String(failures + 1);
       answer.dataset.edited = String(Date.now() + 1);
-      say(answer, status ? answer.dataset.serverError : answer.dataset.offline);
+      say(answer, words(answer, status ? "serverError" : "offline"));
       resendLater(answer, BACKOFF[Math.min(failures, BACKOFF.length - 1)]);
       return;
     }
@@ -193,7 +199,7 @@
       // server keeps both texts as a conflict rather than replacing theirs.
       if (version) { version[0].value = version[1]; }
       answer.dataset.edited = String(Date.now());
-      say(answer, answer.dataset.restored);
+      say(answer, words(answer, "restored"));
       resendLater(answer, 0.5);
     });
   });

@@ -1,0 +1,31 @@
+"""What the assessment app does when the apps below it report something (connected in
+AssessmentConfig.ready; docs/events.md lists every event)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from assessment.checks import enqueue_for_revision, enqueue_for_revisions
+from assessment.services.reviews import reviews_open
+from evidence.signals import file_checked
+from qad.signals import revision_signed, revision_submitted
+
+
+@receiver(revision_submitted)
+def reviews_opened(sender, *, submission, revision, **kwargs) -> None:
+    """Each Code Body that approves one of the participant's roles reviews the revision, and
+    its automated checks run (sent once the submit commits)."""
+    reviews_open(submission=submission, revision=revision)
+    enqueue_for_revision(revision)
+
+
+@receiver(revision_signed)
+def checks_after_signing(sender, *, revision, **kwargs) -> None:
+    # The sign-off check reads the signature.
+    enqueue_for_revision(revision, trigger="signed")
+
+
+@receiver(file_checked)
+def checks_after_file_checked(sender, *, revision_ids, **kwargs) -> None:
+    """What a file's scan found can change the checks of the submitted revisions linking it."""
+    enqueue_for_revisions(revision_ids, trigger="evidence_scanned")

@@ -1,0 +1,13 @@
+"""Domain events of the QAD app: what it tells the apps above it (evidence, assessment), which
+it does not import. Every event, its sender and its receivers are listed in docs/events.md."""
+
+from django.dispatch import Signal
+
+# A revision has been submitted to the Code Bodies: sent inside the submit's transaction, once
+# the submission is in its new state and the revision frozen. Arguments: `submission`
+# (Submission), `revision` (Revision), `answering` (True when it answers clarifications).
+revision_submitted = Signal()
+
+# The agreed revision has been signed: sent inside the signing's transaction. Arguments:
+# `submission` (Submission), `revision` (Revision).
+revision_signed = Signal()
