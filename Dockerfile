@@ -17,6 +17,8 @@ COPY qualification ./qualification
 COPY qad ./qad
 COPY evidence ./evidence
 COPY assessment ./assessment
+COPY portal ./portal
+COPY demo ./demo
 RUN pip install .
 
 COPY . .
@@ -30,4 +32,4 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input
 
 EXPOSE 8000
-CMD ["gunicorn", "qualification.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

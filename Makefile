@@ -11,8 +11,11 @@ PORT ?= 8000
 run: setup
 	DEMO_PASSWORD='$(DEMO_PASSWORD)' HOST='$(HOST)' PORT='$(PORT)' scripts/run.sh
 
+# Tests run in parallel, a process per core, each on a database of its own (pytest-xdist);
+# TEST_PROCESSES=0 runs them in this one process.
+TEST_PROCESSES ?= auto
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
 
 # BENCH_ONLY=load (or versions,pages,upload) runs part of it; every part by default.
 bench: setup
@@ -21,6 +24,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -40,7 +44,7 @@ $(VENV)/.installed: pyproject.toml
 # A Celery worker for when REDIS_URL is set (scripts/run.sh starts one itself): the default
 # queue and PDF reports (docker-compose.yml runs a separate worker for reports).
 worker: setup
-	$(BIN)/celery -A qualification worker --loglevel=INFO -Q default,reports \
+	$(BIN)/celery -A portal worker --loglevel=INFO -Q default,reports \
 		--max-tasks-per-child 20
 
 clean:

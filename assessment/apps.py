@@ -10,3 +10,5 @@ class AssessmentConfig(AppConfig):
         from qad.published import watch_versions
 
         watch_versions(CriteriaSet, Criterion)
+
+        from assessment import receivers  # noqa: F401  (connects them)

@@ -10,7 +10,7 @@ from typing import Any
 
 from assessment.checks.params import TemplateFacts
 from assessment.checks.registry import CHECKS
-from qad.versionfile import (
+from qad.version_file_reader import (
     VERSION_PATTERN,
     Reader,
     Source,

@@ -33,10 +33,10 @@ from assessment.services.reviews import (
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.selectors import question_links
-from qad.diff import word_diff
 from qad.enums import SubmissionStage
 from qad.models import Answer, Revision
 from qad.templatetags.qad_answers import answer_plain_text
+from qad.word_diff import word_diff
 from qualification.enums import Route
 from qualification.models import (
     CodeBody,

@@ -10,7 +10,7 @@ from qad.models import Revision
 from qualification.models import CodeBody
 
 RETRY_SECONDS = 30  # a database that cannot be reached: 30 s, then 60, 120, ... (backoff)
-# Never as long as the broker's visibility timeout (qualification/env.py): a retry held that
+# Never as long as the broker's visibility timeout (portal/env.py): a retry held that
 # long by a worker would be handed out a second time.
 MAX_RETRY_SECONDS = 300
 LOST_WORKER_RETRY_SECONDS = 5  # a worker killed mid-run (OOM, deploy): soon, elsewhere

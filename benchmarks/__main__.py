@@ -23,7 +23,7 @@ def main() -> int:
         "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
     )
     os.environ.pop("REDIS_URL", None)  # tasks run in-process: we time our own code
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualification.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import django

@@ -35,7 +35,7 @@ def run(*, files: int = FILES, runs: int = 5) -> list[Row]:
     from django.core.management import call_command
     from django.test.utils import override_settings
 
-    from qualification.demo import ensure_versions
+    from demo.world import ensure_versions
 
     call_command("migrate", verbosity=0)
     ensure_versions()
@@ -329,7 +329,7 @@ def main() -> int:
         "BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"
     )
     os.environ.pop("REDIS_URL", None)  # in-process: we time our own code, not the broker
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualification.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import django

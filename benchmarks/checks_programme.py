@@ -3,7 +3,7 @@ process, as one worker with a concurrency of one runs them: submissions per seco
 SQL queries of each submission beside its number of answered questions, which shows whether
 the queries grow with the questions (an N+1) or stay fixed.
 
-The submissions come from the programme-sized data set (`qualification.scale`): each
+The submissions come from the programme-sized data set (`demo.scale`): each
 organisation's latest submitted revision, with its answers and evidence links (real small
 files from the evidence pool, so the checks that read files read them).
 
@@ -42,8 +42,8 @@ def run(*, submissions: int = SUBMISSIONS) -> list[Row]:
 def _submitted_revisions(wanted: int) -> list:
     from django.db.models import Count
 
+    from demo.scale import NAME_PREFIX, scale_load
     from qad.models import Revision
-    from qualification.scale import NAME_PREFIX, scale_load
 
     if not Revision.objects.filter(
         submission__qualification__organisation__legal_name__startswith=NAME_PREFIX

@@ -198,7 +198,7 @@ def _prepare(env: dict[str, str], orgs: int) -> float | None:
         env,
         "shell",
         "-c",
-        "from qualification.models import Organisation; from qualification.scale import "
+        "from qualification.models import Organisation; from demo.scale import "
         "NAME_PREFIX; print(Organisation.objects.filter(legal_name__startswith=NAME_PREFIX)"
         ".count())",
         capture=True,
@@ -271,7 +271,7 @@ def start_server(
             sys.executable,
             "-m",
             "gunicorn",
-            "qualification.wsgi:application",
+            "portal.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

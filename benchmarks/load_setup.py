@@ -50,8 +50,8 @@ def targets() -> list[dict]:
     from django.db.models import Count
 
     from assessment.models import Review
+    from demo.scale import EMAIL_DOMAIN, NAME_PREFIX, supplier_review_in_review
     from qad.models import Answer, AnswerConflict, Submission
-    from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, supplier_review_in_review
 
     draft = (
         Submission.objects.filter(

@@ -46,9 +46,9 @@ def people() -> list[dict]:
 def _participants() -> list[dict]:
     from django.urls import reverse
 
+    from demo.scale import EMAIL_DOMAIN
     from qad.enums import AnswerType, SubmissionState
     from qad.models import Answer, AnswerConflict, Submission
-    from qualification.scale import EMAIL_DOMAIN
 
     drafts = list(
         Submission.objects.filter(state=SubmissionState.DRAFT)
@@ -157,7 +157,7 @@ def _assessors() -> list[dict]:
 
 
 def _programme() -> list[dict]:
-    from qualification.scale import EMAIL_DOMAIN
+    from demo.scale import EMAIL_DOMAIN
 
     steps = [
         {"path": "/programme/", "page": "programme dashboard"},

@@ -6,7 +6,7 @@ from django.test import Client
 
 from benchmarks.report import Row, measure
 from benchmarks.second_factor import verify_second_factor
-from qualification.demo import build_demo
+from demo.world import build_demo
 from qualification.models import User
 
 PAGES = [

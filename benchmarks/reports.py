@@ -103,13 +103,13 @@ def build_full_revision(*, evidence_files: int = EVIDENCE_FILES, seed: int = 3):
     benchmark and test data, not a participant's journey."""
     from django.utils import timezone
 
+    from demo.world import ensure_versions
     from evidence.enums import MalwareState, ScanState
     from evidence.models import EvidenceItem, EvidenceLink, StoredFile
     from qad.content_hash import revision_content_hash
     from qad.enums import SubmissionStage, SubmissionState
     from qad.models import Answer, QadTemplate, Question, Revision, Signature, Submission
     from qad.services.signing import declaration_for
-    from qualification.demo import ensure_versions
     from qualification.enums import MembershipRole, Route, SignatoryCapacity
     from qualification.models import (
         CodeBody,
@@ -488,7 +488,7 @@ def main() -> int:
         "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
     )
     os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualification.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import django

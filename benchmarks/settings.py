@@ -3,6 +3,6 @@
 WhiteNoise, templates from Django's cached loader), with one addition, the bare view that
 gives the ceiling, in a URLconf of its own so that it never reaches the portal's URLs."""
 
-from qualification.settings import *  # noqa: F403
+from portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.urls"

@@ -133,7 +133,7 @@ _SETUP = """
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from qualification.backends import SIGN_IN_BACKEND
-from qualification.demo import ensure_versions
+from demo.world import ensure_versions
 from qualification.enums import MembershipRole, Route
 from qualification.models import User, Organisation, Membership, Mpid, MarketRole
 from qualification.services import qualification_start

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from benchmarks.report import Row, measure
 from qad.services.templates import template_vocabulary
 from qad.template_file import read_template
-from qad.versionfile import read_source
+from qad.version_file_reader import read_source
 
 
 def run() -> list[Row]:

@@ -38,6 +38,7 @@ from assessment.models import (
     Review,
     ReviewAssignment,
 )
+from demo.world import ensure_versions, ensure_waves, sample_value
 from evidence.enums import MalwareState, ScanState
 from evidence.models import EvidenceItem, EvidenceLink, StoredFile
 from evidence.storage import store
@@ -55,7 +56,6 @@ from qad.models import (
 )
 from qad.services.answers import question_complete
 from qad.services.signing import declaration_for
-from qualification.demo import ensure_versions, ensure_waves, sample_value
 from qualification.enums import (
     ApprovalOutcome,
     CodeBodyRole,

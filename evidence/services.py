@@ -16,13 +16,14 @@ from evidence.enums import MalwareState, ScanState
 from evidence.models import EvidenceItem, EvidenceLink, StoredFile
 from evidence.rules import can_add_evidence
 from evidence.selectors import reusable_evidence
+from evidence.signals import file_checked
 from evidence.storage import store
 from qad.models import Answer, Question, Revision, Submission
 from qad.rules import can_edit_answer
 from qad.services.answers import send_recompute
 from qualification.audit import audit_record
 from qualification.models import User
-from qualification.tasking import enqueue_on_commit
+from qualification.outbox import enqueue_on_commit
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,6 @@ def evidence_rely(
 def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
     """Record what the checks found (called by the scanning task). Submitted revisions that
     link the file have their assessment checks run again once its scan is finished."""
-    from assessment.checks import enqueue_for_revisions
     from evidence.scanning import MalwareStatus, Outcome
 
     malware = report.malware
@@ -367,7 +367,7 @@ def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
         for revision_id in set(revisions):
             send_recompute(Revision(pk=revision_id))
         if state != ScanState.PENDING:
-            enqueue_for_revisions(set(revisions), trigger="evidence_scanned")
+            file_checked.send(sender=StoredFile, stored_file=locked, revision_ids=set(revisions))
     return locked
 
 

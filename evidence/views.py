@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from evidence.exports import csv_safe
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.rules import (
     can_add_evidence,
@@ -46,11 +45,12 @@ from evidence.services import (
 from evidence.storage import open_stored
 from evidence.uploads import EvidenceUploadHandler, digests_for
 from qad.checklist import question_anchor
+from qad.links import section_url
 from qad.models import Question
 from qad.published import template_outline
 from qad.rules import can_view_submission, is_participant
 from qad.views.access import current_revision, submission_for
-from qad.views.sections import section_url
+from qualification.csv_cells import csv_safe
 from qualification.input_hygiene import refuses_unreadable_text
 from qualification.redirects import local_target
 

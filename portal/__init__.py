@@ -1,3 +1,3 @@
-from qualification.celery import app as celery_app
+from portal.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from assessment.models import Review, WorkOffItem
 from assessment.working_days import working_days_between
+from portal.charts import Bar, bar_chart, column_chart
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Submission, SubmissionTransition
-from qualification.charts import Bar, bar_chart, column_chart
 from qualification.enums import ApprovalOutcome, DeadlineStage, QualificationState, Route
 from qualification.models import (
     CodeBody,

@@ -68,7 +68,8 @@ def cache_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     cache while it is out of reach (qualification/redis_cache.py). Without it: memory in each
     process. Sessions stay in the database either way: a Redis outage must not sign anyone
     out or stop anyone signing in, and a session signed out in one process must not stay
-    valid in the memory of another."""
+    valid in the memory of another. CACHE_KEY_PREFIX keeps apart portals (or test runs) that
+    share one Redis while their databases differ: a key names rows by their ids."""
     redis_url = environ.get("REDIS_URL", "").strip()
     sessions = {"SESSION_ENGINE": "django.contrib.sessions.backends.db"}
     if not redis_url:
@@ -81,6 +82,7 @@ def cache_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             "default": {
                 "BACKEND": "qualification.redis_cache.RedisCache",
                 "LOCATION": redis_url,
+                "KEY_PREFIX": environ.get("CACHE_KEY_PREFIX", "").strip(),
                 # A Redis that stops answering costs a request a second at most, once: the
                 # cache then rests for a few seconds (qualification/redis_cache.py).
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -3,19 +3,16 @@ the programme's counts and the qualification page."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import timezone
 
 from qad.enums import SubmissionState
 from qad.models import Revision, Submission
-from qualification.enums import CodeBodyRole, DeadlineStage, MembershipRole, QualificationState
+from qualification.enums import CodeBodyRole, MembershipRole, QualificationState
 from qualification.models import (
-    AuditEvent,
     CodeBody,
     Organisation,
     PreQualification,
@@ -182,5 +179,3 @@ def qualification_overview(
         .select_related("preferred_wave", "decided_by", "submitted_by")
         .first(),
     }
-
-

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from qualification.env import cache_config, celery_config, database_config, env_bool, env_list
+from portal.env import cache_config, celery_config, database_config, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "qad",
     "evidence",
     "assessment",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +88,8 @@ if not DEBUG:
     # serves them from the source folders.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "qualification.urls"
-WSGI_APPLICATION = "qualification.wsgi.application"
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
     {
@@ -178,7 +180,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Cache: Redis when configured (shared by web and workers, and where sessions are read
-# from), else in-process memory with sessions read from the database (qualification/env.py).
+# from), else in-process memory with sessions read from the database (portal/env.py).
 _REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 globals().update(cache_config())
 

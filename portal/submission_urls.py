@@ -1,6 +1,7 @@
 from django.urls import path
 
-from qad.views import sections, signing, submissions
+from portal.views import sections, submissions
+from qad.views import signing
 
 urlpatterns = [
     path("submissions/<uuid:public_id>/", submissions.submission_detail, name="submission-detail"),

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from qualification import audit_views, people_views, programme_views, two_factor, views
+from portal.views import home, people, programme, qualifications
+from qualification import audit_views, two_factor
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -53,44 +54,44 @@ urlpatterns = [
     ),
     path(
         "organisations/<uuid:public_id>/qualifications/new/",
-        views.qualification_start_view,
+        qualifications.qualification_start_view,
         name="qualification-start",
     ),
-    path("organisations/<uuid:public_id>/mpids/new/", views.mpid_add, name="mpid-add"),
+    path("organisations/<uuid:public_id>/mpids/new/", qualifications.mpid_add, name="mpid-add"),
     path(
         "qualifications/<uuid:public_id>/",
-        views.qualification_detail,
+        qualifications.qualification_detail,
         name="qualification-detail",
     ),
-    path("qualifications/<uuid:public_id>/pqs/", views.pqs_edit, name="pqs-edit"),
+    path("qualifications/<uuid:public_id>/pqs/", qualifications.pqs_edit, name="pqs-edit"),
     path(
         "qualifications/<uuid:public_id>/pqs/decision/",
-        views.pqs_decide_view,
+        qualifications.pqs_decide_view,
         name="pqs-decide",
     ),
     path(
         "qualifications/<uuid:public_id>/final-qad/",
-        views.final_qad_start_view,
+        qualifications.final_qad_start_view,
         name="final-qad-start",
     ),
-    path("programme/", programme_views.programme, name="programme"),
-    path("people/", people_views.people, name="people"),
-    path("people/<uuid:public_id>/", people_views.person, name="person"),
-    path("organisations/", people_views.organisations, name="organisations"),
+    path("programme/", programme.programme, name="programme"),
+    path("people/", people.people, name="people"),
+    path("people/<uuid:public_id>/", people.person, name="person"),
+    path("organisations/", people.organisations, name="organisations"),
     path(
         "invitations/<str:token>/",
-        people_views.invitation_accept_view,
+        people.invitation_accept_view,
         name="invitation-accept",
     ),
     path(
         "programme/export.<str:file_format>",
-        programme_views.programme_export,
+        programme.programme_export,
         name="programme-export",
     ),
-    path("", include("qad.urls")),
+    path("", include("portal.submission_urls")),
     path("", include("evidence.urls")),
     path("", include("assessment.review_urls")),
-    path("", include("qad.version_urls")),
+    path("", include("portal.version_urls")),
     path("", include("assessment.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qad.views import versions
+from portal.views import versions
 
 urlpatterns = [
     path("versions/", versions.versions_list, name="versions"),

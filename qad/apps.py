@@ -10,3 +10,5 @@ class QadConfig(AppConfig):
         from qad.published import watch_versions
 
         watch_versions(QadTemplate, Section, Question, EvidenceType)
+
+        from qad import receivers  # noqa: F401  (connects them)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from qad.models import Revision, Submission
 from qualification.enums import MembershipRole
 from qualification.models import Qualification, User
-from qualification.tasking import enqueue_on_commit
+from qualification.outbox import enqueue_on_commit
 
 
 def notify(kind: str, **ids: int) -> None:

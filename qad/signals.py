@@ -3,6 +3,12 @@ it does not import. Every event, its sender and its receivers are listed in docs
 
 from django.dispatch import Signal
 
+# Answers have been carried over to a new revision from an earlier one (the next revision,
+# opened for clarifications; the Final QAD, from the Initial QAD's latest): sent inside the
+# transaction that creates it. Arguments: `source` and `target` (Revision), `question_ids`
+# (set of the ids of the questions carried over).
+answers_carried_over = Signal()
+
 # A revision has been submitted to the Code Bodies: sent inside the submit's transaction, once
 # the submission is in its new state and the revision frozen. Arguments: `submission`
 # (Submission), `revision` (Revision), `answering` (True when it answers clarifications).

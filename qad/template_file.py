@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qad.enums import AnswerType, TableColumnType
-from qad.versionfile import (
+from qad.version_file_reader import (
     CODE_PATTERN,
     REF_PATTERN,
     VERSION_PATTERN,

@@ -6,8 +6,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from qad.diff import word_diff
 from qad.models import QadTemplate, Question, Section
+from qad.word_diff import word_diff
+from qualification.csv_cells import csv_safe
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,6 @@ def _check_text(check: dict) -> str:
 
 
 def changes_csv(changes: list[Change]) -> str:
-    from evidence.exports import csv_safe
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Change", "Item", "Reference", "Aspect", "Before", "After"])

@@ -29,8 +29,8 @@ def flat_attrs(attrs: dict) -> SafeString:
 
 
 class _DrawnInput:
-    def _render(self, template_name, context, renderer=None) -> SafeString:
-        widget = context["widget"]
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
         value = widget["value"]
         return format_html(
             '<input type="{}" name="{}"{}{}>',
@@ -62,8 +62,8 @@ class CheckboxInput(_DrawnInput, forms.CheckboxInput):
 
 
 class Textarea(forms.Textarea):
-    def _render(self, template_name, context, renderer=None) -> SafeString:
-        widget = context["widget"]
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
         return format_html(
             '<textarea name="{}"{}>\n{}</textarea>',
             widget["name"],

@@ -1,4 +1,4 @@
-"""Spreadsheet exports that a spreadsheet cannot turn into formulas."""
+"""Cells of the CSV files the portal writes, which a spreadsheet cannot turn into formulas."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

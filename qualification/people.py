@@ -22,8 +22,8 @@ from qualification.models import (
     Organisation,
     User,
 )
+from qualification.outbox import enqueue_on_commit
 from qualification.rules import is_portal_admin
-from qualification.tasking import enqueue_on_commit
 
 INVITATION_DAYS = 7
 

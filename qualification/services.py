@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qad.enums import SubmissionStage
 from qualification.audit import audit_record
 from qualification.enums import (
     MembershipRole,
@@ -21,7 +20,6 @@ from qualification.enums import (
 from qualification.lifecycle import (
     MOVES,
     Actor,
-    TransitionNotAllowed,
     authorise_move,
     initial_state,
 )
@@ -38,6 +36,7 @@ from qualification.models import (
     Wave,
 )
 from qualification.rules import acting_capacities, actor_capacities, organisation_roles
+from qualification.signals import qualification_entered
 
 
 def organisation_create(
@@ -181,17 +180,9 @@ def qualification_transition(
 
 
 def _on_enter(qualification: Qualification, state: str) -> None:
-    """Follow-up work of entering a state."""
-    from qad.services.submissions import submission_start
-    from qad.services.templates import current_template
-
-    if state == QualificationState.TESTING:
-        template = current_template()
-        if template is None:
-            raise TransitionNotAllowed("No QAD template is published yet; load one first")
-        submission_start(
-            qualification=qualification, stage=SubmissionStage.INITIAL, template=template
-        )
+    """Follow-up work of entering a state, done by the apps that own it (qad starts the
+    Initial QAD when testing begins): inside this transaction, so a refusal undoes the move."""
+    qualification_entered.send(sender=Qualification, qualification=qualification, state=state)
 
 
 PQS_FIELDS = (

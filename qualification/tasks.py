@@ -36,6 +36,6 @@ def send_invitation(*, invitation_id: int, token: str) -> int:
 @shared_task(name="qad.outbox.flush")
 def flush_outbox() -> int:
     """The sweep: send follow-up work that was recorded while the broker was down."""
-    from qualification.tasking import outbox_flush
+    from qualification.outbox import outbox_flush
 
     return outbox_flush()

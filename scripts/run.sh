@@ -14,10 +14,10 @@ $PY manage.py load_demo --password "$DEMO_PASSWORD"
 
 if [ -n "${REDIS_URL:-}" ]; then
     mkdir -p var
-    .venv/bin/celery -A qualification worker --loglevel=INFO -Q default,reports --concurrency 2 \
+    .venv/bin/celery -A portal worker --loglevel=INFO -Q default,reports --concurrency 2 \
         --max-tasks-per-child 20 &
     worker=$!
-    .venv/bin/celery -A qualification beat --loglevel=INFO --schedule var/celerybeat-schedule &
+    .venv/bin/celery -A portal beat --loglevel=INFO --schedule var/celerybeat-schedule &
     beat=$!
     trap 'kill $worker $beat 2>/dev/null || true' EXIT INT TERM
 fi

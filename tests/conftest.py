@@ -1,21 +1,31 @@
+import os
 from pathlib import Path
 
 import pytest
 
-from qualification import celery_app
+from portal import celery_app
 from qualification.models import CodeBody, MarketRole
 from qualification.reference_data import ensure_reference_data
 
 
 def pytest_configure(config):
-    # The SQLite test database is a file under var/ (see qualification/env.py).
+    # The SQLite test database is a file under var/ (see portal/env.py).
     (Path(__file__).resolve().parents[1] / "var").mkdir(exist_ok=True)
+    # Parallel test processes (pytest-xdist) each have a database of their own but share one
+    # Redis: cached values name rows by their ids, so each process keys its own. Set in the
+    # environment too, for the Celery workers and servers a test starts.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        os.environ["CACHE_KEY_PREFIX"] = f"test-{worker}"
+        settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped QAD template and criteria once into the test database."""
-    from qualification.demo import ensure_versions
+    from demo.world import ensure_versions
 
     with django_db_blocker.unblock():
         ensure_versions()
@@ -48,7 +58,7 @@ def reference_data(db):
 
 @pytest.fixture
 def shipped_versions(db):
-    from qualification.demo import ensure_versions
+    from demo.world import ensure_versions
 
     ensure_reference_data(CodeBody, MarketRole)
     ensure_versions()

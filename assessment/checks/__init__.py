@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assessment.checks import answers, dates, evidence, reliance, signoff, testing  # noqa: F401
+from assessment.checks import (  # noqa: F401
+    answers,
+    dates,
+    evidence,
+    evidence_of_testing,
+    reliance,
+    signoff,
+)
 from assessment.checks.context import CriterionView, RevisionContext
 from assessment.checks.registry import CHECKS, Check, CheckOutcome, Params, register
 
@@ -38,7 +45,7 @@ def enqueue_run(
     """Run one Code Body's checks on a revision in a worker once the current transaction
     commits."""
     from assessment.tasks import run_checks
-    from qualification.tasking import enqueue_on_commit
+    from qualification.outbox import enqueue_on_commit
 
     enqueue_on_commit(
         run_checks,

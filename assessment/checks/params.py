@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qad.versionfile import describe
+from qad.version_file_reader import describe
 
 # (path inside `params`, message): "min_pass_rate", "types[1]", "pairs[0][1]"
 ParamProblem = tuple[str, str]

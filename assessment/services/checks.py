@@ -473,7 +473,7 @@ def checks_needed(plan: CheckPlan, revision: Revision, *, now: dt.datetime | Non
 def _held_runs() -> set[tuple[int, int, str]] | None:
     """(revision, Code Body, request key) of each check run a live worker holds; None if the
     workers cannot be asked."""
-    from qualification.tasking import tasks_in_hand
+    from qualification.outbox import tasks_in_hand
 
     held = tasks_in_hand("qad.assessment.run_checks")
     if held is None:

@@ -10,7 +10,7 @@ from assessment.models import CriteriaSet, Criterion
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
 from qad.services.versions import VersionKind, VersionLoad, load_version, publish_over
-from qad.versionfile import Source
+from qad.version_file_reader import Source
 from qualification.models import CodeBody, User
 
 

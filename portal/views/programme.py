@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.exports import csv_safe
-from qualification.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
+from portal.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
+from qualification.csv_cells import csv_safe
 from qualification.enums import CodeBodyRole, Route
 from qualification.models import Wave
 from qualification.rules import code_body_roles, is_portal_admin

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import selectors
 from qad.rules import can_administer_organisation
 from qad.services.submissions import final_qad_start
-from qualification import selectors
 from qualification.enums import MembershipRole, PreQualificationState, QualificationState
 from qualification.forms import (
     MpidForm,
@@ -36,11 +36,6 @@ from qualification.services import (
     pqs_submit,
     qualification_start,
 )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "qualification/home.html", selectors.home_for(request.user))
 
 
 def _evidence_hidden_from(user, qualification: Qualification) -> set[tuple[str, str]]:

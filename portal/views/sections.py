@@ -33,6 +33,7 @@ from qad.answers import is_answered
 from qad.checklist import question_anchor
 from qad.enums import AnswerType, VersionStatus
 from qad.forms import QuestionForm
+from qad.links import section_url
 from qad.models import (
     Answer,
     AnswerConflict,
@@ -555,19 +556,6 @@ def answer_evidence(request: HttpRequest, public_id, question_ref: str) -> HttpR
             "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         },
     )
-
-
-def section_url(
-    submission: Submission, section: Section, anchor: str = "", *, evidence: str = ""
-) -> str:
-    """The section's page; `evidence`: with that question's evidence panel open."""
-    url = reverse(
-        "submission-section",
-        kwargs={"public_id": submission.public_id, "section_ref": section.ref},
-    )
-    if evidence:
-        url = f"{url}?{urlencode({'evidence': evidence})}"
-    return f"{url}#{anchor}" if anchor else url
 
 
 @require_POST

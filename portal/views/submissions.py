@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 from assessment.models import Clarification
 from assessment.services.checks import precheck_draft
 from assessment.services.clarifications import clarification_answer
+from portal.views.sections import _sections
 from qad.checklist import revision_checklist
 from qad.forms import QuestionForm
+from qad.links import section_url
 from qad.models import AnswerConflict, Revision
 from qad.rules import (
     can_edit_submission,
@@ -33,7 +35,6 @@ from qad.services.answers import (
 )
 from qad.services.submissions import AlreadySubmitted, NotReadyToSubmit, submission_submit
 from qad.views.access import current_revision, submission_for
-from qad.views.sections import _sections, section_url
 from qualification.selectors import next_deadline
 
 

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from assessment.models import CriteriaSet
 from assessment.services.checks import checks_rerun_criteria_set, rerun_progress
 from assessment.services.criteria import criteria_set_load, criteria_set_publish
-from qad.compare import changes_csv, compare_criteria, compare_templates
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
 from qad.services.moves import code_bodies_without_criteria, move_qualification, plan_move
 from qad.services.templates import qad_template_load, qad_template_publish
-from qad.versionfile import MAX_FILE_BYTES, VersionFileError
+from qad.version_changes import changes_csv, compare_criteria, compare_templates
+from qad.version_file_reader import MAX_FILE_BYTES, VersionFileError
 from qualification.models import Qualification
 from qualification.rules import is_portal_admin
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qad.versionfile import VersionFileError
+from qad.version_file_reader import VersionFileError
 
 
 class VersionFileCommand(BaseCommand):

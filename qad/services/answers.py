@@ -19,7 +19,7 @@ from qad.rules import can_edit_answer
 from qualification.audit import audit_record
 from qualification.contention import SomeoneElseSaving, retry_on_contention
 from qualification.models import User
-from qualification.tasking import enqueue_on_commit
+from qualification.outbox import enqueue_on_commit
 
 
 class RevisionFrozen(Exception):

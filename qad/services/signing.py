@@ -12,6 +12,7 @@ from qad.enums import SubmissionState
 from qad.models import Signature, Submission
 from qad.rules import signing_capacity
 from qad.services.submissions import submission_transition
+from qad.signals import revision_signed
 from qualification.contention import lock, retry_on_contention
 from qualification.enums import QualificationState, SignatoryCapacity
 from qualification.models import Qualification, User
@@ -44,7 +45,6 @@ def submission_sign(
         raise ValidationError(_("Confirm the declaration to sign."))
     if not user.check_password(password):
         raise ValidationError(_("That password is not right. Enter the password you sign in with."))
-    from assessment.checks import enqueue_for_revision
     from qualification.services import qualification_transition
 
     with transaction.atomic():
@@ -79,7 +79,8 @@ def submission_sign(
             actor=user,
             note=f"Signed by {user.full_name} ({SignatoryCapacity(capacity).label})",
         )
-        enqueue_for_revision(revision, trigger="signed")  # sign_off_matches reads it
+        # The checks run again: the sign-off check reads the signature.
+        revision_signed.send(sender=Submission, submission=locked, revision=revision)
         qualification = locked.qualification
         if qualification.state == QualificationState.AWAITING_SIGNATURE:
             qualification_transition(

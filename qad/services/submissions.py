@@ -13,6 +13,7 @@ from qad.lifecycle import MOVES
 from qad.models import Answer, QadTemplate, Revision, Submission, SubmissionTransition
 from qad.selectors import applicable_questions
 from qad.services.answers import RevisionFrozen, send_recompute
+from qad.signals import answers_carried_over, revision_submitted
 from qualification.audit import audit_record
 from qualification.contention import retry_on_contention
 from qualification.enums import QualificationState
@@ -141,8 +142,6 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     `revision_number` is the revision the person was looking at: a second click, or a second
     tab, finds it already submitted and changes nothing. The checklist must be empty.
     """
-    from assessment.checks import enqueue_for_revision
-    from assessment.services.reviews import reviews_open
     from qad.checklist import revision_checklist
     from qad.notifications import notify, notify_submitted
 
@@ -170,12 +169,14 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
             submission=locked, target=SubmissionState.SUBMITTED, actor=by
         )
         revision.refresh_from_db()
-        reviews_open(submission=submitted, revision=revision)
+        # The Code Bodies' reviews open, and their checks are sent, in this transaction.
+        revision_submitted.send(
+            sender=Submission, submission=submitted, revision=revision, answering=answering
+        )
         if answering:
             notify("clarification_answered", submission_id=submitted.pk, revision_id=revision.pk)
         else:
             notify_submitted(submitted, revision)
-        enqueue_for_revision(revision)
     submission.refresh_from_db()
     return submission
 
@@ -224,6 +225,14 @@ def _current_template() -> QadTemplate:
     return current_template()
 
 
+def _carry_evidence(source: Revision, target: Revision, question_ids: set[int]) -> None:
+    """The files that supported those questions in `source` support them in `target` too:
+    the evidence app links them (evidence.receivers)."""
+    answers_carried_over.send(
+        sender=Revision, source=source, target=target, question_ids=question_ids
+    )
+
+
 def revision_open_for_clarifications(
     *, submission: Submission, reopened_question_ids: set[int]
 ) -> Revision:
@@ -247,20 +256,3 @@ def revision_open_for_clarifications(
     )
     send_recompute(revision)
     return revision
-
-
-def _carry_evidence(source: Revision, target: Revision, question_ids: set[int]) -> None:
-    """The evidence linked in `source` supports the same questions in `target`."""
-    from evidence.models import EvidenceLink
-
-    EvidenceLink.objects.bulk_create(
-        EvidenceLink(
-            revision=target,
-            question_id=link.question_id,
-            item_id=link.item_id,
-            relied_on=link.relied_on,
-            reliance_statement=link.reliance_statement,
-            linked_by_id=link.linked_by_id,
-        )
-        for link in EvidenceLink.objects.filter(revision=source, question_id__in=question_ids)
-    )

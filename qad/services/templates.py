@@ -8,7 +8,7 @@ from qad.enums import VersionStatus
 from qad.models import EvidenceType, PublishedVersionError, QadTemplate, Question, Section
 from qad.services.versions import VersionKind, VersionLoad, load_version, publish_over
 from qad.template_file import TemplateSpec, Vocabulary, read_template
-from qad.versionfile import Source
+from qad.version_file_reader import Source
 from qualification.models import CodeBody, MarketRole, User
 
 

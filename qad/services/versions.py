@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, VersionedDocument
-from qad.versionfile import Problem, Source, VersionFileError, read_source
+from qad.version_file_reader import Problem, Source, VersionFileError, read_source
 from qualification.audit import audit_record
 from qualification.models import User
 

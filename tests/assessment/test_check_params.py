@@ -13,7 +13,7 @@ from assessment.enums import CheckStatus
 from assessment.models import CriteriaSet
 from assessment.services.criteria import criteria_set_load
 from qad.services.templates import qad_template_load
-from qad.versionfile import VersionFileError
+from qad.version_file_reader import VersionFileError
 from tests.assessment.support import run_check, submit
 from tests.version_files import as_bytes, criteria_doc, template_doc
 

@@ -9,7 +9,7 @@ from assessment.models import CriteriaSet
 from assessment.services.criteria import criteria_set_load
 from qad.enums import VersionStatus
 from qad.services.templates import qad_template_load
-from qad.versionfile import VersionFileError
+from qad.version_file_reader import VersionFileError
 from tests.qad.test_template_loader import row_counts
 from tests.version_files import as_bytes, criteria_doc, template_doc
 

@@ -13,11 +13,11 @@ from assessment.reports.enums import ReportStatus
 from assessment.reports.models import STALE_AFTER, Report
 from assessment.reports.services import MAX_ATTEMPTS, reports_sweep
 from assessment.reports.tasks import RENDER_TASK, render_report
+from portal import celery_app
+from portal.env import celery_config
 from qad.enums import SubmissionState
 from qad.models import Answer
 from qad.services.submissions import submission_transition
-from qualification import celery_app
-from qualification.env import celery_config
 from tests.assessment.report_data import (
     agree_final,
     pdf_text,

@@ -28,7 +28,7 @@ REFUSED = [
     f"{REPORT_ORIGIN}/etc/passwd",
     f"{REPORT_ORIGIN}/static/../../../../etc/passwd",
     f"{REPORT_ORIGIN}/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    f"{REPORT_ORIGIN}/static/reports/../../qualification/settings.py",
+    f"{REPORT_ORIGIN}/static/reports/../../portal/settings.py",
     f"{REPORT_ORIGIN}/static/js/qad.js",  # ours, but not a type a report loads
     f"{REPORT_ORIGIN}/static/favicon.svg",  # SVG can name URLs of its own
     f"{REPORT_ORIGIN}/static/reports/missing.css",

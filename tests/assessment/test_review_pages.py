@@ -10,8 +10,8 @@ from django.urls import reverse
 from assessment.models import Review
 from assessment.selectors import CRITERIA_PAGE_SIZE
 from assessment.services.reviews import applicable_criteria, submitted_revision
+from demo.scale import EMAIL_DOMAIN, scale_load, supplier_review_in_review
 from qualification.models import User
-from qualification.scale import EMAIL_DOMAIN, scale_load, supplier_review_in_review
 from tests.assessment.test_reviews import committed
 
 pytestmark = pytest.mark.django_db

@@ -411,7 +411,7 @@ def test_participant_pages_list_the_reviews_to_the_code_bodies(client, submitted
 
 def test_demo_world_builds_reviews(shipped_versions):
     """The demo's submitted QADs are in the Code Bodies' queues."""
-    from qualification.demo import build_demo
+    from demo.world import build_demo
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         build_demo(password="demo-password-1")

@@ -8,9 +8,9 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from demo.world import USERS
 from qad.enums import SubmissionState
 from qad.models import Revision, Submission
-from qualification.demo import USERS
 from qualification.enums import QualificationState
 from qualification.models import Organisation, Qualification, User
 

@@ -12,7 +12,7 @@ from assessment.enums import CheckRunStatus
 from assessment.models import CheckRun
 from qad.enums import SubmissionState
 from qualification.models import OutboxMessage
-from qualification.tasking import outbox_flush
+from qualification.outbox import outbox_flush
 from tests.factories.participants import PASSWORD
 from tests.integration.conftest import private_broker, wait_for  # noqa: F401 (a fixture)
 from tests.participants import Participant

@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from qualification import celery_app
+from portal import celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from qad.enums import SubmissionState
 from qad.services.submissions import submission_submit
 from qad.services.templates import qad_template_load
 from qualification.models import OutboxMessage
-from qualification.tasking import outbox_flush
+from qualification.outbox import outbox_flush
 from tests.assessment.test_check_runs import ANSWERS
 from tests.integration.conftest import wait_for
 from tests.participants import Participant

@@ -43,7 +43,7 @@ def test_every_step_of_the_deadline_afternoon_answers_its_person(settings, tmp_p
     from django.test import Client
 
     from benchmarks import mix_setup
-    from qualification.scale import scale_load
+    from demo.scale import scale_load
 
     settings.MEDIA_ROOT = tmp_path
     settings.REQUIRE_SECOND_FACTOR = True  # as in production: the sessions carry it

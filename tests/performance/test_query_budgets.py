@@ -14,11 +14,11 @@ from django.db.models import Count
 from django.urls import reverse
 
 from assessment.models import Review
+from demo.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_review_in_review
 from evidence.selectors import evidence_tallies
 from evidence.views import REGISTER_PAGE_SIZE
 from qad.models import Answer, Submission
 from qualification.models import User
-from qualification.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_review_in_review
 
 # Every request pays 2 of these: the session and the user (the session is written back at
 # most once a minute, not by these requests). Nothing is cached but the published versions'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qualification.env import ConfigError, cache_config, celery_config, database_config, env_bool
+from portal.env import ConfigError, cache_config, celery_config, database_config, env_bool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,6 +81,31 @@ def test_the_redis_cache_keeps_and_reads_values():
     assert cache.get("questions") is None
 
 
+def test_portals_sharing_one_redis_with_their_own_key_prefixes_do_not_read_each_others_values():
+    # Keys name rows by their ids, which mean different rows in different databases.
+    import uuid
+
+    from qualification.redis_cache import RedisCache
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs REDIS_URL (set by .ci/run)")
+    run = uuid.uuid4().hex
+    configs = [
+        cache_config(environ={"REDIS_URL": url, "CACHE_KEY_PREFIX": f"{portal}-{run}"})
+        for portal in ("north", "south")
+    ]
+    north, south = (
+        RedisCache(c["CACHES"]["default"]["LOCATION"], c["CACHES"]["default"]) for c in configs
+    )
+    north.set("guidance:1", "the north's question 1", timeout=30)
+    south.set("guidance:1", "the south's question 1", timeout=30)
+    assert north.get("guidance:1") == "the north's question 1"
+    assert south.get("guidance:1") == "the south's question 1"
+    north.delete("guidance:1")
+    south.delete("guidance:1")
+
+
 def test_a_redis_that_does_not_answer_reads_as_an_empty_cache_and_is_logged_once(caplog):
     import logging
     import socket
@@ -104,7 +129,7 @@ def test_a_redis_that_does_not_answer_reads_as_an_empty_cache_and_is_logged_once
 
 
 def test_no_task_may_run_longer_than_the_broker_waits_before_handing_it_out_again():
-    from qualification import celery_app
+    from portal import celery_app
 
     celery_app.loader.import_default_modules()
     config = celery_config(environ={"REDIS_URL": "redis://cache.internal:6379/1"})

@@ -97,7 +97,7 @@ def test_completeness_counts_required_answers_overall_and_per_section(
     free_text = required.filter(question__answer_type=AnswerType.FREE_TEXT).first()
     sent = []
     monkeypatch.setattr(
-        "qualification.tasking._send", lambda message_id, task, kwargs: sent.append(task.name)
+        "qualification.outbox._send", lambda message_id, task, kwargs: sent.append(task.name)
     )
     with django_capture_on_commit_callbacks(execute=True):
         answer_save(

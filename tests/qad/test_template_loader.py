@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate, Question
 from qad.services.templates import current_template, qad_template_load
-from qad.versionfile import VersionFileError
+from qad.version_file_reader import VersionFileError
 from tests.version_files import as_bytes, template_doc
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import celery_app
 from qad.models import Answer
-from qualification import celery_app
 from qualification.models import MarketRole, Membership
 from tests.access_matrix import (
     A_ACTING,

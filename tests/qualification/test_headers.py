@@ -67,7 +67,7 @@ def test_production_sends_hsts_and_secure_cookies():
         text=True,
         env={
             "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "qualification.settings",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DEBUG": "0",
             "SECRET_KEY": "k" * 20 + "3f9a-Zq!e7#Lm2@Rt8$Wx5%Yb1^Nc6&Pd",
             "ALLOWED_HOSTS": "qad.example",

@@ -3,10 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from qad.enums import SubmissionStage
+from qad.enums import SubmissionStage, VersionStatus
+from qad.models import QadTemplate
 from qualification.enums import ApprovalOutcome, MembershipRole, QualificationState, Route
+from qualification.lifecycle import TransitionNotAllowed
 from qualification.models import RoleApproval
-from qualification.services import TransitionNotAllowed, qualification_transition
+from qualification.services import qualification_transition
 from tests.factories import (
     CodeBodyMemberFactory,
     MembershipFactory,
@@ -45,6 +47,24 @@ def test_a_non_sit_participant_starts_with_the_pre_qualification_submission():
         ("SDS", "BSC"),
         ("SDS", "DIP"),
     ]
+
+
+def test_testing_cannot_begin_while_no_qad_template_is_published_and_nothing_moves():
+    # The Initial QAD is started by the QAD app on hearing that testing began, inside the
+    # move's transaction: its refusal undoes the move.
+    qualification = start_qualification(role_codes=("MSA",), route=Route.QT)
+    lead = CodeBodyMemberFactory(code_body=code_body("REC"), role="lead_assessor").user
+    QadTemplate.objects.update(status=VersionStatus.SUPERSEDED)
+
+    with pytest.raises(TransitionNotAllowed, match="No QAD template is published"):
+        qualification_transition(
+            qualification=qualification, target=QualificationState.TESTING, actor=lead
+        )
+
+    qualification.refresh_from_db()
+    assert qualification.state == QualificationState.PRE_QUALIFICATION
+    assert qualification.transitions.count() == 1
+    assert not qualification.submissions.exists()
 
 
 def test_a_new_entrant_ldso_needs_a_pqs_only_when_it_places_reliance():

@@ -8,7 +8,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from qualification.models import OutboxMessage
-from qualification.tasking import enqueue_on_commit, outbox_flush
+from qualification.outbox import enqueue_on_commit, outbox_flush
 from qualification.tasks import send_invitation
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qualification.demo import demo_code
+from demo.world import demo_code
 
 
 class Command(BaseCommand):

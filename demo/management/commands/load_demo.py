@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from qualification.demo import build_demo
+from demo.world import build_demo
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qualification.demo import generate_password
-from qualification.scale import ScaleAlreadyLoaded, scale_load
+from demo.scale import ScaleAlreadyLoaded, scale_load
+from demo.world import generate_password
 
 
 class Command(BaseCommand):
