@@ -10,15 +10,20 @@ benchmark's: 300 organisations with 200 files each).
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 from django.urls import reverse
 
 from assessment.models import Review
 from demo.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_review_in_review
 from evidence.selectors import evidence_tallies
 from evidence.views import REGISTER_PAGE_SIZE
+from portal import celery_app
 from qad.models import Answer, Submission
 from qualification.models import User
+
+pytestmark = pytest.mark.django_db
 
 # Every request pays 2 of these: the session and the user (the session is written back at
 # most once a minute, not by these requests). Nothing is cached but the published versions'
@@ -48,16 +53,44 @@ def budget(name: str, table: dict[str, int] = BUDGETS) -> int:
 
 
 @pytest.fixture(
+    scope="module",
     params=[(10, 10), (300, 200)],
     ids=["10 organisations, 10 files", "300 organisations, 200 files"],
 )
-def programme(request, db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def programme(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """Each programme built once for the module, inside a transaction rolled back when the
+    module is done; each test runs in a savepoint of its own on top of it, so an autosave
+    leaves it as it was."""
     organisations, files = request.param
-    scale_load(
-        organisations=organisations, password="query-budget-2026", check_runs=False, evidence=files
-    )
-    return organisations, files
+    media = tmp_path_factory.mktemp("budget-media")
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in this process, as tests/conftest.py has them run for each test.
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hashing),
+            transaction.atomic(),
+        ):
+            scale_load(
+                organisations=organisations,
+                password="query-budget-2026",
+                check_runs=False,
+                evidence=files,
+            )
+            celery_app.conf.task_always_eager = eager
+            yield organisations, files, media
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, programme):
+    """The programme's files stay where it stored them (tests/conftest.py gives each test a
+    fresh folder)."""
+    settings.MEDIA_ROOT = programme[2]
 
 
 def _signed_in(client, email: str):
@@ -163,7 +196,7 @@ def test_answer_autosave(programme, client, django_assert_num_queries):
 
 
 def test_evidence_register(programme, client, django_assert_num_queries):
-    _organisations, files = programme
+    _organisations, files, _media = programme
     url = reverse("evidence-register", kwargs={"public_id": _draft().public_id})
 
     page = _get(_participant(client), url, "evidence register", django_assert_num_queries)
@@ -198,7 +231,7 @@ def test_review_screen(programme, client, django_assert_num_queries):
 
 
 def test_programme_dashboard(programme, client, django_assert_num_queries):
-    organisations, _files = programme
+    organisations, _files, _media = programme
     _signed_in(client, f"admin@{EMAIL_DOMAIN}")
 
     page = _get(client, "/programme/", "programme dashboard", django_assert_num_queries)
@@ -207,7 +240,7 @@ def test_programme_dashboard(programme, client, django_assert_num_queries):
 
 
 def test_programme_export(programme, client, django_assert_num_queries):
-    organisations, _files = programme
+    organisations, _files, _media = programme
     _signed_in(client, f"admin@{EMAIL_DOMAIN}")
 
     rows = _get(client, "/programme/export.csv", "programme export", django_assert_num_queries)
