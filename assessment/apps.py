@@ -12,3 +12,7 @@ class AssessmentConfig(AppConfig):
         watch_versions(CriteriaSet, Criterion)
 
         from assessment import receivers  # noqa: F401  (connects them)
+        from assessment.notifications import SENDERS
+        from qad.notifications import register_senders
+
+        register_senders(**SENDERS)

@@ -3,12 +3,31 @@ AssessmentConfig.ready; docs/events.md lists every event)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from assessment.checks import enqueue_for_revision, enqueue_for_revisions
+from assessment.models import Clarification
 from assessment.services.reviews import reviews_open
 from evidence.signals import file_checked
-from qad.signals import revision_signed, revision_submitted
+from qad.signals import revision_signed, revision_submitted, revision_submitting
+
+
+@receiver(revision_submitting)
+def clarifications_answered_first(sender, *, submission, answering, **kwargs) -> None:
+    """A revision that answers clarifications is submitted once every one is answered."""
+    if not answering:
+        return
+    waiting = Clarification.objects.filter(
+        submission=submission, state=Clarification.State.OPEN
+    ).select_related("question")
+    if waiting:
+        refs = ", ".join(c.question.ref for c in waiting)
+        raise ValidationError(
+            _("Answer every clarification before submitting (still open: %(refs)s).")
+            % {"refs": refs}
+        )
 
 
 @receiver(revision_submitted)

@@ -24,13 +24,13 @@ def notify_submitted(submission: Submission, revision: Revision) -> None:
     notify("submitted", submission_id=submission.pk, revision_id=revision.pk)
 
 
-def _link(qualification: Qualification) -> str:
+def qualification_link(qualification: Qualification) -> str:
     return settings.PORTAL_URL.rstrip("/") + reverse(
         "qualification-detail", kwargs={"public_id": qualification.public_id}
     )
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> int:
+def send_to(subject: str, body: str, recipients: list[str]) -> int:
     if not recipients:
         return 0
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(recipients)))
@@ -72,46 +72,9 @@ def send_submitted(*, submission_id: int, revision_id: int) -> int:
         f"{organisation.legal_name} submitted revision {revision.number} of its "
         f"{submission.get_stage_display()} on {revision.submitted_at:%d %b %Y at %H:%M}.\n\n"
         f"Content hash: {revision.content_hash}\n\n"
-        f"Open it in the QAD Portal: {_link(submission.qualification)}\n"
+        f"Open it in the QAD Portal: {qualification_link(submission.qualification)}\n"
     )
-    return _send(subject, body, code_body_recipients(submission))
-
-
-def send_assigned(*, review_id: int, assignee_id: int) -> int:
-    from assessment.models import Review
-
-    review = Review.objects.select_related(
-        "submission__qualification__organisation", "code_body"
-    ).get(pk=review_id)
-    assignee = User.objects.get(pk=assignee_id)
-    organisation = review.submission.qualification.organisation
-    subject = f"Assigned to you: {organisation.legal_name}, {review.submission.get_stage_display()}"
-    body = (
-        f"You have been assigned the {review.code_body.code} review of "
-        f"{organisation.legal_name}'s {review.submission.get_stage_display()}.\n\n"
-        f"{settings.PORTAL_URL.rstrip('/')}"
-        f"{reverse('review-detail', kwargs={'public_id': review.public_id})}\n"
-    )
-    return _send(subject, body, [assignee.email])
-
-
-def send_clarification_requested(*, review_id: int) -> int:
-    from assessment.models import Review
-
-    review = Review.objects.select_related(
-        "submission__qualification__organisation", "code_body"
-    ).get(pk=review_id)
-    qualification = review.submission.qualification
-    subject = (
-        f"{review.code_body.code} asks for clarification on your "
-        f"{review.submission.get_stage_display()}"
-    )
-    body = (
-        f"The {review.code_body.name} has questions about your "
-        f"{review.submission.get_stage_display()}. Answer each one in the portal; only the "
-        f"questions asked about are open for changes.\n\n{_link(qualification)}\n"
-    )
-    return _send(subject, body, participant_recipients(qualification))
+    return send_to(subject, body, code_body_recipients(submission))
 
 
 def send_clarification_answered(*, submission_id: int, revision_id: int) -> int:
@@ -124,9 +87,9 @@ def send_clarification_answered(*, submission_id: int, revision_id: int) -> int:
     body = (
         f"{organisation.legal_name} answered the clarifications on its "
         f"{submission.get_stage_display()} and submitted a new revision.\n\n"
-        f"{_link(submission.qualification)}\n"
+        f"{qualification_link(submission.qualification)}\n"
     )
-    return _send(subject, body, code_body_recipients(submission, codes))
+    return send_to(subject, body, code_body_recipients(submission, codes))
 
 
 def send_ready_to_sign(*, submission_id: int) -> int:
@@ -138,9 +101,9 @@ def send_ready_to_sign(*, submission_id: int) -> int:
     body = (
         "Every Code Body has agreed your Final QAD is complete. A Company Director (or, for "
         "REC-only roles, a delegate) can now sign it in the portal.\n\n"
-        f"{_link(qualification)}\n"
+        f"{qualification_link(qualification)}\n"
     )
-    return _send(
+    return send_to(
         subject,
         body,
         participant_recipients(
@@ -169,16 +132,24 @@ def send_approved(*, approval_id: int) -> int:
         + ".\n"
         + (f"Conditions: {approval.conditions}\n" if approval.conditions else "")
         + (f"Reason: {approval.reason}\n" if approval.reason else "")
-        + f"\n{_link(role.qualification)}\n"
+        + f"\n{qualification_link(role.qualification)}\n"
     )
-    return _send(subject, body, participant_recipients(role.qualification))
+    return send_to(subject, body, participant_recipients(role.qualification))
 
 
+# The e-mails by kind; the apps above add theirs (register_senders) in their AppConfig.ready,
+# so that one task sends them all.
 SENDERS = {
     "submitted": send_submitted,
-    "assigned": send_assigned,
-    "clarification_requested": send_clarification_requested,
     "clarification_answered": send_clarification_answered,
     "ready_to_sign": send_ready_to_sign,
     "approved": send_approved,
 }
+
+
+def register_senders(**senders) -> None:
+    """Add the senders of an app above this one, by kind; a kind is sent by one app only."""
+    taken = SENDERS.keys() & senders.keys()
+    if taken:
+        raise ValueError(f"e-mail kinds already sent by another app: {', '.join(sorted(taken))}")
+    SENDERS.update(senders)

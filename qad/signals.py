@@ -9,6 +9,12 @@ from django.dispatch import Signal
 # (set of the ids of the questions carried over).
 answers_carried_over = Signal()
 
+# A revision is about to be submitted: sent inside the submit's transaction, with the
+# submission and the revision locked, before anything is written. Arguments: `submission`,
+# `revision`, `answering` (True when it answers clarifications). A receiver refuses the submit
+# by raising ValidationError, whose message the person sees.
+revision_submitting = Signal()
+
 # A revision has been submitted to the Code Bodies: sent inside the submit's transaction, once
 # the submission is in its new state and the revision frozen. Arguments: `submission`
 # (Submission), `revision` (Revision), `answering` (True when it answers clarifications).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from qad.lifecycle import MOVES
 from qad.models import Answer, QadTemplate, Revision, Submission, SubmissionTransition
 from qad.selectors import applicable_questions
 from qad.services.answers import RevisionFrozen, send_recompute
-from qad.signals import answers_carried_over, revision_submitted
+from qad.signals import answers_carried_over, revision_submitted, revision_submitting
 from qualification.audit import audit_record
 from qualification.contention import retry_on_contention
 from qualification.enums import QualificationState
@@ -160,8 +159,10 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
                 _("Revision %(n)s was already submitted.") % {"n": revision_number}
             )
         answering = locked.state == SubmissionState.CLARIFICATION_REQUESTED
-        if answering:
-            _require_clarifications_answered(revision)
+        # The apps above may refuse it (assessment: clarifications still to answer).
+        revision_submitting.send(
+            sender=Submission, submission=locked, revision=revision, answering=answering
+        )
         items = revision_checklist(revision)
         if items:
             raise NotReadyToSubmit(items)
@@ -179,20 +180,6 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
             notify_submitted(submitted, revision)
     submission.refresh_from_db()
     return submission
-
-
-def _require_clarifications_answered(revision: Revision) -> None:
-    from assessment.models import Clarification
-
-    waiting = Clarification.objects.filter(
-        submission=revision.submission, state=Clarification.State.OPEN
-    ).select_related("question")
-    if waiting:
-        refs = ", ".join(c.question.ref for c in waiting)
-        raise ValidationError(
-            _("Answer every clarification before submitting (still open: %(refs)s).")
-            % {"refs": refs}
-        )
 
 
 def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
