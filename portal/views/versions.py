@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import CriteriaSet
+from assessment.selectors import code_bodies_without_criteria
 from assessment.services.checks import checks_rerun_criteria_set, rerun_progress
 from assessment.services.criteria import criteria_set_load, criteria_set_publish
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
-from qad.services.moves import code_bodies_without_criteria, move_qualification, plan_move
+from qad.services.moves import move_qualification, plan_move
 from qad.services.templates import qad_template_load, qad_template_publish
 from qad.version_changes import changes_csv, compare_criteria, compare_templates
 from qad.version_file_reader import MAX_FILE_BYTES, VersionFileError

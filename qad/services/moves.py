@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessment.models import CriteriaSet
 from evidence.models import EvidenceLink
 from qad.answers import clean_answer_value
 from qad.enums import AnswerType, VersionStatus
@@ -39,7 +38,7 @@ from qad.services.answers import send_recompute
 from qad.templatetags.qad_answers import answer_plain_text
 from qualification.audit import audit_record
 from qualification.contention import lock, retry_on_contention
-from qualification.models import CodeBody, Qualification, User
+from qualification.models import Qualification, User
 from qualification.rules import is_portal_admin
 
 
@@ -83,25 +82,6 @@ def converted_value(answer: Answer, question: Question) -> Any:
         return clean_answer_value(question, value)
     except (ValidationError, TypeError, ValueError, KeyError):
         return None
-
-
-def code_bodies_without_criteria(template: QadTemplate) -> list[CodeBody]:
-    """The Code Bodies that assess questions of this version but have no published criteria
-    bound to it: their reviews of work on it would have no criteria to record outcomes on."""
-    codes = {
-        code
-        for assessed_by in template.questions.values_list("assessed_by", flat=True)
-        for code in assessed_by or []
-    }
-    return list(
-        CodeBody.objects.filter(code__in=codes)
-        .exclude(
-            pk__in=CriteriaSet.objects.filter(
-                template=template, status=VersionStatus.PUBLISHED
-            ).values("code_body")
-        )
-        .order_by("position", "code")
-    )
 
 
 def _draft(qualification: Qualification) -> tuple[Submission | None, Revision | None]:
