@@ -124,7 +124,7 @@ def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen | Non
                 "-m",
                 "celery",
                 "-A",
-                "qualification",
+                "portal",
                 "worker",
                 "-Q",
                 "default,reports",

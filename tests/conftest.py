@@ -32,6 +32,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def session_data_back_after_a_flush(request, django_db_blocker):
+    """A transactional test ends by emptying every table. Spread over processes
+    (pytest-xdist), a test that expects the reference data and the shipped versions loaded
+    for the session may come after it in the same process: they are put back."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        from demo.world import ensure_versions
+
+        with django_db_blocker.unblock():
+            ensure_reference_data(CodeBody, MarketRole)
+            ensure_versions()
+
+
+@pytest.fixture(autouse=True)
 def eager_tasks():
     """Tasks run in the test process unless a test starts a real worker (tests/integration):
     a test must not leave work in a shared broker for someone else's worker."""

@@ -97,7 +97,7 @@ def _worker(
                 "-m",
                 "celery",
                 "-A",
-                "qualification",
+                "portal",
                 "worker",
                 "-Q",
                 ",".join(queues),

@@ -22,6 +22,7 @@ from evidence.views import REGISTER_PAGE_SIZE
 from portal import celery_app
 from qad.models import Answer, Submission
 from qualification.models import User
+from tests.module_builds import settle_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,7 @@ def programme(request, django_db_setup, django_db_blocker, tmp_path_factory):
                 check_runs=False,
                 evidence=files,
             )
+            settle_deferred_checks()
             celery_app.conf.task_always_eager = eager
             yield organisations, files, media
             transaction.set_rollback(True)

@@ -65,6 +65,7 @@ from tests.access_matrix import (
     writes,
 )
 from tests.factories.participants import PASSWORD
+from tests.module_builds import settle_deferred_checks
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 
 pytestmark = pytest.mark.django_db
@@ -669,6 +670,7 @@ def world(django_db_setup, django_db_blocker, world_media) -> Iterator[World]:
         ):
             built = build_world()
             built.baseline = fingerprint()
+            settle_deferred_checks()
             celery_app.conf.task_always_eager = eager
             yield built
             transaction.set_rollback(True)
