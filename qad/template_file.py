@@ -170,6 +170,7 @@ class _TemplateReader(Reader):
         sections = self.each(self.items(top, "sections", ""), "sections", self.read_section)
         if "sections" in top and not sections and not self.problems:
             self.problem("sections", "the template has no sections")
+        self.check_parents()
         self.check_not_before()
         return TemplateSpec(
             document_code=code,
@@ -484,6 +485,17 @@ class _TemplateReader(Reader):
                     join(join(path, "assessed_by"), index),
                     f"{body} approves none of the roles this question applies to "
                     f"({', '.join(roles)})",
+                )
+
+    def check_parents(self) -> None:
+        """A sub-section sits under a section of the file: no "12.1" without a "12"."""
+        for ref, path in self.section_refs.items():
+            parent = ref.rpartition(".")[0]
+            if parent and parent not in self.section_refs:
+                self.problem(
+                    path,
+                    f"section {ref!r} has no parent section {parent!r} (add section "
+                    f"{parent!r}, or number this one under a section that exists)",
                 )
 
     def check_not_before(self) -> None:

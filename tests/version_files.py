@@ -44,12 +44,12 @@ MINIMAL_TEMPLATE: dict[str, Any] = {
             ],
         },
         {
-            "ref": "5.1.1",
+            "ref": "5",
             "title": "Smart Meter Segment exemption",
             "applies_to": {"roles": ["SUP"], "when": ["sms_exemption_requested"]},
             "questions": [
                 {
-                    "ref": "5.1.1.1",
+                    "ref": "5.1",
                     "prompt": "Advanced-only portfolio?",
                     "answer_type": "yes_no",
                     "assessed_by": ["BSC"],

@@ -58,17 +58,17 @@ def test_a_good_file_loads_every_section_question_and_evidence_type():
         "1.0",
         VersionStatus.PUBLISHED,
     )
-    assert list(template.sections.values_list("ref", flat=True)) == ["1", "3", "5.1.1"]
+    assert list(template.sections.values_list("ref", flat=True)) == ["1", "3", "5"]
     assert list(template.questions.values_list("ref", flat=True)) == [
         "3.1",
         "3.2",
         "3.3",
-        "5.1.1.1",
+        "5.1",
     ]
     ended = template.questions.get(ref="3.3")
     assert ended.options == {"not_before": "3.2"}
     assert ended.evidence == [{"type": "test_completion_report", "required": True}]
-    assert template.sections.get(ref="5.1.1").applies_when == ["sms_exemption_requested"]
+    assert template.sections.get(ref="5").applies_when == ["sms_exemption_requested"]
     assert template.source_filename == "test.yaml"
 
 
@@ -170,7 +170,7 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
         ),
         (
             lambda d: d["sections"][2]["questions"][0].update(applies_to={"roles": ["LDSO"]}),
-            "sections[2].questions[0].applies_to.roles: LDSO can never apply: section 5.1.1 "
+            "sections[2].questions[0].applies_to.roles: LDSO can never apply: section 5 "
             "applies only to SUP",
         ),
         (
@@ -180,6 +180,11 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
             ),
             "sections[2].questions[0].assessed_by[1]: REC approves none of the roles this "
             "question applies to (ADS)",
+        ),
+        (
+            lambda d: d["sections"].append({"ref": "12.1", "title": "Orphan"}),
+            "sections[3].ref: section '12.1' has no parent section '12' (add section '12', or "
+            "number this one under a section that exists)",
         ),
         (
             lambda d: d.pop("title"),
@@ -204,6 +209,7 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
         "choice without choices",
         "question wider than its section",
         "assessor that approves none of the roles",
+        "sub-section without its parent",
         "missing key",
         "unknown key",
     ],
