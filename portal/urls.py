@@ -57,7 +57,9 @@ urlpatterns = [
         qualifications.qualification_start_view,
         name="qualification-start",
     ),
-    path("organisations/<uuid:public_id>/mpids/new/", qualifications.mpid_add, name="mpid-add"),
+    path(
+        "organisations/<uuid:public_id>/mpids/new/", qualifications.mpid_add_view, name="mpid-add"
+    ),
     path(
         "qualifications/<uuid:public_id>/",
         qualifications.qualification_detail,

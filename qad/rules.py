@@ -112,9 +112,3 @@ def signing_capacity(user: AnyUser, submission: Submission) -> str | None:
     if all(role.market_role.delegate_may_sign for role in roles):
         return SignatoryCapacity.DELEGATE
     return None
-
-
-def can_administer_organisation(user: AnyUser, organisation) -> bool:
-    return is_portal_admin(user) or MembershipRole.ORG_ADMIN in organisation_roles(
-        user, organisation
-    )

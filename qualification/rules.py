@@ -76,3 +76,9 @@ def actor_capacities(user: AnyUser, qualification: Qualification) -> set[Actor]:
 def acting_capacities(user: User | None, qualification: Qualification) -> set[Actor]:
     """As actor_capacities; `None` is the portal itself acting on another recorded action."""
     return {Actor.PORTAL} if user is None else actor_capacities(user, qualification)
+
+
+def can_administer_organisation(user: AnyUser, organisation) -> bool:
+    return is_portal_admin(user) or MembershipRole.ORG_ADMIN in organisation_roles(
+        user, organisation
+    )

@@ -35,7 +35,12 @@ from qualification.models import (
     User,
     Wave,
 )
-from qualification.rules import acting_capacities, actor_capacities, organisation_roles
+from qualification.rules import (
+    acting_capacities,
+    actor_capacities,
+    can_administer_organisation,
+    organisation_roles,
+)
 from qualification.signals import qualification_entered
 
 
@@ -58,6 +63,28 @@ def organisation_create(
             mpid.full_clean()
             mpid.save()
     return organisation
+
+
+def mpid_add(*, organisation: Organisation, market_role: MarketRole, code: str, by: User) -> Mpid:
+    """Record an MPID the organisation holds for a market role: its admin, or a portal admin,
+    does it, and who did is recorded. A code that is not four upper-case letters or digits,
+    or that the organisation already holds, is refused (ValidationError) and nothing is
+    written."""
+    if not can_administer_organisation(by, organisation):
+        raise PermissionDenied(_("Only an organisation admin can do this."))
+    mpid = Mpid(organisation=organisation, market_role=market_role, code=code.strip().upper())
+    mpid.full_clean()
+    with transaction.atomic():
+        mpid.save()
+        audit_record(
+            kind="organisation.mpid_added",
+            actor=by,
+            summary=f"MPID {mpid.code} added for {market_role.name}",
+            organisation=organisation,
+            target=mpid,
+            after=mpid.code,
+        )
+    return mpid
 
 
 def qualification_start(

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import selectors
-from qad.rules import can_administer_organisation
 from qad.services.submissions import final_qad_start
 from qualification.enums import MembershipRole, PreQualificationState, QualificationState
 from qualification.forms import (
@@ -24,6 +23,7 @@ from qualification.lifecycle import Actor, TransitionNotAllowed
 from qualification.models import Organisation, PreQualification, Qualification
 from qualification.rules import (
     actor_capacities,
+    can_administer_organisation,
     can_view_organisation,
     can_view_qualification,
     is_portal_admin,
@@ -31,6 +31,7 @@ from qualification.rules import (
 )
 from qualification.services import (
     can_edit_pqs,
+    mpid_add,
     pqs_decide,
     pqs_save,
     pqs_submit,
@@ -141,16 +142,22 @@ def qualification_start_view(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def mpid_add(request: HttpRequest, public_id) -> HttpResponse:
+def mpid_add_view(request: HttpRequest, public_id) -> HttpResponse:
     organisation = _organisation_for_admin(request.user, public_id)
     form = MpidForm(request.POST if request.method == "POST" else None, instance=None)
     if request.method == "POST" and form.is_valid():
-        mpid = form.save(commit=False)
-        mpid.organisation = organisation
-        mpid.full_clean()
-        mpid.save()
-        messages.success(request, _("MPID %(code)s added.") % {"code": mpid.code})
-        return redirect("qualification-start", public_id=organisation.public_id)
+        try:
+            mpid = mpid_add(
+                organisation=organisation,
+                market_role=form.cleaned_data["market_role"],
+                code=form.cleaned_data["code"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("MPID %(code)s added.") % {"code": mpid.code})
+            return redirect("qualification-start", public_id=organisation.public_id)
     return render(
         request,
         "qualification/mpid_add.html",

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from qad.models import Submission
@@ -13,7 +14,8 @@ from qualification.enums import (
     PreQualificationState,
     QualificationState,
 )
-from qualification.models import Mpid, PreQualification, Qualification, Wave
+from qualification.models import AuditEvent, Mpid, PreQualification, Qualification, Wave
+from qualification.services import mpid_add
 from tests.factories import (
     CodeBodyMemberFactory,
     MpidFactory,
@@ -91,13 +93,18 @@ def test_start_form_errors_are_explained_and_nothing_is_created(client, brightwa
 
 
 def test_an_admin_adds_an_mpid_and_a_malformed_one_is_refused(client, brightwatt):
-    client.force_login(member_of(brightwatt, MembershipRole.ORG_ADMIN))
+    admin = member_of(brightwatt, MembershipRole.ORG_ADMIN)
+    client.force_login(admin)
     url = reverse("mpid-add", args=[brightwatt.public_id])
     bad = client.post(url, {"market_role": market_role("UMSDS").pk, "code": "bw-1"})
     assert bad.status_code == 400
     assert "An MPID is exactly 4 upper-case letters or digits" in text(bad)
+    assert not AuditEvent.objects.filter(kind="organisation.mpid_added").exists()
     client.post(url, {"market_role": market_role("UMSDS").pk, "code": "bwum"})
     assert Mpid.objects.get(code="BWUM").organisation == brightwatt
+    event = AuditEvent.objects.get(kind="organisation.mpid_added")
+    assert (event.actor, event.organisation_id, event.after) == (admin, brightwatt.pk, "BWUM")
+    assert event.summary == "MPID BWUM added for Unmetered Supplies Data Service"
 
 
 @pytest.fixture
@@ -195,3 +202,15 @@ def test_a_returned_pqs_says_why_and_can_be_changed_and_resubmitted(client, pqs)
     assert "Returned by the Code Bodies" in page and "Wave 9 is full; choose Wave 10." in page
     client.post(edit, {**pqs_data(wave), "submit": "submit"})
     assert PreQualification.objects.get().state == PreQualificationState.SUBMITTED
+
+
+def test_only_an_organisation_admin_adds_an_mpid_even_through_the_service(brightwatt):
+    contributor = member_of(brightwatt, MembershipRole.CONTRIBUTOR)
+
+    with pytest.raises(PermissionDenied):
+        mpid_add(
+            organisation=brightwatt, market_role=market_role("UMSDS"), code="BWXX", by=contributor
+        )
+
+    assert not Mpid.objects.filter(code="BWXX").exists()
+    assert not AuditEvent.objects.filter(kind="organisation.mpid_added").exists()
