@@ -166,21 +166,6 @@ def _send_scan(stored: StoredFile) -> None:
     enqueue_on_commit(scan_stored_file, stored_file_id=stored.pk)
 
 
-def evidence_link(
-    *, submission: Submission, item: EvidenceItem, question: Question, by: User
-) -> EvidenceLink:
-    """Link evidence the participant already has to another question."""
-    if item.organisation_id != submission.qualification.organisation_id:
-        raise PermissionDenied(_("Only your own evidence can be linked this way."))
-    revision = submission.revisions.order_by("-number").first()
-    _check_questions(revision, [question], by)
-    link, _created = EvidenceLink.objects.get_or_create(
-        revision=revision, question=question, item=item, defaults={"linked_by": by}
-    )
-    send_recompute(revision)
-    return link
-
-
 def evidence_unlink(*, link: EvidenceLink, by: User) -> None:
     """Take evidence off a question of a revision still being written. The file itself is
     kept: it may support other questions, and it stays in the record."""
