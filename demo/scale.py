@@ -38,6 +38,7 @@ from assessment.models import (
     Review,
     ReviewAssignment,
 )
+from assessment.services.checks import check_plans, checks_run_all
 from demo.world import ensure_versions, ensure_waves, sample_value
 from evidence.enums import MalwareState, ScanState
 from evidence.models import EvidenceItem, EvidenceLink, StoredFile
@@ -1097,7 +1098,6 @@ class _Builder:
         kind of participant (roles, route, stage, signed or not); the others of that kind,
         whose files and answers are alike, get a copy of its results keyed by their own
         fingerprints, as a run of their own would be."""
-        from assessment.services.checks import check_plans, checks_run_all
 
         runs_by_kind: dict[tuple, dict[int, tuple[CheckRun, list[CheckResult]]]] = {}
         new_runs, pending_results = [], []

@@ -17,8 +17,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import Review
 from assessment.services.criteria import criteria_set_load
-from assessment.services.reviews import reviews_open
+from assessment.services.reviews import (
+    applicable_criteria,
+    outcome_record,
+    review_assign,
+    reviews_open,
+)
+from evidence.services import evidence_upload
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
 from qad.models import Answer, Question, Submission
 from qad.services.answers import answer_save
@@ -46,6 +53,7 @@ from qualification.models import (
     Wave,
     WaveDeadline,
 )
+from qualification.security import needs_second_factor
 from qualification.services import (
     organisation_create,
     pqs_decide,
@@ -413,8 +421,6 @@ def _ensure_demo_authenticator(user: User, password: str) -> None:
     from the demo password, so it changes when the password does."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from qualification.security import needs_second_factor
-
     if not needs_second_factor(user):
         return
     key = hmac.new(password.encode(), user.email.encode(), hashlib.sha1).hexdigest()
@@ -479,8 +485,6 @@ def _ensure_qualification(
 
 def _review_started(submission: Submission, users: dict[str, User]) -> None:
     """The BSC has picked up the review and recorded its first outcomes."""
-    from assessment.models import Review
-    from assessment.services.reviews import applicable_criteria, outcome_record, review_assign
 
     review = Review.objects.get(submission=submission, code_body__code=CodeBody.BSC)
     assessor = users["assessor@bsc.example"]
@@ -535,8 +539,6 @@ def _attach_demo_evidence(submission: Submission, *, by: User) -> None:
     import hashlib
 
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from evidence.services import evidence_upload
 
     revision = submission.revisions.get(number=1)
     wanted = {

@@ -90,6 +90,5 @@ def download_refusal(item: EvidenceItem) -> str:
 
 
 def can_manage_packs(user: AnyUser, organisation) -> bool:
-    from qualification.enums import MembershipRole
 
     return MembershipRole.ORG_ADMIN in organisation_roles(user, organisation)

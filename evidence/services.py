@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.enums import MalwareState, ScanState
-from evidence.models import EvidenceItem, EvidenceLink, StoredFile
-from evidence.rules import can_add_evidence
+from evidence.models import EvidenceItem, EvidenceLink, EvidencePack, StoredFile
+from evidence.rules import can_add_evidence, can_manage_packs
+from evidence.scanning import MalwareStatus, Outcome, safe_display_name
 from evidence.selectors import reusable_evidence
 from evidence.signals import file_checked
 from evidence.storage import store
 from qad.models import Answer, Question, Revision, Submission
+from qad.published import template_outline
 from qad.rules import can_edit_answer
 from qad.services.answers import send_recompute
+from qad.services.templates import current_template
 from qualification.audit import audit_record
 from qualification.models import User
 from qualification.outbox import enqueue_on_commit
@@ -65,7 +68,6 @@ def evidence_upload(
 ) -> UploadResult:
     """Store an uploaded file (once per content) and link it to questions of the current
     revision. The checks run in a worker; until they pass the file shows as being checked."""
-    from evidence.scanning import safe_display_name
 
     if not can_add_evidence(by, submission):
         raise PermissionDenied(_("Evidence cannot be added to this QAD now."))
@@ -100,7 +102,6 @@ def _record_upload(
     by: User,
 ) -> UploadResult:
     """The evidence item of an upload, its links and audit event; inside its transaction."""
-    from evidence.scanning import safe_display_name
 
     organisation = submission.qualification.organisation
     item = (
@@ -194,7 +195,6 @@ def evidence_replace(
 ) -> EvidenceItem:
     """A new version of a file: it takes the old one's place wherever the old one supports a
     question in the current revision; the old version is kept for the record."""
-    from evidence.scanning import safe_display_name
 
     revision, old = link.revision, link.item
     if revision.is_frozen:
@@ -300,7 +300,6 @@ def evidence_rely(
 def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
     """Record what the checks found (called by the scanning task). Submitted revisions that
     link the file have their assessment checks run again once its scan is finished."""
-    from evidence.scanning import MalwareStatus, Outcome
 
     malware = report.malware
     malware_state = {
@@ -358,8 +357,6 @@ def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
 
 def pack_create(*, publisher, name: str, description: str, by: User):
     """A provider or vendor publishes an evidence pack for its customers to rely on."""
-    from evidence.models import EvidencePack
-    from evidence.rules import can_manage_packs
 
     if not can_manage_packs(by, publisher):
         raise PermissionDenied(_("Only the organisation admin can publish evidence packs."))
@@ -382,8 +379,6 @@ def pack_create(*, publisher, name: str, description: str, by: User):
 def pack_evidence_types() -> dict[str, str]:
     """{code: name} of the evidence types a pack's files may have: the current template's
     (a pack serves customers on any version, so the one new work uses)."""
-    from qad.published import template_outline
-    from qad.services.templates import current_template
 
     template = current_template()
     return dict(template_outline(template).evidence_type_names) if template else {}
@@ -392,8 +387,6 @@ def pack_evidence_types() -> dict[str, str]:
 def pack_upload(
     *, pack, upload: UploadedFile, sha256: str, title: str, evidence_type: str, by: User
 ) -> EvidenceItem:
-    from evidence.rules import can_manage_packs
-    from evidence.scanning import safe_display_name
 
     if not can_manage_packs(by, pack.publisher):
         raise PermissionDenied(_("Only the organisation admin can add to this pack."))
@@ -425,7 +418,6 @@ def pack_upload(
 
 def pack_grant(*, pack, organisation, by: User, grant: bool = True) -> None:
     """Let an organisation rely on the pack's evidence (or take that back)."""
-    from evidence.rules import can_manage_packs
 
     if not can_manage_packs(by, pack.publisher):
         raise PermissionDenied(_("Only the organisation admin can share this pack."))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from evidence.enums import ScanState
 from evidence.models import StoredFile
+from evidence.scanning import Outcome, check_evidence_file, configured_scanner
 from evidence.services import stored_file_record_checks
 from evidence.storage import local_copy
 
@@ -20,7 +21,6 @@ def scan_stored_file(self, *, stored_file_id: int) -> str:
     """Run every check on one stored file. Safe to run twice: a file that is no longer
     pending is left alone. A scanner that cannot be reached leaves the file pending (fail
     closed) and the check is tried again later."""
-    from evidence.scanning import Outcome, check_evidence_file, configured_scanner
 
     stored = StoredFile.objects.filter(pk=stored_file_id, scan_state=ScanState.PENDING).first()
     if stored is None:

@@ -15,7 +15,7 @@ from assessment.models import Review, WorkOffItem
 from assessment.working_days import working_days_between
 from portal.charts import Bar, bar_chart, column_chart
 from qad.enums import SubmissionStage, SubmissionState
-from qad.models import Submission, SubmissionTransition
+from qad.models import Revision, Submission, SubmissionTransition
 from qualification.enums import ApprovalOutcome, DeadlineStage, QualificationState, Route
 from qualification.models import (
     CodeBody,
@@ -261,7 +261,6 @@ def programme_rows(filters: dict) -> list[list]:
     each qualification, role, approval, revision and review would cost far more than the
     figures themselves.
     """
-    from qad.models import Revision
 
     qualifications = filtered_qualifications(filters)
     chosen = qualifications.values("pk")

@@ -9,19 +9,19 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from evidence.selectors import attached_evidence_types as attached
+from evidence.selectors import evidence_problems
 from qad.answers import is_answered
 from qad.enums import AnswerType
 from qad.models import Answer, AnswerConflict, Revision
 
 
 def attached_evidence_types(revision: Revision) -> dict[int, set[str]]:
-    from evidence.selectors import attached_evidence_types as attached
 
     return attached(revision)
 
 
 def _evidence_problems(revision: Revision) -> dict[int, list[str]]:
-    from evidence.selectors import evidence_problems
 
     problems: dict[int, list[str]] = {}
     for problem in evidence_problems(revision):

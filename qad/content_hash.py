@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from evidence.models import EvidenceLink
 from qad.models import Answer, Revision
 
 
@@ -20,7 +21,6 @@ def revision_content_hash(revision: Revision) -> str:
         .select_related("question")
         .order_by("question__ref")
     )
-    from evidence.models import EvidenceLink
 
     evidence: dict[str, list[dict]] = {}
     for link in (

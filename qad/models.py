@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qad.enums import AnswerType, SubmissionStage, SubmissionState, VersionStatus
+from qualification.enums import SignatoryCapacity
 
 
 class PublishedVersionError(Exception):
@@ -394,7 +395,6 @@ class Signature(models.Model):
 
     @property
     def capacity_label(self) -> str:
-        from qualification.enums import SignatoryCapacity
 
         return SignatoryCapacity(self.capacity).label
 

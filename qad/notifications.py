@@ -8,14 +8,14 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from qad.models import Revision, Submission
+from qad.tasks import send_notification
 from qualification.enums import MembershipRole
-from qualification.models import Qualification, User
+from qualification.models import Qualification, RoleApproval, User
 from qualification.outbox import enqueue_on_commit
 
 
 def notify(kind: str, **ids: int) -> None:
     """Send the `kind` e-mail once the current change commits."""
-    from qad.tasks import send_notification
 
     enqueue_on_commit(send_notification, kind=kind, **ids)
 
@@ -113,7 +113,6 @@ def send_ready_to_sign(*, submission_id: int) -> int:
 
 
 def send_approved(*, approval_id: int) -> int:
-    from qualification.models import RoleApproval
 
     approval = RoleApproval.objects.select_related(
         "qualification_role__qualification__organisation",

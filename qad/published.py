@@ -29,6 +29,7 @@ from django.db.models import Count
 
 from qad.enums import VersionStatus
 from qad.models import QadTemplate, Question, Section
+from qualification.watching import watch_rows
 
 GENERATION_KEY = "qad:published:generation"
 LOCAL_ENTRIES = 256  # templates and criteria sets in use at once are few
@@ -137,6 +138,5 @@ def watch_versions(*models) -> None:
     """Forget cached versions whenever one of these models is saved or deleted. Every way a
     version changes (the loader, publishing, the admin) saves through the ORM; superseding
     uses update(), but always beside the publish that saves the new version."""
-    from qualification.watching import watch_rows
 
     watch_rows(models, saved=_changed, deleted=_changed, uid="published")

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from qualification.models import OutboxMessage
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,7 +26,6 @@ def enqueue_on_commit(task: Task, *, durable: bool = True, **kwargs: Any) -> Non
 
     `durable=False` skips the outbox, for work that a periodic sweep finds anyway and that
     is sent too often to be worth a row each time."""
-    from qualification.models import OutboxMessage
 
     if not durable:
         transaction.on_commit(lambda: _send(None, task, kwargs))
@@ -34,7 +35,6 @@ def enqueue_on_commit(task: Task, *, durable: bool = True, **kwargs: Any) -> Non
 
 
 def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
-    from qualification.models import OutboxMessage
 
     try:
         task.apply_async(kwargs=kwargs)
@@ -61,7 +61,6 @@ def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
 
 def outbox_flush(*, limit: int = 500) -> int:
     """Send what could not be sent when its change committed. Returns how many were sent."""
-    from qualification.models import OutboxMessage
 
     week_ago = timezone.now() - timezone.timedelta(days=7)
     OutboxMessage.objects.filter(sent_at__lt=week_ago).delete()

@@ -24,6 +24,7 @@ from qualification.models import (
 )
 from qualification.outbox import enqueue_on_commit
 from qualification.rules import is_portal_admin
+from qualification.services import organisation_create
 
 INVITATION_DAYS = 7
 
@@ -215,7 +216,6 @@ def user_set_active(*, user: User, active: bool, by: User) -> User:
 
 
 def organisation_register(*, legal_name: str, company_number: str, mpids, by: User):
-    from qualification.services import organisation_create
 
     _require_admin(by)
     with transaction.atomic():

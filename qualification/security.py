@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from qualification.contention import SOMEONE_ELSE_SAVING
 from qualification.enums import MembershipRole
+from qualification.models import CodeBodyMembership, Membership
 from qualification.outages import CONTENTION, UNREACHABLE, expected_outage
 
 outage_logger = logging.getLogger("qad.outage")
@@ -64,8 +65,6 @@ def needs_second_factor(user) -> bool:
     """Assessors, signatories and portal admins must use a second factor; anyone who has set
     one up uses it. Asked in one query (see `second_factor_required` for how often)."""
     from django_otp import device_classes
-
-    from qualification.models import CodeBodyMembership, Membership
 
     if user.is_staff:
         return True
@@ -123,8 +122,6 @@ def connect_access_signals() -> None:
     """Every save or deletion of a role or an authenticator moves its owner's access version
     on, whoever makes it (a service, the admin, django-otp itself)."""
     from django_otp import device_classes
-
-    from qualification.models import CodeBodyMembership, Membership
 
     for model in (Membership, CodeBodyMembership, *device_classes()):
         uid = f"access-version-{model._meta.label_lower}"

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from qualification.models import Invitation
+from qualification.outbox import outbox_flush
 
 
 @shared_task(
@@ -36,6 +37,5 @@ def send_invitation(*, invitation_id: int, token: str) -> int:
 @shared_task(name="qad.outbox.flush")
 def flush_outbox() -> int:
     """The sweep: send follow-up work that was recorded while the broker was down."""
-    from qualification.outbox import outbox_flush
 
     return outbox_flush()

@@ -24,6 +24,10 @@ from assessment.checks import (  # noqa: F401
 )
 from assessment.checks.context import CriterionView, RevisionContext
 from assessment.checks.registry import CHECKS, Check, CheckOutcome, Params, register
+from assessment.services.checks import applicable_criteria_sets
+from assessment.tasks import run_checks
+from qad.models import Revision
+from qualification.outbox import enqueue_on_commit
 
 __all__ = [
     "CHECKS",
@@ -44,8 +48,6 @@ def enqueue_run(
 ) -> None:
     """Run one Code Body's checks on a revision in a worker once the current transaction
     commits."""
-    from assessment.tasks import run_checks
-    from qualification.outbox import enqueue_on_commit
 
     enqueue_on_commit(
         run_checks,
@@ -59,7 +61,6 @@ def enqueue_run(
 def enqueue_for_revision(revision, *, trigger: str = "submitted", request_key: str = "") -> None:
     """Run the checks on `revision`: one task per Code Body whose criteria apply to it, each
     over that Code Body's criteria, sent once the current transaction commits."""
-    from assessment.services.checks import applicable_criteria_sets
 
     for criteria_set in applicable_criteria_sets(revision):
         enqueue_run(
@@ -72,7 +73,6 @@ def enqueue_for_revisions(
 ) -> None:
     """Run the checks again on those of `revision_ids` that are submitted (what they read
     changed, e.g. an evidence file finished its scan)."""
-    from qad.models import Revision
 
     submitted = Revision.objects.filter(
         pk__in=list(revision_ids), submitted_at__isnull=False

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from assessment.checks.files import EvidenceFiles
 from evidence.models import EvidenceItem, EvidenceLink
+from qad.content_hash import revision_content_hash
 from qad.models import Answer, Question, Revision, Signature
 
 
@@ -177,6 +178,5 @@ class RevisionContext:
     @cached_property
     def content_hash(self) -> str:
         """The revision's content hash, computed afresh from what is stored now."""
-        from qad.content_hash import revision_content_hash
 
         return revision_content_hash(self.revision)

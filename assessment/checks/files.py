@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from evidence.enums import ScanState
 from evidence.models import EvidenceItem
+from evidence.scanning.xmlparts import local_name, parse_part
 from evidence.storage import local_copy
 
 logger = logging.getLogger(__name__)
@@ -310,7 +311,6 @@ def _xlsx_date(path: Path) -> DocumentDate | None:
 
 
 def _docx_date(path: Path) -> DocumentDate | None:
-    from evidence.scanning.xmlparts import local_name, parse_part
 
     with zipfile.ZipFile(path) as archive:
         if "docProps/core.xml" not in archive.namelist():

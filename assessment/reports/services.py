@@ -49,7 +49,7 @@ from qualification.models import (
     RoleApproval,
     User,
 )
-from qualification.outbox import enqueue_on_commit
+from qualification.outbox import enqueue_on_commit, tasks_in_hand
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +264,6 @@ def reports_sweep(*, now: dt.datetime | None = None) -> int:
     container goes) after RESEND_AFTER, and one lost before it started (a broker that was
     down when it was asked for) after STALE_AFTER. Runs every minute."""
     from assessment.reports.tasks import RENDER_TASK
-    from qualification.outbox import tasks_in_hand
 
     now = now or timezone.now()
     cutoff = now - STALE_AFTER

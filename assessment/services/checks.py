@@ -52,11 +52,13 @@ from assessment.checks.registry import CHECKS_VERSION
 from assessment.checks.runner import evaluate
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import CheckResult, CheckRun, CriteriaSet, Criterion
+from assessment.services.reviews import submitted_revision
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import VersionStatus
 from qad.models import Question, Revision, Signature, Submission
 from qualification.audit import audit_record
 from qualification.models import AuditEvent, CodeBody, Qualification, QualificationRole, User
+from qualification.outbox import tasks_in_hand
 
 logger = logging.getLogger(__name__)
 
@@ -473,7 +475,6 @@ def checks_needed(plan: CheckPlan, revision: Revision, *, now: dt.datetime | Non
 def _held_runs() -> set[tuple[int, int, str]] | None:
     """(revision, Code Body, request key) of each check run a live worker holds; None if the
     workers cannot be asked."""
-    from qualification.outbox import tasks_in_hand
 
     held = tasks_in_hand("qad.assessment.run_checks")
     if held is None:
@@ -578,7 +579,6 @@ def _enqueue_forced(
 def checks_rerun_submission(*, submission: Submission, by: User) -> str:
     """Run the checks again on the submission's latest submitted revision, even if nothing
     it reads changed. Returns the request's key."""
-    from assessment.services.reviews import submitted_revision
 
     revision = submitted_revision(submission)
     if revision is None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Clarification, ClarificationMessage
+from assessment.services.reviews import submitted_revision
 from qad.enums import SubmissionState
 from qad.models import Answer, Question, Submission
 from qad.rules import is_participant
@@ -47,7 +48,6 @@ def clarification_raise(
     if not text.strip():
         raise ValidationError(_("Say what needs clarifying."))
     # Raised on what the Code Body read: the submitted revision, not a draft being prepared.
-    from assessment.services.reviews import submitted_revision
 
     revision = submitted_revision(submission)
     with transaction.atomic():

@@ -12,9 +12,12 @@ from django.utils.translation import gettext as _
 
 from assessment.models import ServiceActivationStep
 from assessment.rules import can_decide
+from qad.notifications import notify
 from qualification.audit import audit_record
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import Qualification, QualificationRole, RoleApproval, User
+from qualification.rules import approving_code_bodies, code_body_roles
+from qualification.services import qualification_transition
 
 DECIDED = (
     ApprovalOutcome.APPROVED,
@@ -103,8 +106,6 @@ def approval_decide(
 ) -> RoleApproval:
     """Record a Code Body's decision on one role. A role is Qualified when every approver it
     needs has approved; the qualification is Qualified when every role is."""
-    from qad.notifications import notify
-    from qualification.services import qualification_transition
 
     qualification = _decidable(approval, by)
     if outcome not in DECIDED:
@@ -170,8 +171,6 @@ def approval_decide(
 
 
 def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceActivationStep:
-    from qualification.rules import approving_code_bodies, code_body_roles
-    from qualification.services import qualification_transition
 
     qualification = step.qualification
     roles = code_body_roles(by)

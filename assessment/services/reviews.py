@@ -21,9 +21,12 @@ from assessment.published import criteria_outline
 from assessment.rules import can_assess, is_lead, role_in
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission
+from qad.notifications import notify
+from qad.services.submissions import submission_transition
 from qualification.audit import audit_record
 from qualification.enums import CodeBodyRole, QualificationState
 from qualification.models import CodeBody, User
+from qualification.services import qualification_transition
 
 REVIEWABLE = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
 # While the participant answers one Code Body's clarifications in a new revision, the other
@@ -161,7 +164,6 @@ def outcome_record(
     participant when the review's clarifications are sent together.
     """
     from assessment.services.clarifications import clarification_raise
-    from qad.services.submissions import submission_transition
 
     if not can_assess(by, review):
         raise PermissionDenied(
@@ -234,7 +236,6 @@ def outcome_record(
 
 def review_send_clarifications(*, review: Review, by: User) -> int:
     from assessment.services.clarifications import clarifications_send
-    from qad.notifications import notify
 
     if not can_assess(by, review):
         raise PermissionDenied(
@@ -264,8 +265,6 @@ def blocking_work_off(review: Review) -> list[WorkOffItem]:
 def review_complete(*, review: Review, by: User) -> Review:
     """A lead assessor marks its Code Body's assessment complete: every applicable criterion
     met or not applicable, and (for a Final QAD) no required work-off item left open."""
-    from qad.services.submissions import submission_transition
-    from qualification.services import qualification_transition
 
     if not is_lead(by, review.code_body):
         raise PermissionDenied(_("Only a lead assessor can complete the assessment."))

@@ -10,20 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import WorkOffException, WorkOffItem
-from assessment.rules import is_lead
+from assessment.rules import ACTING_ROLES, is_lead
 from evidence.models import EvidenceItem
 from qualification.audit import audit_record
 from qualification.lifecycle import Actor
 from qualification.models import CodeBody, Qualification, User
-from qualification.rules import actor_capacities, organisation_roles
+from qualification.rules import (
+    actor_capacities,
+    approving_code_bodies,
+    code_body_roles,
+    organisation_roles,
+)
 
 
 def can_edit_work_off(user: User, qualification: Qualification) -> bool:
     """The participant and the assessors of its approving Code Bodies track the items."""
     if organisation_roles(user, qualification.organisation):
         return True
-    from assessment.rules import ACTING_ROLES
-    from qualification.rules import approving_code_bodies, code_body_roles
 
     roles = code_body_roles(user)
     if not roles:

@@ -10,9 +10,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment.models import Review
+from assessment.rules import can_decide, can_view_approval_letter, can_view_review
+from assessment.services.decisions import role_qualified
+from evidence.models import EvidenceItem
+from evidence.rules import evidence_visibility
 from portal import selectors
 from qad.services.submissions import final_qad_start
-from qualification.enums import MembershipRole, PreQualificationState, QualificationState
+from qualification.enums import (
+    ApprovalOutcome,
+    MembershipRole,
+    PreQualificationState,
+    QualificationState,
+)
 from qualification.forms import (
     MpidForm,
     PqsDecisionForm,
@@ -42,8 +52,6 @@ from qualification.services import (
 def _evidence_hidden_from(user, qualification: Qualification) -> set[tuple[str, str]]:
     """The organisation's evidence this person may not see (evidence.rules.visible_evidence),
     as the audit trail names it: its events are left out of the page's activity."""
-    from evidence.models import EvidenceItem
-    from evidence.rules import evidence_visibility
 
     visible = evidence_visibility(user)
     if not visible:  # no condition: this person sees everything
@@ -250,9 +258,6 @@ def final_qad_start_view(request: HttpRequest, public_id) -> HttpResponse:
 
 def _add_assessment_context(user, qualification: Qualification, context: dict) -> None:
     """Reviews, approval decisions and Service Activation, with what this user may do."""
-    from assessment.models import Review
-    from assessment.rules import can_decide, can_view_review
-    from qualification.enums import ApprovalOutcome
 
     awaiting = qualification.state == QualificationState.AWAITING_APPROVAL
     for _role, approvals in context["approvals"]:
@@ -288,8 +293,6 @@ def _add_assessment_context(user, qualification: Qualification, context: dict) -
 
 def _approval_letters(user, approvals) -> list:
     """The Qualified roles whose approval letter this user may have."""
-    from assessment.rules import can_view_approval_letter
-    from assessment.services.decisions import role_qualified
 
     return [
         role

@@ -46,6 +46,7 @@ from qad.models import (
 from qad.published import remembered, template_outline
 from qad.rules import answers_editable, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
+from qad.services.moves import answer_confirm
 from qad.views.access import current_revision, latest_answer_for, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
 
@@ -563,8 +564,6 @@ def answer_evidence(request: HttpRequest, public_id, question_ref: str) -> HttpR
 def answer_confirm_view(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
     """The participant confirms an answer still fits its reworded question."""
     from django.core.exceptions import PermissionDenied
-
-    from qad.services.moves import answer_confirm
 
     submission = submission_for(request.user, public_id)
     revision = current_revision(submission)

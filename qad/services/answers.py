@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from qad.answer_rows import answer_for_writing, answer_store
 from qad.answers import clean_answer_value, is_answered
+from qad.checklist import attached_evidence_types
 from qad.enums import AnswerType
 from qad.models import Answer, AnswerConflict, Revision
 from qad.rules import can_edit_answer
@@ -296,7 +297,6 @@ def revision_recompute_completeness(*, revision_id: int) -> Revision:
     A question counts as answered when it has an answer and every evidence type it requires
     is attached; an evidence-only question needs only its evidence.
     """
-    from qad.checklist import attached_evidence_types
 
     with transaction.atomic():
         revision = Revision.objects.select_for_update(no_key=True).get(pk=revision_id)

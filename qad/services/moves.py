@@ -33,6 +33,7 @@ from qad.models import (
     Submission,
     TemplateMove,
 )
+from qad.rules import can_edit_answer
 from qad.selectors import applicable_questions
 from qad.services.answers import send_recompute
 from qad.templatetags.qad_answers import answer_plain_text
@@ -218,7 +219,6 @@ def move_qualification(
 
 def answer_confirm(*, answer: Answer, by: User) -> Answer:
     """The participant confirms an answer still fits its reworded question."""
-    from qad.rules import can_edit_answer
 
     if not can_edit_answer(by, answer, answer.revision):
         raise PermissionDenied(_("This answer cannot be changed now."))

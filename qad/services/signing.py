@@ -16,6 +16,7 @@ from qad.signals import revision_signed
 from qualification.contention import lock, retry_on_contention
 from qualification.enums import QualificationState, SignatoryCapacity
 from qualification.models import Qualification, User
+from qualification.services import qualification_transition
 
 DECLARATION = _(
     "I confirm that I am authorised to sign on behalf of %(organisation)s; that the "
@@ -45,7 +46,6 @@ def submission_sign(
         raise ValidationError(_("Confirm the declaration to sign."))
     if not user.check_password(password):
         raise ValidationError(_("That password is not right. Enter the password you sign in with."))
-    from qualification.services import qualification_transition
 
     with transaction.atomic():
         # The submission, then its qualification (qualification.contention).

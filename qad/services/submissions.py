@@ -6,12 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qad.checklist import revision_checklist
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionStage, SubmissionState
 from qad.lifecycle import MOVES
 from qad.models import Answer, QadTemplate, Revision, Submission, SubmissionTransition
+from qad.notifications import notify, notify_submitted
 from qad.selectors import applicable_questions
 from qad.services.answers import RevisionFrozen, send_recompute
+from qad.services.templates import current_template
 from qad.signals import answers_carried_over, revision_submitted, revision_submitting
 from qualification.audit import audit_record
 from qualification.contention import retry_on_contention
@@ -19,6 +22,7 @@ from qualification.enums import QualificationState
 from qualification.lifecycle import authorise_move
 from qualification.models import Qualification, User
 from qualification.rules import acting_capacities
+from qualification.services import qualification_transition
 
 
 class NotReadyToSubmit(Exception):
@@ -141,8 +145,6 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     `revision_number` is the revision the person was looking at: a second click, or a second
     tab, finds it already submitted and changes nothing. The checklist must be empty.
     """
-    from qad.checklist import revision_checklist
-    from qad.notifications import notify, notify_submitted
 
     with transaction.atomic():
         # The submission, then its revision (qualification.contention): an autosave holding
@@ -185,7 +187,6 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
 def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
     """Testing is complete: move to the Final QAD, which starts from the Initial QAD's
     latest answers (the Final QAD builds on the Initial one)."""
-    from qualification.services import qualification_transition
 
     with transaction.atomic():
         qualification_transition(
@@ -207,7 +208,6 @@ def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
 
 
 def _current_template() -> QadTemplate:
-    from qad.services.templates import current_template
 
     return current_template()
 

@@ -14,6 +14,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from qad.models import Question
+
 SESSION_KEY = "qad-unsaved"
 
 
@@ -67,7 +69,6 @@ def forget_unsaved(request: HttpRequest, public_id) -> None:
 def _section_of(public_id, question_ref: str | None) -> str:
     if not question_ref:
         return ""
-    from qad.models import Question
 
     # Templates are reference data: naming a section reveals nothing about the participant.
     ref = (
