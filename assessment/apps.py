@@ -6,6 +6,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment criteria and reviews"
 
     def ready(self) -> None:
+        # Imported here: models and receivers load once Django's app registry is ready.
         from assessment.models import CriteriaSet, Criterion
         from qad.published import watch_versions
 

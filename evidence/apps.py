@@ -6,4 +6,5 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence"
 
     def ready(self) -> None:
+        # Imported here: models and receivers load once Django's app registry is ready.
         from evidence import receivers  # noqa: F401  (connects them)

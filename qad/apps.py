@@ -6,6 +6,7 @@ class QadConfig(AppConfig):
     verbose_name = "QAD templates and submissions"
 
     def ready(self) -> None:
+        # Imported here: models and receivers load once Django's app registry is ready.
         from qad.models import EvidenceType, QadTemplate, Question, Section
         from qad.published import watch_versions
 

@@ -28,6 +28,6 @@ def recompute_stale_completeness() -> int:
     max_retries=5,
 )
 def send_notification(*, kind: str, **ids: int) -> int:
-    from qad.notifications import SENDERS
+    from qad.notifications import SENDERS  # which sends through this task
 
     return SENDERS[kind](**ids)

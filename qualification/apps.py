@@ -6,6 +6,7 @@ class QualificationConfig(AppConfig):
     verbose_name = "Participants and qualifications"
 
     def ready(self) -> None:
+        # Imported here: models and receivers load once Django's app registry is ready.
         from qualification.security import connect_access_signals
 
         connect_access_signals()

@@ -59,7 +59,7 @@ MAX_ATTEMPTS = 3
 
 
 def _send(report: Report) -> None:
-    from assessment.reports.tasks import render_report
+    from assessment.reports.tasks import render_report  # the tasks call this module's services
 
     enqueue_on_commit(render_report, report_id=report.pk)
 
@@ -263,7 +263,7 @@ def reports_sweep(*, now: dt.datetime | None = None) -> int:
     a worker started and no live worker holds any more (its whole worker died, as when its
     container goes) after RESEND_AFTER, and one lost before it started (a broker that was
     down when it was asked for) after STALE_AFTER. Runs every minute."""
-    from assessment.reports.tasks import RENDER_TASK
+    from assessment.reports.tasks import RENDER_TASK  # the tasks call this module's services
 
     now = now or timezone.now()
     cutoff = now - STALE_AFTER

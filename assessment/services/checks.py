@@ -489,7 +489,7 @@ def checks_resend_lost(*, now: dt.datetime | None = None) -> int:
     worker died with it), forced re-runs included, and each forced re-run that failed fewer
     than MAX_ATTEMPTS times. Cheap enough to run every minute: it reads only such runs.
     Returns how many were sent."""
-    from assessment.checks import enqueue_run
+    from assessment.checks import enqueue_run  # the checks package calls this module's services
 
     now = now or timezone.now()
     candidates = list(
@@ -528,7 +528,7 @@ def checks_sweep() -> int:
     """Send the checks of each Code Body whose results on a latest submitted revision are
     missing or stale (a lost task, a broker that was down, a change nobody announced).
     Returns how many runs were sent."""
-    from assessment.checks import enqueue_run
+    from assessment.checks import enqueue_run  # the checks package calls this module's services
 
     sent = 0
     for revision_id in latest_submitted_revisions():
@@ -567,7 +567,10 @@ def _rerun_key() -> str:
 def _enqueue_forced(
     revision_ids: list[int], *, request_key: str, code_body: CodeBody | None = None
 ) -> None:
-    from assessment.checks import enqueue_for_revisions, enqueue_run
+    from assessment.checks import (  # the checks package calls this module's services
+        enqueue_for_revisions,
+        enqueue_run,
+    )
 
     if code_body is None:
         enqueue_for_revisions(revision_ids, trigger="rerun", request_key=request_key)

@@ -163,7 +163,9 @@ def outcome_record(
     "Clarification needed" drafts a clarification on the question concerned, which reaches the
     participant when the review's clarifications are sent together.
     """
-    from assessment.services.clarifications import clarification_raise
+    from assessment.services.clarifications import (  # which reads a review's revision here
+        clarification_raise,
+    )
 
     if not can_assess(by, review):
         raise PermissionDenied(
@@ -235,7 +237,9 @@ def outcome_record(
 
 
 def review_send_clarifications(*, review: Review, by: User) -> int:
-    from assessment.services.clarifications import clarifications_send
+    from assessment.services.clarifications import (  # which reads a review's revision here
+        clarifications_send,
+    )
 
     if not can_assess(by, review):
         raise PermissionDenied(
