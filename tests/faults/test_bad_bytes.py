@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from evidence.models import EvidenceItem, StoredFile
 from tests.access_matrix import fingerprint, portal_urls, url_parameters
-from tests.qad.test_section_pages import autosave_url, prefix
+from tests.portal.test_sections import autosave_url, prefix
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from django.db import OperationalError, connection, transaction
 from qad.models import Revision
 from qualification.contention import SomeoneElseSaving, retry_on_contention
 from tests.faults.conftest import at_once, needs_postgres
+from tests.portal.test_sections import section_url
 from tests.qad.test_database_unavailable import (
     browser_client,  # noqa: F401 (a fixture)
     database_unreachable,
     prepared_autosave,
 )
-from tests.qad.test_section_pages import section_url
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from qualification.outbox import outbox_flush
 from tests.factories.participants import PASSWORD
 from tests.integration.conftest import private_broker, wait_for  # noqa: F401 (a fixture)
 from tests.participants import Participant
-from tests.qad.test_section_pages import autosave_url, prefix, section_url
+from tests.portal.test_sections import autosave_url, prefix, section_url
 from tests.qad.test_submit_and_sign import COMPLETE, fill
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from tests.qad.test_section_pages import autosave, autosave_url, prefix, section_url
+from tests.portal.test_sections import autosave, autosave_url, prefix, section_url
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessment.models import Review
 from qad.services.submissions import submission_submit
 from tests.assessment.test_reviews import People, committed
-from tests.qad.test_section_pages import autosave, prefix, section_url, text
+from tests.portal.test_sections import autosave, prefix, section_url, text
 from tests.qad.test_submit_and_sign import fill
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from qad.services.answers import revision_recompute_completeness
-from tests.qad.test_section_pages import autosave, section_url
+from tests.portal.test_sections import autosave, section_url
 
 pytestmark = pytest.mark.django_db
 
