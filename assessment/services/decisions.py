@@ -96,17 +96,12 @@ def approval_schedule(
     return approval
 
 
-def approval_decide(
-    *,
-    approval: RoleApproval,
-    outcome: str,
-    by: User,
-    reason: str = "",
-    conditions: str = "",
-) -> RoleApproval:
-    """Record a Code Body's decision on one role. A role is Qualified when every approver it
-    needs has approved; the qualification is Qualified when every role is."""
-
+def approval_decision_check(
+    *, approval: RoleApproval, outcome: str, by: User, reason: str = "", conditions: str = ""
+) -> Qualification:
+    """Whether this person may record this decision as it stands, writing nothing: what the
+    confirmation step shows has passed every check the recording makes. Returns the
+    qualification; raises PermissionDenied or ValidationError with the person's message."""
     qualification = _decidable(approval, by)
     if outcome not in DECIDED:
         raise ValidationError(_("Choose a decision."))
@@ -116,6 +111,25 @@ def approval_decide(
         raise ValidationError(_("Write down the conditions."))
     if outcome in (ApprovalOutcome.DEFERRED, ApprovalOutcome.REJECTED) and not reason.strip():
         raise ValidationError(_("Give the reason for the decision."))
+    return qualification
+
+
+def approval_decide(
+    *,
+    approval: RoleApproval,
+    outcome: str,
+    by: User,
+    reason: str = "",
+    conditions: str = "",
+    confirmed_by: User | None = None,
+) -> RoleApproval:
+    """Record a Code Body's decision on one role. A role is Qualified when every approver it
+    needs has approved; the qualification is Qualified when every role is. `confirmed_by`:
+    the person who confirmed it after reading it back (the portal's pages always ask)."""
+
+    qualification = approval_decision_check(
+        approval=approval, outcome=outcome, by=by, reason=reason, conditions=conditions
+    )
     with transaction.atomic():
         before = approval.outcome
         approval.outcome = outcome
@@ -137,6 +151,7 @@ def approval_decide(
                 "outcome": outcome,
                 "reason": approval.reason,
                 "conditions": approval.conditions,
+                **({"confirmed_by": confirmed_by.email} if confirmed_by else {}),
             },
         )
         notify("approved", approval_id=approval.pk)

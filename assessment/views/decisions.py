@@ -8,12 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.models import ServiceActivationStep
-from assessment.services.decisions import activation_step_done, approval_decide, approval_schedule
+from assessment.services.decisions import (
+    activation_step_done,
+    approval_decide,
+    approval_decision_check,
+    approval_schedule,
+)
+from qualification.enums import ApprovalOutcome
 from qualification.models import RoleApproval
 from qualification.rules import can_view_qualification
 
@@ -23,7 +29,10 @@ from qualification.rules import can_view_qualification
 def approval_view(request: HttpRequest, public_id) -> HttpResponse:
     approval = get_object_or_404(
         RoleApproval.objects.select_related(
-            "qualification_role__qualification__organisation", "code_body"
+            "qualification_role__qualification__organisation",
+            "qualification_role__market_role",
+            "qualification_role__mpid",
+            "code_body",
         ),
         public_id=public_id,
     )
@@ -39,12 +48,17 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
                 conditions=request.POST.get("conditions", ""),
             )
         else:
+            decision = {
+                "outcome": request.POST.get("outcome", ""),
+                "reason": request.POST.get("reason", ""),
+                "conditions": request.POST.get("conditions", ""),
+            }
+            approval_decision_check(approval=approval, by=request.user, **decision)
+            if request.POST.get("confirmed") != "yes":
+                # Nothing is written until the person has read the decision back.
+                return _confirmation(request, approval, decision)
             approval_decide(
-                approval=approval,
-                by=request.user,
-                outcome=request.POST.get("outcome", ""),
-                reason=request.POST.get("reason", ""),
-                conditions=request.POST.get("conditions", ""),
+                approval=approval, by=request.user, confirmed_by=request.user, **decision
             )
     except PermissionDenied as error:
         messages.error(request, str(error))
@@ -54,6 +68,21 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("Decision recorded."))
     return redirect(qualification.get_absolute_url() + "#approvals")
+
+
+def _confirmation(request: HttpRequest, approval: RoleApproval, decision: dict) -> HttpResponse:
+    role = approval.qualification_role
+    return render(
+        request,
+        "assessment/approval_confirm.html",
+        {
+            "approval": approval,
+            "qualification": role.qualification,
+            "role": role,
+            "decision": decision,
+            "outcome_label": ApprovalOutcome(decision["outcome"]).label,
+        },
+    )
 
 
 def _meeting_date(text: str) -> dt.date:

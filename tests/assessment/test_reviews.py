@@ -332,7 +332,7 @@ def test_the_final_qad_agreed_by_everyone_is_ready_to_sign_and_then_approved(
         return committed(
             client.post,
             reverse("approval-decide", args=[approvals[code].public_id]),
-            data,
+            {**data, "confirmed": "yes"},
             follow=True,
         )
 

@@ -234,7 +234,7 @@ def work_off_body(world: World) -> dict[str, Any]:
 
 
 def approve_body(world: World) -> dict[str, Any]:
-    return {"outcome": "approved", "reason": "", "conditions": ""}
+    return {"outcome": "approved", "reason": "", "conditions": "", "confirmed": "yes"}
 
 
 def version_file_body(world: World) -> dict[str, Any]:
