@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessment.models import ServiceActivationStep
@@ -107,6 +108,14 @@ def approval_decision_check(
         raise ValidationError(_("Choose a decision."))
     if approval.code_body.decides_at_meeting and approval.outcome != ApprovalOutcome.SCHEDULED:
         raise ValidationError(_("Schedule the board meeting before recording its decision."))
+    if approval.code_body.decides_at_meeting and timezone.localdate() < approval.meeting_date:
+        raise ValidationError(
+            _("The %(board)s meets on %(date)s: its decision can be recorded from that day.")
+            % {
+                "board": approval.code_body.approver_name,
+                "date": date_format(approval.meeting_date, "j M Y"),
+            }
+        )
     if outcome == ApprovalOutcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
         raise ValidationError(_("Write down the conditions."))
     if outcome in (ApprovalOutcome.DEFERRED, ApprovalOutcome.REJECTED) and not reason.strip():

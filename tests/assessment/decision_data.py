@@ -228,7 +228,9 @@ def approval(participant, code: str, role: str = "SUP") -> RoleApproval:
     )
 
 
-def next_meeting(days: int = 14) -> dt.date:
+def next_meeting(days: int = 0) -> dt.date:
+    """A board meeting `days` from today; today by default, so that its decision can be
+    recorded at once (a board's decision is recorded from the day it meets)."""
     return timezone.localdate() + dt.timedelta(days=days)
 
 

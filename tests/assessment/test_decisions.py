@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from qualification.enums import ApprovalOutcome
 from qualification.models import AuditEvent
@@ -14,6 +15,8 @@ from tests.assessment.decision_data import (
     approval,
     committed,
     load_checked_journey,
+    next_meeting,
+    schedule_for_board,
 )
 from tests.participants import Participant
 
@@ -92,3 +95,22 @@ def test_a_decision_that_cannot_be_recorded_is_refused_before_the_read_back(
 
     assert "Write down the conditions." in text(refused)
     assert "Confirm the decision" not in text(refused)
+
+
+def test_a_board_decision_cannot_be_recorded_before_the_board_meets(client, awaiting_approval):
+    participant, staff = awaiting_approval
+    meeting = next_meeting(7)
+    schedule_for_board(participant, staff, meeting)
+    client.force_login(staff.bsc_lead)
+    url = reverse("approval-decide", args=[approval(participant, "BSC").public_id])
+
+    refused = committed(client.post, url, {"outcome": "approved", "confirmed": "yes"}, follow=True)
+
+    assert (
+        f"The BSC Performance Assurance Board meets on {date_format(meeting, 'j M Y')}: its "
+        "decision can be recorded from that day." in text(refused)
+    )
+    assert approval(participant, "BSC").outcome == ApprovalOutcome.SCHEDULED
+    assert not AuditEvent.objects.filter(
+        kind="approval.decided", summary__contains="Performance Assurance Board"
+    ).exists()

@@ -41,7 +41,7 @@ class Board:
     one at the meeting after, one not yet scheduled, and one the BSC does not approve."""
 
     def __init__(self, staff: Staff):
-        self.meeting = next_meeting(14)
+        self.meeting = next_meeting()  # today: the board meets, its decisions can be recorded
         self.later = next_meeting(42)
         self.northwind = Participant()
         agreed_and_signed(self.northwind, staff)

@@ -356,6 +356,12 @@ def test_the_final_qad_agreed_by_everyone_is_ready_to_sign_and_then_approved(
     )
     meeting = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     decide(people.bsc_lead, "BSC", meeting_date=meeting)
+    assert "meets on" in text(decide(people.bsc_lead, "BSC", outcome="approved"))
+    approvals["BSC"].refresh_from_db()
+    assert approvals["BSC"].outcome == ApprovalOutcome.SCHEDULED, "not before the meeting"
+    # The meeting day comes.
+    meeting = dt.date.today().isoformat()
+    RoleApproval.objects.filter(pk=approvals["BSC"].pk).update(meeting_date=meeting)
     approvals["BSC"].refresh_from_db()
     assert (approvals["BSC"].outcome, approvals["BSC"].meeting_date.isoformat()) == (
         ApprovalOutcome.SCHEDULED,
