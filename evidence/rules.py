@@ -9,7 +9,7 @@ from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.models import Submission
 from qad.rules import can_edit_submission
 from qualification.enums import MembershipRole
-from qualification.models import CodeBodyMembership, Membership
+from qualification.models import CodeBodyMembership, MarketRole, Membership
 from qualification.rules import AnyUser, is_portal_admin, organisation_roles
 
 
@@ -42,21 +42,32 @@ def evidence_visibility(user: AnyUser) -> Q:
     memberships = Membership.objects.filter(user=user).order_by()
     mine = memberships.values("organisation_id")
     managed = memberships.filter(role=MembershipRole.ORG_ADMIN).values("organisation_id")
-    bodies = CodeBodyMembership.objects.filter(user=user).values("code_body__code")
-    return (
+    visible = (
         Q(organisation__in=mine, pack__isnull=True)
         | Q(organisation__in=managed)
         | Q(pack__in=EvidencePack.objects.filter(granted_to__in=mine).values("pk"))
-        | Q(
+    )
+    # The market roles the reader's Code Bodies approve, read first as a list: joined from a
+    # link all the way to its Code Body, PostgreSQL took 40 to 50 ms to plan each query of
+    # the rule (the evidence register's, 300 organisations), and 5 ms over the list.
+    approved = list(
+        MarketRole.approvers.through.objects.filter(
+            codebody__in=CodeBodyMembership.objects.filter(user=user).values("code_body")
+        )
+        .values_list("marketrole_id", flat=True)
+        .distinct()
+    )
+    if approved:
+        visible |= Q(
             Exists(
                 EvidenceLink.objects.filter(
                     item=OuterRef("pk"),
                     revision__submitted_at__isnull=False,
-                    revision__submission__qualification__roles__market_role__approvers__code__in=bodies,
+                    revision__submission__qualification__roles__market_role__in=approved,
                 )
             )
         )
-    )
+    return visible
 
 
 def can_see_evidence(user: AnyUser, item: EvidenceItem) -> bool:

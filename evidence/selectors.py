@@ -86,9 +86,15 @@ def register_items(
     `state` is the state the register shows (EvidenceItem.state: personal-data findings
     that were justified count as clean); `sort` is one of REGISTER_SORTS, newest first for
     anything else; the type sort follows the types' names in `type_names`."""
-    items = EvidenceItem.objects.filter(
-        Exists(EvidenceLink.objects.filter(revision=revision, item=OuterRef("pk")))
-    ).annotate(
+    # The revision's items read first, as a list: the planner then starts from them rather
+    # than from every item the reader may see (a scan of all the programme's files).
+    linked = list(
+        EvidenceLink.objects.filter(revision=revision)
+        .order_by()
+        .values_list("item_id", flat=True)
+        .distinct()
+    )
+    items = EvidenceItem.objects.filter(pk__in=linked).annotate(
         shown_state=Case(
             When(
                 Q(stored_file__scan_state=ScanState.NEEDS_ATTENTION)

@@ -36,9 +36,10 @@ BUDGETS = {
     # same read again under the revision's and the answer's locks, the write and its audit
     # event; then the section's progress.
     "answer autosave": 9,
-    # The page's ids and the count, then its 50 rows by id, then their questions: three small
-    # queries the database plans at once, rather than every link of the revision in one join.
-    "evidence register": 10,
+    # The revision's item ids and the market roles the reader's Code Bodies approve (each a
+    # list, so that the next query is planned in milliseconds, not tens of them), the page's
+    # ids and the count, then its 50 rows by id, then their questions.
+    "evidence register": 12,
     "assessor queue": 11,  # with the check results of the page's rows
     # With the latest check results of the page's criteria; the organisation, the template and
     # the assignee are read on their own (the access check reads the review with what it
