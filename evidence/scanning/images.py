@@ -13,8 +13,6 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 DEFAULT_MAX_PIXELS = 50_000_000
 PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 
@@ -35,6 +33,8 @@ def check_image(
     """Check an image's declared size against `max_pixels` and its structure, without
     decoding its pixels. `content_type` ('image/png' or 'image/jpeg', from `sniff_type`)
     makes Pillow read it only as that format."""
+    from PIL import Image, UnidentifiedImageError  # loaded with the first image checked
+
     formats = [PILLOW_FORMATS[content_type]] if content_type in PILLOW_FORMATS else None
     too_big = f"has more than {max_pixels:,} pixels; make it smaller and upload it again."
     with warnings.catch_warnings():

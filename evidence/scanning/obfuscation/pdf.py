@@ -12,8 +12,6 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from evidence.scanning.obfuscation.records import Cell, Record
 
 logger = logging.getLogger(__name__)
@@ -21,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 def pdf_records(path: Path, *, max_pages: int, note: Callable[[str], None]) -> Iterator[Record]:
     """One record per line of extracted text, located as `page N`."""
+    from pypdf import PdfReader  # loaded by the scanning worker only, not by every web process
+
     reader = PdfReader(path, strict=False)
     if reader.is_encrypted and not _opens_without_password(reader):
         note("The PDF is password-protected, so its text could not be checked.")
@@ -42,7 +42,7 @@ def pdf_records(path: Path, *, max_pages: int, note: Callable[[str], None]) -> I
         note(f"Only the first {max_pages:,} of {total:,} pages were checked.")
 
 
-def _opens_without_password(reader: PdfReader) -> bool:
+def _opens_without_password(reader) -> bool:
     try:
         return bool(reader.decrypt(""))
     except Exception:  # an unsupported encryption method, a damaged encryption dictionary

@@ -14,8 +14,6 @@ import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import openpyxl
-
 from evidence.scanning.archives import ArchiveLimits, open_zip
 from evidence.scanning.names import shown
 from evidence.scanning.obfuscation.records import Record, table_record
@@ -47,6 +45,8 @@ def xlsx_records(
     with warnings.catch_warnings():
         # openpyxl warns about features it ignores (data validation, conditional styles...).
         warnings.simplefilter("ignore", UserWarning)
+        import openpyxl  # loaded by the scanning worker only, not by every web process
+
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:
         for sheet in workbook.worksheets:
