@@ -1098,7 +1098,6 @@ class _Builder:
         kind of participant (roles, route, stage, signed or not); the others of that kind,
         whose files and answers are alike, get a copy of its results keyed by their own
         fingerprints, as a run of their own would be."""
-
         runs_by_kind: dict[tuple, dict[int, tuple[CheckRun, list[CheckResult]]]] = {}
         new_runs, pending_results = [], []
         for p in self.participants:

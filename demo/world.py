@@ -485,7 +485,6 @@ def _ensure_qualification(
 
 def _review_started(submission: Submission, users: dict[str, User]) -> None:
     """The BSC has picked up the review and recorded its first outcomes."""
-
     review = Review.objects.get(submission=submission, code_body__code=CodeBody.BSC)
     assessor = users["assessor@bsc.example"]
     review_assign(review=review, assignee=assessor, by=users["lead@bsc.example"])

@@ -101,5 +101,4 @@ def download_refusal(item: EvidenceItem) -> str:
 
 
 def can_manage_packs(user: AnyUser, organisation) -> bool:
-
     return MembershipRole.ORG_ADMIN in organisation_roles(user, organisation)

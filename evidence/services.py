@@ -68,7 +68,6 @@ def evidence_upload(
 ) -> UploadResult:
     """Store an uploaded file (once per content) and link it to questions of the current
     revision. The checks run in a worker; until they pass the file shows as being checked."""
-
     if not can_add_evidence(by, submission):
         raise PermissionDenied(_("Evidence cannot be added to this QAD now."))
     _check_type(submission, evidence_type)
@@ -102,7 +101,6 @@ def _record_upload(
     by: User,
 ) -> UploadResult:
     """The evidence item of an upload, its links and audit event; inside its transaction."""
-
     organisation = submission.qualification.organisation
     item = (
         EvidenceItem.objects.filter(organisation=organisation, stored_file=stored)
@@ -195,7 +193,6 @@ def evidence_replace(
 ) -> EvidenceItem:
     """A new version of a file: it takes the old one's place wherever the old one supports a
     question in the current revision; the old version is kept for the record."""
-
     revision, old = link.revision, link.item
     if revision.is_frozen:
         raise PermissionDenied(_("Evidence of a submitted revision cannot be replaced."))
@@ -300,7 +297,6 @@ def evidence_rely(
 def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
     """Record what the checks found (called by the scanning task). Submitted revisions that
     link the file have their assessment checks run again once its scan is finished."""
-
     malware = report.malware
     malware_state = {
         None: "",
@@ -357,7 +353,6 @@ def stored_file_record_checks(*, stored: StoredFile, report) -> StoredFile:
 
 def pack_create(*, publisher, name: str, description: str, by: User):
     """A provider or vendor publishes an evidence pack for its customers to rely on."""
-
     if not can_manage_packs(by, publisher):
         raise PermissionDenied(_("Only the organisation admin can publish evidence packs."))
     if not name.strip():
@@ -379,7 +374,6 @@ def pack_create(*, publisher, name: str, description: str, by: User):
 def pack_evidence_types() -> dict[str, str]:
     """{code: name} of the evidence types a pack's files may have: the current template's
     (a pack serves customers on any version, so the one new work uses)."""
-
     template = current_template()
     return dict(template_outline(template).evidence_type_names) if template else {}
 
@@ -387,7 +381,6 @@ def pack_evidence_types() -> dict[str, str]:
 def pack_upload(
     *, pack, upload: UploadedFile, sha256: str, title: str, evidence_type: str, by: User
 ) -> EvidenceItem:
-
     if not can_manage_packs(by, pack.publisher):
         raise PermissionDenied(_("Only the organisation admin can add to this pack."))
     if evidence_type not in pack_evidence_types():
@@ -418,7 +411,6 @@ def pack_upload(
 
 def pack_grant(*, pack, organisation, by: User, grant: bool = True) -> None:
     """Let an organisation rely on the pack's evidence (or take that back)."""
-
     if not can_manage_packs(by, pack.publisher):
         raise PermissionDenied(_("Only the organisation admin can share this pack."))
     if organisation == pack.publisher:

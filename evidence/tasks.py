@@ -21,7 +21,6 @@ def scan_stored_file(self, *, stored_file_id: int) -> str:
     """Run every check on one stored file. Safe to run twice: a file that is no longer
     pending is left alone. A scanner that cannot be reached leaves the file pending (fail
     closed) and the check is tried again later."""
-
     stored = StoredFile.objects.filter(pk=stored_file_id, scan_state=ScanState.PENDING).first()
     if stored is None:
         return "already checked"

@@ -261,7 +261,6 @@ def programme_rows(filters: dict) -> list[list]:
     each qualification, role, approval, revision and review would cost far more than the
     figures themselves.
     """
-
     qualifications = filtered_qualifications(filters)
     chosen = qualifications.values("pk")
     roles: dict[int, list[tuple]] = defaultdict(list)

@@ -17,12 +17,10 @@ from qad.models import Answer, AnswerConflict, Revision
 
 
 def attached_evidence_types(revision: Revision) -> dict[int, set[str]]:
-
     return attached(revision)
 
 
 def _evidence_problems(revision: Revision) -> dict[int, list[str]]:
-
     problems: dict[int, list[str]] = {}
     for problem in evidence_problems(revision):
         problems.setdefault(problem.question_id, []).append(problem.message)

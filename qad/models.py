@@ -395,7 +395,6 @@ class Signature(models.Model):
 
     @property
     def capacity_label(self) -> str:
-
         return SignatoryCapacity(self.capacity).label
 
 

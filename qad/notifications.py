@@ -16,7 +16,6 @@ from qualification.outbox import enqueue_on_commit
 
 def notify(kind: str, **ids: int) -> None:
     """Send the `kind` e-mail once the current change commits."""
-
     enqueue_on_commit(send_notification, kind=kind, **ids)
 
 
@@ -113,7 +112,6 @@ def send_ready_to_sign(*, submission_id: int) -> int:
 
 
 def send_approved(*, approval_id: int) -> int:
-
     approval = RoleApproval.objects.select_related(
         "qualification_role__qualification__organisation",
         "qualification_role__market_role",

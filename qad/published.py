@@ -138,5 +138,4 @@ def watch_versions(*models) -> None:
     """Forget cached versions whenever one of these models is saved or deleted. Every way a
     version changes (the loader, publishing, the admin) saves through the ORM; superseding
     uses update(), but always beside the publish that saves the new version."""
-
     watch_rows(models, saved=_changed, deleted=_changed, uid="published")

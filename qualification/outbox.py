@@ -26,7 +26,6 @@ def enqueue_on_commit(task: Task, *, durable: bool = True, **kwargs: Any) -> Non
 
     `durable=False` skips the outbox, for work that a periodic sweep finds anyway and that
     is sent too often to be worth a row each time."""
-
     if not durable:
         transaction.on_commit(lambda: _send(None, task, kwargs))
         return
@@ -35,7 +34,6 @@ def enqueue_on_commit(task: Task, *, durable: bool = True, **kwargs: Any) -> Non
 
 
 def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
-
     try:
         task.apply_async(kwargs=kwargs)
     except Exception as error:
@@ -61,7 +59,6 @@ def _send(message_id: int | None, task: Task, kwargs: dict[str, Any]) -> bool:
 
 def outbox_flush(*, limit: int = 500) -> int:
     """Send what could not be sent when its change committed. Returns how many were sent."""
-
     week_ago = timezone.now() - timezone.timedelta(days=7)
     OutboxMessage.objects.filter(sent_at__lt=week_ago).delete()
     sent = 0

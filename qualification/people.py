@@ -216,7 +216,6 @@ def user_set_active(*, user: User, active: bool, by: User) -> User:
 
 
 def organisation_register(*, legal_name: str, company_number: str, mpids, by: User):
-
     _require_admin(by)
     with transaction.atomic():
         organisation = organisation_create(

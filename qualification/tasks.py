@@ -37,5 +37,4 @@ def send_invitation(*, invitation_id: int, token: str) -> int:
 @shared_task(name="qad.outbox.flush")
 def flush_outbox() -> int:
     """The sweep: send follow-up work that was recorded while the broker was down."""
-
     return outbox_flush()

@@ -48,7 +48,6 @@ def enqueue_run(
 ) -> None:
     """Run one Code Body's checks on a revision in a worker once the current transaction
     commits."""
-
     enqueue_on_commit(
         run_checks,
         revision_id=revision_id,
@@ -61,7 +60,6 @@ def enqueue_run(
 def enqueue_for_revision(revision, *, trigger: str = "submitted", request_key: str = "") -> None:
     """Run the checks on `revision`: one task per Code Body whose criteria apply to it, each
     over that Code Body's criteria, sent once the current transaction commits."""
-
     for criteria_set in applicable_criteria_sets(revision):
         enqueue_run(
             revision.pk, criteria_set.code_body_id, trigger=trigger, request_key=request_key
@@ -73,7 +71,6 @@ def enqueue_for_revisions(
 ) -> None:
     """Run the checks again on those of `revision_ids` that are submitted (what they read
     changed, e.g. an evidence file finished its scan)."""
-
     submitted = Revision.objects.filter(
         pk__in=list(revision_ids), submitted_at__isnull=False
     ).select_related("submission")

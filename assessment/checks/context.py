@@ -178,5 +178,4 @@ class RevisionContext:
     @cached_property
     def content_hash(self) -> str:
         """The revision's content hash, computed afresh from what is stored now."""
-
         return revision_content_hash(self.revision)

@@ -311,7 +311,6 @@ def _xlsx_date(path: Path) -> DocumentDate | None:
 
 
 def _docx_date(path: Path) -> DocumentDate | None:
-
     with zipfile.ZipFile(path) as archive:
         if "docProps/core.xml" not in archive.namelist():
             return None

@@ -475,7 +475,6 @@ def checks_needed(plan: CheckPlan, revision: Revision, *, now: dt.datetime | Non
 def _held_runs() -> set[tuple[int, int, str]] | None:
     """(revision, Code Body, request key) of each check run a live worker holds; None if the
     workers cannot be asked."""
-
     held = tasks_in_hand("qad.assessment.run_checks")
     if held is None:
         return None
@@ -582,7 +581,6 @@ def _enqueue_forced(
 def checks_rerun_submission(*, submission: Submission, by: User) -> str:
     """Run the checks again on the submission's latest submitted revision, even if nothing
     it reads changed. Returns the request's key."""
-
     revision = submitted_revision(submission)
     if revision is None:
         raise ValidationError(_("This QAD has not been submitted: there is nothing to check."))

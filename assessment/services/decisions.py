@@ -135,7 +135,6 @@ def approval_decide(
     """Record a Code Body's decision on one role. A role is Qualified when every approver it
     needs has approved; the qualification is Qualified when every role is. `confirmed_by`:
     the person who confirmed it after reading it back (the portal's pages always ask)."""
-
     qualification = approval_decision_check(
         approval=approval, outcome=outcome, by=by, reason=reason, conditions=conditions
     )
@@ -195,7 +194,6 @@ def approval_decide(
 
 
 def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceActivationStep:
-
     qualification = step.qualification
     roles = code_body_roles(by)
     leads = {code for code, role in roles.items() if role == CodeBodyRole.LEAD_ASSESSOR}

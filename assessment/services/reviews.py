@@ -269,7 +269,6 @@ def blocking_work_off(review: Review) -> list[WorkOffItem]:
 def review_complete(*, review: Review, by: User) -> Review:
     """A lead assessor marks its Code Body's assessment complete: every applicable criterion
     met or not applicable, and (for a Final QAD) no required work-off item left open."""
-
     if not is_lead(by, review.code_body):
         raise PermissionDenied(_("Only a lead assessor can complete the assessment."))
     submission = review.submission

@@ -53,9 +53,10 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
                 "reason": request.POST.get("reason", ""),
                 "conditions": request.POST.get("conditions", ""),
             }
-            approval_decision_check(approval=approval, by=request.user, **decision)
             if request.POST.get("confirmed") != "yes":
-                # Nothing is written until the person has read the decision back.
+                # Nothing is written until the person has read the decision back; what they
+                # read has passed every check the recording makes.
+                approval_decision_check(approval=approval, by=request.user, **decision)
                 return _confirmation(request, approval, decision)
             approval_decide(
                 approval=approval, by=request.user, confirmed_by=request.user, **decision

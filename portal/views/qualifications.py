@@ -1,4 +1,4 @@
-"""Participant pages: home, a qualification, starting one, its PQS, and MPIDs."""
+"""A qualification's pages: the qualification, starting one, its PQS, MPIDs and the Final QAD."""
 
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ from qualification.services import (
 def _evidence_hidden_from(user, qualification: Qualification) -> set[tuple[str, str]]:
     """The organisation's evidence this person may not see (evidence.rules.visible_evidence),
     as the audit trail names it: its events are left out of the page's activity."""
-
     visible = evidence_visibility(user)
     if not visible:  # no condition: this person sees everything
         return set()
@@ -258,7 +257,6 @@ def final_qad_start_view(request: HttpRequest, public_id) -> HttpResponse:
 
 def _add_assessment_context(user, qualification: Qualification, context: dict) -> None:
     """Reviews, approval decisions and Service Activation, with what this user may do."""
-
     awaiting = qualification.state == QualificationState.AWAITING_APPROVAL
     for _role, approvals in context["approvals"]:
         for approval in approvals:
@@ -293,7 +291,6 @@ def _add_assessment_context(user, qualification: Qualification, context: dict) -
 
 def _approval_letters(user, approvals) -> list:
     """The Qualified roles whose approval letter this user may have."""
-
     return [
         role
         for role, role_approvals in approvals

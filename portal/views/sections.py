@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -563,8 +563,6 @@ def answer_evidence(request: HttpRequest, public_id, question_ref: str) -> HttpR
 @login_required
 def answer_confirm_view(request: HttpRequest, public_id, question_ref: str) -> HttpResponse:
     """The participant confirms an answer still fits its reworded question."""
-    from django.core.exceptions import PermissionDenied
-
     submission = submission_for(request.user, public_id)
     revision = current_revision(submission)
     answer = get_object_or_404(

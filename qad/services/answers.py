@@ -297,7 +297,6 @@ def revision_recompute_completeness(*, revision_id: int) -> Revision:
     A question counts as answered when it has an answer and every evidence type it requires
     is attached; an evidence-only question needs only its evidence.
     """
-
     with transaction.atomic():
         revision = Revision.objects.select_for_update(no_key=True).get(pk=revision_id)
         answers = Answer.objects.filter(revision=revision).select_related(

@@ -219,7 +219,6 @@ def move_qualification(
 
 def answer_confirm(*, answer: Answer, by: User) -> Answer:
     """The participant confirms an answer still fits its reworded question."""
-
     if not can_edit_answer(by, answer, answer.revision):
         raise PermissionDenied(_("This answer cannot be changed now."))
     with transaction.atomic():

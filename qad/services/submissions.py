@@ -145,7 +145,6 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
     `revision_number` is the revision the person was looking at: a second click, or a second
     tab, finds it already submitted and changes nothing. The checklist must be empty.
     """
-
     with transaction.atomic():
         # The submission, then its revision (qualification.contention): an autosave holding
         # the revision finishes first, and is counted in the content hash.
@@ -187,7 +186,6 @@ def submission_submit(*, submission: Submission, by: User, revision_number: int)
 def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
     """Testing is complete: move to the Final QAD, which starts from the Initial QAD's
     latest answers (the Final QAD builds on the Initial one)."""
-
     with transaction.atomic():
         qualification_transition(
             qualification=qualification,
@@ -208,7 +206,6 @@ def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
 
 
 def _current_template() -> QadTemplate:
-
     return current_template()
 
 

@@ -114,3 +114,14 @@ def test_a_board_decision_cannot_be_recorded_before_the_board_meets(client, awai
     assert not AuditEvent.objects.filter(
         kind="approval.decided", summary__contains="Performance Assurance Board"
     ).exists()
+
+
+def test_only_the_approving_body_s_lead_is_shown_the_read_back(client, awaiting_approval):
+    participant, staff = awaiting_approval
+    for outsider in (staff.bsc_lead, staff.rec, participant.admin):
+        client.force_login(outsider)
+
+        refused = post(client, participant, {"outcome": "approved"})
+
+        assert "Confirm the decision" not in text(refused)
+        assert approval(participant, "REC").outcome == ApprovalOutcome.PENDING

@@ -137,6 +137,8 @@ def test_from_queue_to_qualified(page, reference_data):
     for email in (dip_lead.email, rec_lead.email):
         sign_in(page, email, PASSWORD)
         page.goto(northwind.qualification.get_absolute_url())
+        if email == dip_lead.email:
+            screenshot(page, "approval-decision-form")
         page.get_by_label("Decision").select_option(label="Approved")
         page.get_by_role("button", name="Check the decision").click()
         # Read back before anything is written: who, which role, which body, what.
