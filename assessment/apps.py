@@ -12,8 +12,12 @@ class AssessmentConfig(AppConfig):
 
         watch_versions(CriteriaSet, Criterion)
 
-        from assessment import receivers  # noqa: F401  (connects them)
+        from assessment import (
+            receivers,  # noqa: F401  (connects them)
+            tasks,  # noqa: F401  (registers them with Celery)
+        )
         from assessment.notifications import SENDERS
+        from assessment.reports import tasks as report_tasks  # noqa: F401  (the same)
         from qad.notifications import register_senders
 
         register_senders(**SENDERS)

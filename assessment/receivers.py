@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from assessment.checks import enqueue_for_revision, enqueue_for_revisions
 from assessment.models import Clarification
+from assessment.services.checks import enqueue_for_revision, enqueue_for_revisions
 from assessment.services.reviews import reviews_open
 from evidence.signals import file_checked
 from qad.signals import revision_signed, revision_submitted, revision_submitting

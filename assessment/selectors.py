@@ -29,13 +29,13 @@ from assessment.models import (
 from assessment.services.reviews import (
     applicable_criteria,
     blocking_work_off,
-    submitted_revision,
 )
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.selectors import question_links
 from qad.enums import SubmissionStage, VersionStatus
 from qad.models import Answer, QadTemplate, Revision
+from qad.selectors import submitted_revision
 from qad.templatetags.qad_answers import answer_plain_text
 from qad.word_diff import word_diff
 from qualification.enums import Route

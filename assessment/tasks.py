@@ -5,7 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
-from assessment.services.checks import checks_resend_lost, checks_run, checks_sweep
+from assessment.services.checks import (
+    checks_resend_lost,
+    checks_run,
+    checks_sweep,
+    enqueue_for_revision,
+)
 from qad.models import Revision
 from qualification.models import CodeBody
 
@@ -46,8 +51,6 @@ def run_checks(
     if not revision.is_frozen:
         return "not submitted"
     if code_body_id is None:
-        from assessment.checks import enqueue_for_revision
-
         enqueue_for_revision(revision, trigger=trigger, request_key=request_key)
         return "sent to each Code Body"
     code_body = CodeBody.objects.filter(pk=code_body_id).first()

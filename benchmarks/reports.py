@@ -337,9 +337,9 @@ def run_assessment(revision) -> list[Row]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from assessment.enums import ReportKind
+    from assessment.models import Report
     from assessment.reports.documents import report_html, review_subject_key
-    from assessment.reports.enums import ReportKind
-    from assessment.reports.models import Report
     from assessment.reports.rendering import render_pdf
 
     review, criteria = build_full_review(revision)
@@ -383,9 +383,9 @@ def run() -> list[Row]:
     from django.test.utils import CaptureQueriesContext
     from pypdf import PdfReader
 
+    from assessment.enums import ReportKind
+    from assessment.models import Report
     from assessment.reports.documents import report_html, revision_subject_key
-    from assessment.reports.enums import ReportKind
-    from assessment.reports.models import Report
     from assessment.reports.rendering import render_pdf
 
     call_command("migrate", verbosity=0)

@@ -7,4 +7,11 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models and receivers load once Django's app registry is ready.
-        from evidence import receivers  # noqa: F401  (connects them)
+        from evidence import (
+            receivers,  # noqa: F401  (connects them)
+            tasks,  # noqa: F401  (registers them with Celery)
+        )
+        from evidence.attachments import RevisionAttachments
+        from qad.attachments import attachments_register
+
+        attachments_register(RevisionAttachments())

@@ -3,10 +3,12 @@ EvidenceConfig.ready; docs/events.md lists every event)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.dispatch import receiver
 
 from evidence.models import EvidenceLink
-from qad.signals import answers_carried_over
+from qad.signals import answers_carried_over, answers_moved
 
 
 @receiver(answers_carried_over)
@@ -24,3 +26,25 @@ def evidence_carried_over(sender, *, source, target, question_ids, **kwargs) -> 
         )
         for link in EvidenceLink.objects.filter(revision=source, question_id__in=question_ids)
     )
+
+
+@receiver(answers_moved)
+def evidence_moved(sender, *, revision, moved, orphaned, **kwargs) -> None:
+    """Files follow their answers to the new version's questions. The files of an answer no
+    question holds any more come off the revision, named (title and SHA-256) on the answer
+    kept read-only: the files themselves stay in the organisation's record."""
+    for old, new in moved.items():
+        EvidenceLink.objects.filter(revision=revision, question_id=old).update(question_id=new)
+    if not orphaned:
+        return
+    links = EvidenceLink.objects.filter(revision=revision, question_id__in=list(orphaned))
+    kept: dict[int, list[dict]] = defaultdict(list)
+    for link in links.select_related("item__stored_file").order_by("pk"):
+        kept[link.question_id].append(
+            {"title": link.item.title, "sha256": link.item.stored_file.sha256}
+        )
+    for question_id, files in kept.items():
+        orphan = orphaned[question_id]
+        orphan.evidence = files
+        orphan.save(update_fields=["evidence"])
+    links.delete()

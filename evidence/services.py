@@ -160,9 +160,7 @@ def _stored_file_for(upload: UploadedFile, sha256: str) -> tuple[StoredFile, boo
 
 
 def _send_scan(stored: StoredFile) -> None:
-    from evidence.tasks import scan_stored_file  # the task calls this module's services
-
-    enqueue_on_commit(scan_stored_file, stored_file_id=stored.pk)
+    enqueue_on_commit("qad.evidence.scan", stored_file_id=stored.pk)
 
 
 def evidence_unlink(*, link: EvidenceLink, by: User) -> None:

@@ -1,4 +1,5 @@
-"""The portal's Celery app. Tasks live in each app's tasks.py and are found by autodiscovery."""
+"""The portal's Celery app. Tasks live in each app's tasks.py, registered by the app's
+AppConfig.ready in every process (services send them by name: qualification.outbox)."""
 
 import os
 

@@ -12,4 +12,7 @@ class QadConfig(AppConfig):
 
         watch_versions(QadTemplate, Section, Question, EvidenceType)
 
-        from qad import receivers  # noqa: F401  (connects them)
+        from qad import (
+            receivers,  # noqa: F401  (connects them)
+            tasks,  # noqa: F401  (registers them with Celery)
+        )

@@ -9,22 +9,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evidence.selectors import attached_evidence_types as attached
-from evidence.selectors import evidence_problems
 from qad.answers import is_answered
+from qad.attachments import attachments
 from qad.enums import AnswerType
 from qad.models import Answer, AnswerConflict, Revision
-
-
-def attached_evidence_types(revision: Revision) -> dict[int, set[str]]:
-    return attached(revision)
-
-
-def _evidence_problems(revision: Revision) -> dict[int, list[str]]:
-    problems: dict[int, list[str]] = {}
-    for problem in evidence_problems(revision):
-        problems.setdefault(problem.question_id, []).append(problem.message)
-    return problems
 
 
 @dataclass(frozen=True)
@@ -48,7 +36,7 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
         .select_related("question", "question__section")
         .order_by("question__position")
     )
-    attached = attached_evidence_types(revision)
+    attached = attachments().evidence_types(revision)
     by_ref = {a.question.ref: a for a in answers}
     open_conflicts = set(
         AnswerConflict.objects.filter(
@@ -62,7 +50,7 @@ def revision_checklist(revision: Revision) -> list[ChecklistItem]:
         if any(a.needs_confirmation for a in answers)
         else {}
     )
-    file_problems = _evidence_problems(revision)
+    file_problems = attachments().problems(revision)
     items: list[ChecklistItem] = []
     for answer in answers:
         question = answer.question

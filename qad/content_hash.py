@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from evidence.models import EvidenceLink
+from qad.attachments import attachments
 from qad.models import Answer, Revision
 
 
@@ -22,19 +22,7 @@ def revision_content_hash(revision: Revision) -> str:
         .order_by("question__ref")
     )
 
-    evidence: dict[str, list[dict]] = {}
-    for link in (
-        EvidenceLink.objects.filter(revision=revision)
-        .select_related("question", "item__stored_file")
-        .order_by("question__ref", "item__stored_file__sha256")
-    ):
-        evidence.setdefault(link.question.ref, []).append(
-            {
-                "sha256": link.item.stored_file.sha256,
-                "title": link.item.title,
-                "relied_on": link.relied_on,
-            }
-        )
+    evidence = attachments().fingerprint(revision)
     document = {
         "template": str(revision.submission.template),
         "stage": revision.submission.stage,

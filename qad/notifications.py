@@ -8,7 +8,6 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from qad.models import Revision, Submission
-from qad.tasks import send_notification
 from qualification.enums import MembershipRole
 from qualification.models import Qualification, RoleApproval, User
 from qualification.outbox import enqueue_on_commit
@@ -16,7 +15,7 @@ from qualification.outbox import enqueue_on_commit
 
 def notify(kind: str, **ids: int) -> None:
     """Send the `kind` e-mail once the current change commits."""
-    enqueue_on_commit(send_notification, kind=kind, **ids)
+    enqueue_on_commit("qad.notifications.send", kind=kind, **ids)
 
 
 def notify_submitted(submission: Submission, revision: Revision) -> None:

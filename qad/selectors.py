@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qad.models import QadTemplate, Question, Section
+from qad.models import QadTemplate, Question, Revision, Section, Submission
 from qualification.models import Qualification
 
 
@@ -24,3 +24,9 @@ def applicable_questions(*, template: QadTemplate, qualification: Qualification)
         for question in Question.objects.filter(template=template).select_related("section")
         if sections[question.section_id] and question.applies_to(**facts)
     ]
+
+
+def submitted_revision(submission: Submission) -> Revision | None:
+    """The latest revision the participant submitted: what the Code Bodies assess. A revision
+    being prepared in answer to clarifications is the participant's own until it is submitted."""
+    return submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()

@@ -9,6 +9,14 @@ from django.dispatch import Signal
 # (set of the ids of the questions carried over).
 answers_carried_over = Signal()
 
+# A version move has carried a draft's answers to the questions of a new template version:
+# sent inside the move's transaction, once the answers point at their new questions and before
+# the answers that no question of the new version holds are deleted. Arguments: `revision`
+# (Revision), `moved` ({id of the old question: id of the new one}), `orphaned` ({id of the
+# old question: the OrphanedAnswer keeping what was written}). A receiver moves what hangs on
+# the old questions, or records it on the orphaned answer.
+answers_moved = Signal()
+
 # A revision is about to be submitted: sent inside the submit's transaction, with the
 # submission and the revision locked, before anything is written. Arguments: `submission`,
 # `revision`, `answering` (True when it answers clarifications). A receiver refuses the submit

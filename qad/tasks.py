@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from qad.models import Revision
+from qad.notifications import SENDERS
 from qad.services.answers import revision_recompute_completeness
 
 
@@ -28,6 +29,4 @@ def recompute_stale_completeness() -> int:
     max_retries=5,
 )
 def send_notification(*, kind: str, **ids: int) -> int:
-    from qad.notifications import SENDERS  # which sends through this task
-
     return SENDERS[kind](**ids)

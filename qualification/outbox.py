@@ -4,6 +4,10 @@ Each piece of work is first written to an outbox table in the same transaction a
 change. After the commit it is sent to the broker at once; if the broker cannot be reached,
 the row stays and a periodic sweep sends it when the broker is back. Every task sent this way
 is idempotent, so sending one twice does no harm.
+
+A service names the task it sends ("qad.evidence.scan"), as the outbox does: a tasks module
+imports the services it runs, so the services cannot import it back. Each app's tasks are
+registered with Celery when the app starts (its AppConfig.ready), in every process.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from qualification.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task, *, durable: bool = True, **kwargs: Any) -> None:
-    """Send `task` after the current transaction commits (never for a rolled-back change).
+def enqueue_on_commit(task: Task | str, *, durable: bool = True, **kwargs: Any) -> None:
+    """Send `task` (or the task of that name) after the current transaction commits (never
+    for a rolled-back change).
 
     `durable=False` skips the outbox, for work that a periodic sweep finds anyway and that
     is sent too often to be worth a row each time."""
+    if isinstance(task, str):
+        # Looked up now, not at the commit: a misspelt name fails the change that sends it.
+        task = current_app.tasks[task]
     if not durable:
         transaction.on_commit(lambda: _send(None, task, kwargs))
         return

@@ -84,9 +84,7 @@ def invitation_create(
             organisation=organisation,
             target=invitation,
         )
-        from qualification.tasks import send_invitation
-
-        enqueue_on_commit(send_invitation, invitation_id=invitation.pk, token=token)
+        enqueue_on_commit("qad.people.send_invitation", invitation_id=invitation.pk, token=token)
     return invitation, token
 
 

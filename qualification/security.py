@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import device_classes, user_has_device
 
 from qualification.contention import SOMEONE_ELSE_SAVING
 from qualification.enums import MembershipRole
@@ -64,8 +65,6 @@ class SessionLifetimeMiddleware:
 def needs_second_factor(user) -> bool:
     """Assessors, signatories and portal admins must use a second factor; anyone who has set
     one up uses it. Asked in one query (see `second_factor_required` for how often)."""
-    from django_otp import device_classes
-
     if user.is_staff:
         return True
     mine = OuterRef("pk")
@@ -121,8 +120,6 @@ def _access_changed_by(sender, instance, **kwargs) -> None:
 def connect_access_signals() -> None:
     """Every save or deletion of a role or an authenticator moves its owner's access version
     on, whoever makes it (a service, the admin, django-otp itself)."""
-    from django_otp import device_classes
-
     for model in (Membership, CodeBodyMembership, *device_classes()):
         uid = f"access-version-{model._meta.label_lower}"
         post_save.connect(_access_changed_by, sender=model, dispatch_uid=f"{uid}-save")
@@ -147,8 +144,6 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and second_factor_required(request)
         ):
-            from django_otp import user_has_device
-
             target = "two-factor-verify" if user_has_device(user) else "two-factor-setup"
             url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
             if request.headers.get("HX-Request"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from base64 import b32encode
 from io import BytesIO
 from urllib.parse import urlencode
 
@@ -16,8 +17,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,6 +34,7 @@ def _next(request: HttpRequest) -> str:
 
 
 def _qr_svg(url: str) -> str:
+    # Loaded when someone sets up a second factor: qrcode brings Pillow into the process.
     import qrcode
     import qrcode.image.svg
 
@@ -92,15 +94,11 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 def _base32(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def _wrong_code_message(user) -> str:
-    from django_otp import devices_for_user
-
     waits = [
         details["locked_until"]
         for device in devices_for_user(user)

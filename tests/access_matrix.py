@@ -34,11 +34,11 @@ from assessment.models import (
     CriteriaSet,
     Criterion,
     CriterionOutcome,
+    Report,
     Review,
     ServiceActivationStep,
     WorkOffItem,
 )
-from assessment.reports.models import Report
 from assessment.reports.services import qad_report_request
 from assessment.services.clarifications import clarification_raise
 from assessment.services.criteria import criteria_set_load

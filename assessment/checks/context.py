@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from assessment.checks.files import EvidenceFiles
 from evidence.models import EvidenceItem, EvidenceLink
@@ -116,8 +117,6 @@ class RevisionContext:
 
     @property
     def submitted_on(self) -> dt.date:
-        from django.utils import timezone
-
         return timezone.localdate(self.revision.submitted_at)
 
     def value(self, ref: str) -> Any:

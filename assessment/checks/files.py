@@ -209,7 +209,7 @@ def _read_csv(item: EvidenceItem, path: Path) -> Table | None:
 def _open_workbook(handle, *, data_only: bool = False):
     """openpyxl judges a file by its name's extension; stored names have none, so it is given
     the open file instead."""
-    import openpyxl
+    import openpyxl  # loaded by the checks' worker only, not by every web process
 
     with warnings.catch_warnings():
         # openpyxl warns about features it ignores (data validation, conditional styles...).
@@ -278,7 +278,7 @@ def _read_date(item: EvidenceItem, path: Path) -> DocumentDate | None:
 
 
 def _pdf_date(path: Path) -> DocumentDate | None:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # loaded by the checks' worker only, not by every web process
 
     metadata = PdfReader(path).metadata
     if metadata is None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assessment.reports.models import Report
+from assessment.models import Report
 from qualification.admin_mixins import RecordAdmin
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import Review
+from assessment.enums import ReportKind, ReportStatus
+from assessment.models import STALE_AFTER, Report, Review
 from assessment.reports.documents import (
     approval_letter_fingerprint,
     assessed_revision,
@@ -33,8 +35,6 @@ from assessment.reports.documents import (
     revision_subject_key,
     role_subject_key,
 )
-from assessment.reports.enums import ReportKind, ReportStatus
-from assessment.reports.models import STALE_AFTER, Report
 from assessment.reports.rendering import render_pdf
 from assessment.rules import can_view_approval_letter, can_view_board, can_view_review
 from assessment.services.decisions import role_qualified
@@ -53,15 +53,15 @@ from qualification.outbox import enqueue_on_commit, tasks_in_hand
 
 logger = logging.getLogger(__name__)
 
+RENDER_TASK = "qad.reports.render"  # the task (assessment.reports.tasks) on the reports queue
+
 # A report is sent to a worker at most this many times (the first request, the sweep's
 # re-sends of a lost render) before it is marked failed; people can still try again.
 MAX_ATTEMPTS = 3
 
 
 def _send(report: Report) -> None:
-    from assessment.reports.tasks import render_report  # the tasks call this module's services
-
-    enqueue_on_commit(render_report, report_id=report.pk)
+    enqueue_on_commit(RENDER_TASK, report_id=report.pk)
 
 
 def _report_request(
@@ -206,8 +206,6 @@ def report_render(*, report_id: int) -> Report | None:
             field.generate_filename(report, "report.pdf"), ContentFile(pdf.content)
         )
     except Exception as error:
-        from celery.exceptions import SoftTimeLimitExceeded
-
         if isinstance(error, SoftTimeLimitExceeded):
             message = "The render took longer than the time limit."
         else:
@@ -263,8 +261,6 @@ def reports_sweep(*, now: dt.datetime | None = None) -> int:
     a worker started and no live worker holds any more (its whole worker died, as when its
     container goes) after RESEND_AFTER, and one lost before it started (a broker that was
     down when it was asked for) after STALE_AFTER. Runs every minute."""
-    from assessment.reports.tasks import RENDER_TASK  # the tasks call this module's services
-
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
     lost = set(

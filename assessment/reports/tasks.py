@@ -11,9 +11,8 @@ from __future__ import annotations
 from celery import shared_task
 from celery.signals import task_failure
 
-from assessment.reports.services import report_fail, report_render, reports_sweep
+from assessment.reports.services import RENDER_TASK, report_fail, report_render, reports_sweep
 
-RENDER_TASK = "qad.reports.render"
 # Seconds. A full QAD with hundreds of evidence files renders in a few seconds; the limit
 # is for a render that has gone wrong. The broker's visibility timeout is far longer.
 RENDER_TIME_LIMIT = 600

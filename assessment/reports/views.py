@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from assessment.models import Report
 from assessment.reports.documents import KINDS, REPORT_SUBJECT_RELATED
-from assessment.reports.models import Report
 from assessment.reports.services import (
     approval_letter_request,
     assessment_report_request,

@@ -39,6 +39,7 @@ import logging
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -52,13 +53,13 @@ from assessment.checks.registry import CHECKS_VERSION
 from assessment.checks.runner import evaluate
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import CheckResult, CheckRun, CriteriaSet, Criterion
-from assessment.services.reviews import submitted_revision
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import VersionStatus
 from qad.models import Question, Revision, Signature, Submission
+from qad.selectors import submitted_revision
 from qualification.audit import audit_record
 from qualification.models import AuditEvent, CodeBody, Qualification, QualificationRole, User
-from qualification.outbox import tasks_in_hand
+from qualification.outbox import enqueue_on_commit, tasks_in_hand
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +208,44 @@ def check_plan(revision: Revision, code_body: CodeBody) -> CheckPlan | None:
         if plan.code_body.pk == code_body.pk:
             return plan
     return None
+
+
+# -- sending the checks to the workers
+
+
+def enqueue_run(
+    revision_id: int, code_body_id: int, *, trigger: str, request_key: str = ""
+) -> None:
+    """Run one Code Body's checks on a revision in a worker once the current transaction
+    commits."""
+    enqueue_on_commit(
+        "qad.assessment.run_checks",
+        revision_id=revision_id,
+        code_body_id=code_body_id,
+        trigger=trigger,
+        request_key=request_key,
+    )
+
+
+def enqueue_for_revision(revision, *, trigger: str = "submitted", request_key: str = "") -> None:
+    """Run the checks on `revision`: one task per Code Body whose criteria apply to it, each
+    over that Code Body's criteria, sent once the current transaction commits."""
+    for criteria_set in applicable_criteria_sets(revision):
+        enqueue_run(
+            revision.pk, criteria_set.code_body_id, trigger=trigger, request_key=request_key
+        )
+
+
+def enqueue_for_revisions(
+    revision_ids: Iterable[int], *, trigger: str, request_key: str = ""
+) -> None:
+    """Run the checks again on those of `revision_ids` that are submitted (what they read
+    changed, e.g. an evidence file finished its scan)."""
+    submitted = Revision.objects.filter(
+        pk__in=list(revision_ids), submitted_at__isnull=False
+    ).select_related("submission")
+    for revision in submitted:
+        enqueue_for_revision(revision, trigger=trigger, request_key=request_key)
 
 
 def _criteria_fingerprint(criteria_set: CriteriaSet) -> str:
@@ -488,8 +527,6 @@ def checks_resend_lost(*, now: dt.datetime | None = None) -> int:
     worker died with it), forced re-runs included, and each forced re-run that failed fewer
     than MAX_ATTEMPTS times. Cheap enough to run every minute: it reads only such runs.
     Returns how many were sent."""
-    from assessment.checks import enqueue_run  # the checks package calls this module's services
-
     now = now or timezone.now()
     candidates = list(
         CheckRun.objects.filter(
@@ -527,8 +564,6 @@ def checks_sweep() -> int:
     """Send the checks of each Code Body whose results on a latest submitted revision are
     missing or stale (a lost task, a broker that was down, a change nobody announced).
     Returns how many runs were sent."""
-    from assessment.checks import enqueue_run  # the checks package calls this module's services
-
     sent = 0
     for revision_id in latest_submitted_revisions():
         revision = _load(Revision(pk=revision_id))
@@ -566,11 +601,6 @@ def _rerun_key() -> str:
 def _enqueue_forced(
     revision_ids: list[int], *, request_key: str, code_body: CodeBody | None = None
 ) -> None:
-    from assessment.checks import (  # the checks package calls this module's services
-        enqueue_for_revisions,
-        enqueue_run,
-    )
-
     if code_body is None:
         enqueue_for_revisions(revision_ids, trigger="rerun", request_key=request_key)
         return

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Clarification, ClarificationMessage
-from assessment.services.reviews import submitted_revision
 from qad.enums import SubmissionState
 from qad.models import Answer, Question, Submission
 from qad.rules import is_participant
+from qad.selectors import submitted_revision
 from qad.services.submissions import revision_open_for_clarifications, submission_transition
 from qualification.audit import audit_record
 from qualification.models import CodeBody, User

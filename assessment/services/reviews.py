@@ -19,9 +19,11 @@ from assessment.models import (
 )
 from assessment.published import criteria_outline
 from assessment.rules import can_assess, is_lead, role_in
+from assessment.services.clarifications import clarification_raise, clarifications_send
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission
 from qad.notifications import notify
+from qad.selectors import submitted_revision
 from qad.services.submissions import submission_transition
 from qualification.audit import audit_record
 from qualification.enums import CodeBodyRole, QualificationState
@@ -32,12 +34,6 @@ REVIEWABLE = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
 # While the participant answers one Code Body's clarifications in a new revision, the other
 # Code Bodies go on reviewing the revision that was submitted.
 ASSESSABLE = (*REVIEWABLE, SubmissionState.CLARIFICATION_REQUESTED)
-
-
-def submitted_revision(submission: Submission) -> Revision | None:
-    """The latest revision the participant submitted: what the Code Bodies assess. A revision
-    being prepared in answer to clarifications is the participant's own until it is submitted."""
-    return submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
 
 
 def review_open_check(review: Review) -> None:
@@ -143,8 +139,6 @@ def review_assign(*, review: Review, assignee: User, by: User) -> Review:
             after=assignee.email,
         )
         if assignee != by:
-            from qad.notifications import notify
-
             notify("assigned", review_id=review.pk, assignee_id=assignee.pk)
     return review
 
@@ -163,10 +157,6 @@ def outcome_record(
     "Clarification needed" drafts a clarification on the question concerned, which reaches the
     participant when the review's clarifications are sent together.
     """
-    from assessment.services.clarifications import (  # which reads a review's revision here
-        clarification_raise,
-    )
-
     if not can_assess(by, review):
         raise PermissionDenied(
             _("Only %(body)s assessors can record outcomes.") % {"body": review.code_body.code}
@@ -237,10 +227,6 @@ def outcome_record(
 
 
 def review_send_clarifications(*, review: Review, by: User) -> int:
-    from assessment.services.clarifications import (  # which reads a review's revision here
-        clarifications_send,
-    )
-
     if not can_assess(by, review):
         raise PermissionDenied(
             _("Only %(body)s assessors can send clarifications.") % {"body": review.code_body.code}
@@ -332,7 +318,5 @@ def review_complete(*, review: Review, by: User) -> Review:
                     target=QualificationState.AWAITING_SIGNATURE,
                     actor=None,
                 )
-                from qad.notifications import notify
-
                 notify("ready_to_sign", submission_id=submission.pk)
     return review

@@ -19,6 +19,8 @@ from enum import StrEnum
 from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 from evidence.scanning.sizes import KIB
 
 LIMITS_SIGNATURE = "Heuristics.Limits.Exceeded"
@@ -164,6 +166,4 @@ def scanner_from_url(url: str | None, *, timeout: float = 120.0) -> MalwareScann
 
 def configured_scanner() -> MalwareScanner:
     """The scanner named by the CLAMAV_URL setting."""
-    from django.conf import settings
-
     return scanner_from_url(getattr(settings, "CLAMAV_URL", ""))

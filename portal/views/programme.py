@@ -86,7 +86,7 @@ def programme_export(request: HttpRequest, file_format: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if file_format == "xlsx":
         rows = programme_rows(_filters(request))
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # loaded by the first export, not by every web process
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Programme status")

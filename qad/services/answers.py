@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qad.answer_rows import answer_for_writing, answer_store
 from qad.answers import clean_answer_value, is_answered
-from qad.checklist import attached_evidence_types
+from qad.attachments import attachments
 from qad.enums import AnswerType
 from qad.models import Answer, AnswerConflict, Revision
 from qad.rules import can_edit_answer
@@ -256,9 +256,7 @@ def _completeness_changed(revision: Revision, answer: Answer, before: Any) -> No
     if answered == is_answered(question, before):
         return
     if question.required_evidence_types:
-        from evidence.selectors import attached_evidence_types
-
-        attached = attached_evidence_types(revision, question_id=question.pk)
+        attached = attachments().evidence_types(revision, question_id=question.pk)
         if not set(question.required_evidence_types) <= attached.get(question.pk, set()):
             return  # incomplete before and after: its evidence is still missing
     progress = dict(revision.section_progress or {})
@@ -286,9 +284,9 @@ def _mark_stale(revision: Revision) -> None:
 
 
 def send_recompute(revision: Revision) -> None:
-    from qad.tasks import recompute_completeness  # the tasks module imports this one
-
-    enqueue_on_commit(recompute_completeness, durable=False, revision_id=revision.pk)
+    enqueue_on_commit(
+        "qad.submissions.recompute_completeness", durable=False, revision_id=revision.pk
+    )
 
 
 def revision_recompute_completeness(*, revision_id: int) -> Revision:
@@ -302,7 +300,7 @@ def revision_recompute_completeness(*, revision_id: int) -> Revision:
         answers = Answer.objects.filter(revision=revision).select_related(
             "question", "question__section"
         )
-        attached = attached_evidence_types(revision)
+        attached = attachments().evidence_types(revision)
         per_section: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for answer in answers:
             if not answer.question.required:

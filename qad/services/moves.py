@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evidence.models import EvidenceLink
 from qad.answers import clean_answer_value
 from qad.enums import AnswerType, VersionStatus
 from qad.models import (
@@ -36,6 +35,7 @@ from qad.models import (
 from qad.rules import can_edit_answer
 from qad.selectors import applicable_questions
 from qad.services.answers import send_recompute
+from qad.signals import answers_moved
 from qad.templatetags.qad_answers import answer_plain_text
 from qualification.audit import audit_record
 from qualification.contention import lock, retry_on_contention
@@ -173,22 +173,17 @@ def move_qualification(
                     # What the participant wrote stays readable beside the question.
                     _keep_read_only(answer, revision, from_template)
             Answer.objects.filter(pk=answer.pk).update(question=question, **changes)
-            EvidenceLink.objects.filter(revision=revision, question=answer.question).update(
-                question=question
-            )
-        for answer in plan.orphaned:
-            links = EvidenceLink.objects.filter(revision=revision, question=answer.question)
-            _keep_read_only(
-                answer,
-                revision,
-                from_template,
-                evidence=[
-                    {"title": link.item.title, "sha256": link.item.stored_file.sha256}
-                    for link in links.select_related("item__stored_file")
-                ],
-            )
-            links.delete()
-            answer.delete()
+        orphaned = {
+            answer.question_id: _keep_read_only(answer, revision, from_template)
+            for answer in plan.orphaned
+        }
+        answers_moved.send(
+            sender=Revision,
+            revision=revision,
+            moved={answer.question_id: question.pk for answer, question in plan.carried},
+            orphaned=orphaned,
+        )
+        Answer.objects.filter(pk__in=[answer.pk for answer in plan.orphaned]).delete()
         Answer.objects.bulk_create(Answer(revision=revision, question=q) for q in plan.added)
         submission.template = to_template
         submission.save(update_fields=["template", "updated_at"])
@@ -236,10 +231,10 @@ def answer_confirm(*, answer: Answer, by: User) -> Answer:
 
 
 def _keep_read_only(
-    answer: Answer, revision: Revision, from_template: QadTemplate, evidence: list | None = None
+    answer: Answer, revision: Revision, from_template: QadTemplate
 ) -> OrphanedAnswer:
     """An answer the new version cannot hold, kept read-only beside the questions: nothing
-    the participant wrote is lost in a move."""
+    the participant wrote is lost in a move (the evidence app records the files it had)."""
     return OrphanedAnswer.objects.create(
         revision=revision,
         question_ref=answer.question.ref,
@@ -247,5 +242,5 @@ def _keep_read_only(
         value=answer.value,
         answer_type=answer.question.answer_type,
         from_template=from_template,
-        evidence=evidence or [],
+        evidence=[],
     )

@@ -15,7 +15,13 @@ from assessment.checks.text import day
 from assessment.enums import CheckRunStatus, CheckStatus
 from assessment.models import CheckResult, CheckRun
 from assessment.selectors import check_summaries, check_summary, latest_check_results
-from assessment.services.checks import check_plan, checks_run, checks_run_all, checks_sweep
+from assessment.services.checks import (
+    check_plan,
+    checks_run,
+    checks_run_all,
+    checks_sweep,
+    enqueue_for_revision,
+)
 from assessment.services.criteria import criteria_set_load
 from assessment.tasks import run_checks
 from evidence.enums import MalwareState, ScanState
@@ -351,7 +357,6 @@ def test_only_the_code_bodies_approving_the_roles_and_questions_that_apply_count
 def test_submitting_sends_one_task_per_code_body_each_checking_its_own_criteria(
     shipped_versions, django_capture_on_commit_callbacks
 ):
-    from assessment.checks import enqueue_for_revision
     from qualification.models import OutboxMessage
 
     supplier = Participant("Harbour Energy Ltd", role_codes=("SUP", "MSA"))

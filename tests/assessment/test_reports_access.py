@@ -5,7 +5,7 @@ import pytest
 from django.test import TestCase
 from django.urls import reverse
 
-from assessment.reports.models import Report
+from assessment.models import Report
 from tests.assessment.decision_data import (
     Staff,
     agreed_and_signed,

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from assessment.models import Clarification, ClarificationMessage, WorkOffItem
+from assessment.enums import ReportKind, ReportStatus
+from assessment.models import Clarification, ClarificationMessage, Report, WorkOffItem
 from assessment.reports.documents import assessment_context, assessment_fingerprint
-from assessment.reports.enums import ReportKind, ReportStatus
-from assessment.reports.models import Report
 from assessment.services.checks import checks_run_all
 from assessment.services.reviews import outcome_record
 from assessment.services.workoff import work_off_exception, work_off_save

@@ -9,10 +9,9 @@ from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessment.models import WorkOffItem
+from assessment.enums import ReportKind, ReportStatus
+from assessment.models import Report, WorkOffItem
 from assessment.reports.documents import board_summary_fingerprint
-from assessment.reports.enums import ReportKind, ReportStatus
-from assessment.reports.models import Report
 from assessment.selectors import board_meetings
 from assessment.services.workoff import work_off_exception, work_off_save
 from qualification.enums import ApprovalOutcome

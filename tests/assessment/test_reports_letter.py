@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
+from assessment.enums import ReportKind, ReportStatus
+from assessment.models import Report
 from assessment.reports.documents import letter_reference
-from assessment.reports.enums import ReportKind, ReportStatus
-from assessment.reports.models import Report
 from qualification.enums import ApprovalOutcome, ContactPurpose
 from qualification.models import Contact, Organisation, QualificationRole
 from tests.assessment.decision_data import (

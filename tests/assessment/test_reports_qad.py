@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from assessment.enums import ReportStatus
+from assessment.models import Report
 from assessment.reports.documents import qad_submission_context, report_html
-from assessment.reports.enums import ReportStatus
-from assessment.reports.models import Report
 from assessment.reports.services import qad_report_request
 from assessment.reports.tasks import render_report
 from evidence.models import EvidenceLink

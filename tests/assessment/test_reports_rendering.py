@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.reports.enums import ReportStatus
-from assessment.reports.models import STALE_AFTER, Report
+from assessment.enums import ReportStatus
+from assessment.models import STALE_AFTER, Report
 from assessment.reports.services import MAX_ATTEMPTS, reports_sweep
 from assessment.reports.tasks import RENDER_TASK, render_report
 from portal import celery_app

@@ -5,8 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from assessment.models import Report
 from assessment.reports.documents import report_html
-from assessment.reports.models import Report
 from assessment.reports.rendering import (
     REPORT_ORIGIN,
     FetchRefused,

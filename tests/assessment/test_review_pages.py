@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from assessment.models import Review
 from assessment.selectors import CRITERIA_PAGE_SIZE
-from assessment.services.reviews import applicable_criteria, submitted_revision
+from assessment.services.reviews import applicable_criteria
 from demo.scale import EMAIL_DOMAIN, scale_load, supplier_review_in_review
+from qad.selectors import submitted_revision
 from qualification.models import User
 from tests.assessment.test_reviews import committed
 

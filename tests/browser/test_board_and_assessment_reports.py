@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from playwright.sync_api import expect
 
-from assessment.reports.enums import ReportKind
-from assessment.reports.models import Report
+from assessment.enums import ReportKind
+from assessment.models import Report
 from tests.assessment.decision_data import (
     Staff,
     agreed_and_signed,

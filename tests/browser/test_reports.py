@@ -6,9 +6,9 @@ import hashlib
 import pytest
 from playwright.sync_api import expect
 
+from assessment.enums import ReportKind
+from assessment.models import Report
 from assessment.reports.documents import qad_submission_fingerprint, revision_subject_key
-from assessment.reports.enums import ReportKind
-from assessment.reports.models import Report
 from assessment.reports.services import report_render
 from tests.assessment.report_data import submit_with_evidence
 from tests.browser.conftest import axe_violations, screenshot, sign_in

@@ -13,10 +13,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from assessment.enums import CheckRunStatus
-from assessment.models import CheckResult, CheckRun
-from assessment.reports.enums import ReportStatus
-from assessment.reports.models import Report
+from assessment.enums import CheckRunStatus, ReportStatus
+from assessment.models import CheckResult, CheckRun, Report
 from assessment.reports.services import qad_report_request, reports_sweep
 from assessment.services.checks import checks_resend_lost
 from assessment.tasks import run_checks

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from assessment.reports.enums import ReportStatus
-from assessment.reports.models import Report
+from assessment.enums import ReportStatus
+from assessment.models import Report
 from assessment.reports.services import qad_report_request
 from evidence.enums import ScanState
 from evidence.models import StoredFile

@@ -3,6 +3,7 @@ take it (tests/integration/test_broker_outage.py stops a real Redis)."""
 
 import pytest
 from celery import current_app
+from celery.exceptions import NotRegistered
 from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -52,6 +53,22 @@ def test_a_rolled_back_change_sends_nothing(broker):
     with pytest.raises(RuntimeError), transaction.atomic():
         enqueue_on_commit(send_invitation, invitation_id=7, token="t")
         raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+    assert broker["sent"] == []
+
+
+def test_a_task_sent_by_its_name_is_sent_when_the_change_commits(broker):
+    with transaction.atomic():
+        enqueue_on_commit("qad.people.send_invitation", invitation_id=7, token="t")
+        assert broker["sent"] == [], "not before the commit"
+    assert broker["sent"] == [("qad.people.send_invitation", {"invitation_id": 7, "token": "t"})]
+    assert OutboxMessage.objects.get().sent_at is not None
+
+
+def test_a_misspelt_task_name_fails_the_change_that_sends_it(broker):
+    with pytest.raises(NotRegistered), transaction.atomic():
+        OutboxMessage.objects.create(task_name="the change itself", kwargs={})
+        enqueue_on_commit("qad.people.send_invitaton", invitation_id=7, token="t")
     assert not OutboxMessage.objects.exists()
     assert broker["sent"] == []
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from assessment.enums import ReportKind
+from assessment.models import Report
 from assessment.reports.documents.approval_letter import (
     APPROVAL_LETTER_FORMAT,
     approval_letter_context,
@@ -60,8 +62,6 @@ from assessment.reports.documents.qad_submission import (
     qad_submission_page,
     revision_subject_key,
 )
-from assessment.reports.enums import ReportKind
-from assessment.reports.models import Report
 
 __all__ = [
     "APPROVAL_LETTER_FORMAT",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from assessment.models import Report
 from assessment.reports.documents.common import (
     ReportPage,
     fingerprint_of,
@@ -28,7 +29,6 @@ from assessment.reports.documents.common import (
     local_date,
     role_lines,
 )
-from assessment.reports.models import Report
 from assessment.rules import can_view_approval_letter
 from qualification.enums import ApprovalOutcome, ContactPurpose
 from qualification.models import Contact, QualificationRole, RoleApproval

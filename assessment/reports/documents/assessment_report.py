@@ -32,6 +32,7 @@ from assessment.models import (
     ClarificationMessage,
     CriteriaSet,
     CriterionOutcome,
+    Report,
     Review,
     WorkOffItem,
 )
@@ -42,7 +43,6 @@ from assessment.reports.documents.common import (
     participant_facts,
     role_lines,
 )
-from assessment.reports.models import Report
 from assessment.rules import can_view_review
 from assessment.selectors import latest_check_results, latest_check_run
 from assessment.services.reviews import applicable_criteria, criteria_set_for

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import CriterionOutcome, Review, WorkOffItem
+from assessment.models import CriterionOutcome, Report, Review, WorkOffItem
 from assessment.reports.documents.assessment_report import work_off_entry, work_off_facts
 from assessment.reports.documents.common import (
     ReportPage,
@@ -36,7 +36,6 @@ from assessment.reports.documents.common import (
     participant_facts,
     role_lines,
 )
-from assessment.reports.models import Report
 from assessment.rules import can_view_board
 from qad.models import Submission
 from qualification.enums import ApprovalOutcome

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from assessment.models import Report
 from assessment.reports.documents.common import ReportPage, fingerprint_of, lines, role_lines
-from assessment.reports.models import Report
 from evidence.enums import ScanState
 from evidence.models import EvidenceLink
 from qad.enums import AnswerType
