@@ -132,7 +132,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(RecordAdmin):
     """Answers are the participant's words: visible to admins, changed only by participants."""
 
     list_display = ["question", "revision", "version", "updated_by", "updated_at"]
@@ -140,16 +140,6 @@ class AnswerAdmin(admin.ModelAdmin):
         "question__ref",
         "revision__submission__qualification__organisation__legal_name",
     ]
-    readonly_fields = [f.name for f in Answer._meta.concrete_fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SubmissionTransition)

@@ -3,7 +3,7 @@
 from qad.models import Revision, Submission
 from qad.services.templates import qad_template_load
 from qualification.enums import MembershipRole, Route
-from tests.factories import OrganisationFactory, member_of, start_qualification
+from tests.qualification.factories import OrganisationFactory, member_of, start_qualification
 from tests.version_files import JOURNEY_CRITERIA, JOURNEY_TEMPLATE, as_bytes
 
 

@@ -26,10 +26,10 @@ from qad.services.submissions import final_qad_start, submission_submit
 from qualification.enums import ApprovalOutcome, CodeBodyRole
 from qualification.models import RoleApproval, User
 from tests.assessment.files import execution_log, passing_log
-from tests.factories import CodeBodyMemberFactory, code_body
-from tests.factories.evidence import attach
+from tests.evidence.factories import attach
 from tests.participants import load_journey_template
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import CodeBodyMemberFactory, code_body
 from tests.version_files import JOURNEY_CRITERIA, as_bytes, journey_criteria_doc
 
 ANSWERS = {
@@ -190,7 +190,7 @@ def agreed_and_signed(participant, staff: Staff) -> None:
     """Initial QAD submitted; Final QAD started, submitted, assessed complete by all three
     Code Bodies and signed: the qualification awaits approval."""
     from qad.services.signing import submission_sign
-    from tests.factories.participants import PASSWORD
+    from tests.qualification.factories import PASSWORD
 
     participant.submission.refresh_from_db()
     if participant.submission.stage == "initial":

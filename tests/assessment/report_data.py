@@ -20,9 +20,8 @@ from qad.services.signing import submission_sign
 from qad.services.submissions import final_qad_start, submission_transition
 from qualification.enums import QualificationState
 from qualification.services import qualification_transition
-from tests.factories import OrganisationFactory, UserFactory
-from tests.factories.participants import PASSWORD
 from tests.qad.test_submit_and_sign import COMPLETE, fill
+from tests.qualification.factories import PASSWORD, OrganisationFactory, UserFactory
 
 RELIANCE_STATEMENT = (
     "We run GridSoft 4.2 unchanged, with the same configuration as the vendor's QT cohort."

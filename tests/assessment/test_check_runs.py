@@ -29,13 +29,13 @@ from evidence.models import StoredFile
 from evidence.tasks import scan_stored_file
 from qad.services.submissions import submission_submit
 from qualification.models import CodeBody
+from tests.assessment.checks.test_signoff import agree_and_sign, as_final
 from tests.assessment.files import execution_log, passing_log
 from tests.assessment.support import submit
-from tests.assessment.test_checks_sign_off import agree_and_sign, as_final
-from tests.factories.evidence import attach
-from tests.factories.participants import code_body
+from tests.evidence.factories import attach
 from tests.participants import Participant, load_journey_template
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import code_body
 from tests.version_files import as_bytes, journey_criteria_doc
 
 pytestmark = pytest.mark.django_db
@@ -499,7 +499,7 @@ def test_the_queue_and_the_review_screen_show_the_check_results(
     client, journey, django_capture_on_commit_callbacks
 ):
     from assessment.models import Review
-    from tests.factories.participants import CodeBodyMemberFactory, code_body
+    from tests.qualification.factories import CodeBodyMemberFactory, code_body
 
     test_log(journey, content=execution_log([*passing_log(30), ("TC-031", "Failed")]))
     with django_capture_on_commit_callbacks(execute=True):

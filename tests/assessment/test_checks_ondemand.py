@@ -15,9 +15,9 @@ from assessment.tasks import run_checks
 from qad.services.submissions import submission_submit
 from qualification.models import AuditEvent, OutboxMessage
 from tests.assessment.test_check_runs import ANSWERS, load_criteria
-from tests.factories.participants import CodeBodyMemberFactory, UserFactory, code_body
 from tests.participants import Participant, load_journey_template
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import CodeBodyMemberFactory, UserFactory, code_body
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,12 @@ from qad.services.answers import answer_save
 from qad.services.submissions import submission_submit
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import RoleApproval
-from tests.factories import CodeBodyMemberFactory, code_body, member_of, start_qualification
+from tests.qualification.factories import (
+    CodeBodyMemberFactory,
+    code_body,
+    member_of,
+    start_qualification,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from qad.services.answers import answer_save
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.browser.test_participant_journey import autosaved
-from tests.factories.participants import PASSWORD
 from tests.participants import Participant, load_journey_template
+from tests.qualification.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

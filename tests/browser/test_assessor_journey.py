@@ -9,10 +9,9 @@ from playwright.sync_api import expect
 from qad.services.submissions import final_qad_start, submission_submit
 from qualification.enums import CodeBodyRole
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import CodeBodyMemberFactory, code_body
-from tests.factories.participants import PASSWORD
 from tests.participants import Participant, load_journey_template
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import PASSWORD, CodeBodyMemberFactory, code_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,8 +19,8 @@ from tests.assessment.decision_data import (
 )
 from tests.assessment.report_data import agree_final, sign
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories.participants import PASSWORD
 from tests.participants import Participant
+from tests.qualification.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.evidence.scanning.files import make_pdf, valid_mpan
-from tests.factories.participants import PASSWORD
 from tests.participants import Participant
+from tests.qualification.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +80,7 @@ def bar_at_rest(page) -> None:
 
 def test_a_new_version_of_a_file_says_so_and_the_list_shows_it(page, shipped_versions, tmp_path):
     from evidence.models import EvidenceItem
-    from tests.factories.evidence import attach
+    from tests.evidence.factories import attach
 
     participant = Participant("Harbour Energy Ltd")
     old = attach(

@@ -10,8 +10,13 @@ from qad.services.templates import qad_template_load
 from qualification.enums import MembershipRole, QualificationState
 from qualification.services import qualification_transition
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import MpidFactory, OrganisationFactory, market_role, member_of
-from tests.factories.participants import PASSWORD
+from tests.qualification.factories import (
+    PASSWORD,
+    MpidFactory,
+    OrganisationFactory,
+    market_role,
+    member_of,
+)
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,9 +147,9 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
 
 
 def test_a_signatory_signs_the_agreed_final_qad(page, northwind):
-    from tests.factories import start_qualification
     from tests.participants import Participant
     from tests.qad.test_submit_and_sign import COMPLETE, fill
+    from tests.qualification.factories import start_qualification
 
     organisation, admin, signatory = northwind
     participant = Participant.__new__(Participant)
@@ -190,9 +195,9 @@ def test_a_signatory_signs_the_agreed_final_qad(page, northwind):
 def test_pqs_qualification_and_clarification_pages_are_accessible(page, northwind):
     from assessment.services.clarifications import clarification_raise, clarifications_send
     from qualification.models import Qualification, Wave
-    from tests.factories import CodeBodyMemberFactory, code_body, start_qualification
     from tests.participants import Participant
     from tests.qad.test_submit_and_sign import COMPLETE, fill
+    from tests.qualification.factories import CodeBodyMemberFactory, code_body, start_qualification
 
     organisation, admin, _ = northwind
     Wave.objects.create(code="W7", name="Wave 7")

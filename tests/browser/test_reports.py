@@ -12,8 +12,8 @@ from assessment.reports.documents import qad_submission_fingerprint, revision_su
 from assessment.reports.services import report_render
 from tests.assessment.report_data import submit_with_evidence
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories.participants import PASSWORD
 from tests.participants import Participant
+from tests.qualification.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

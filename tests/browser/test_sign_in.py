@@ -4,8 +4,12 @@ import pytest
 
 from qualification.enums import MembershipRole, Route
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import MembershipFactory, OrganisationFactory, start_qualification
-from tests.factories.participants import PASSWORD
+from tests.qualification.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    start_qualification,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from qad.services.answers import answer_save
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import UserFactory
-from tests.factories.participants import PASSWORD
 from tests.participants import Participant
+from tests.qualification.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from evidence.models import EvidenceItem, EvidenceLink, EvidencePack, StoredFile
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionState
 from qad.services.submissions import revision_open_for_clarifications, submission_transition
+from tests.evidence.factories import evidence_item, link
 from tests.evidence.scanning.files import EICAR, make_pdf, pe_executable, valid_mpan, zip_bytes
-from tests.factories import CodeBodyMemberFactory, code_body
-from tests.factories.evidence import evidence_item, link
+from tests.qualification.factories import CodeBodyMemberFactory, code_body
 
 pytestmark = pytest.mark.django_db
 
@@ -390,7 +390,7 @@ def test_uploads_are_refused_to_outsiders_and_change_nothing(
 
 
 def test_reliance_on_a_granted_evidence_pack_shows_its_source(signed_in, supplier, client):
-    from tests.factories import OrganisationFactory, UserFactory
+    from tests.qualification.factories import OrganisationFactory, UserFactory
 
     vendor = OrganisationFactory(legal_name="GridSoft Ltd")
     pack = EvidencePack.objects.create(publisher=vendor, name="GridSoft 4.2 QT evidence")
@@ -504,7 +504,7 @@ def test_a_file_still_being_checked_is_not_served_nor_offered_until_its_checks_f
 def test_only_files_whose_checks_let_them_through_are_served(
     signed_in, supplier, scan_state, malware_state, status
 ):
-    from tests.factories.evidence import attach
+    from tests.evidence.factories import attach
 
     item = attach(
         supplier,

@@ -11,14 +11,14 @@ from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import SubmissionState
 from qad.services.submissions import submission_transition
 from qualification.enums import MembershipRole, Route
-from tests.factories import (
+from tests.participants import Participant
+from tests.qualification.factories import (
     CodeBodyMemberFactory,
     OrganisationFactory,
     code_body,
     member_of,
     start_qualification,
 )
-from tests.participants import Participant
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.enums import ScanState
-from tests.factories.evidence import attach, evidence_item, link
+from tests.evidence.factories import attach, evidence_item, link
 from tests.participants import Participant
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_reliance_is_offered_on_own_submitted_evidence_then_granted_packs(signed
     from django.utils import timezone
 
     from evidence.models import EvidencePack
-    from tests.factories import OrganisationFactory
+    from tests.qualification.factories import OrganisationFactory
 
     earlier = Participant("Harbour Energy Ltd (earlier)")
     earlier.revision.__class__.objects.filter(pk=earlier.revision.pk).update(

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from evidence.models import EvidenceItem, StoredFile
-from tests.access_matrix import fingerprint, portal_urls, url_parameters
+from tests.portal.access_matrix import fingerprint, portal_urls, url_parameters
 from tests.portal.test_sections import autosave_url, prefix
 
 pytestmark = pytest.mark.django_db

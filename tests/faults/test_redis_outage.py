@@ -13,11 +13,11 @@ from assessment.models import CheckRun
 from qad.enums import SubmissionState
 from qualification.models import OutboxMessage
 from qualification.outbox import outbox_flush
-from tests.factories.participants import PASSWORD
 from tests.integration.conftest import private_broker, wait_for  # noqa: F401 (a fixture)
 from tests.participants import Participant
 from tests.portal.test_sections import autosave_url, prefix, section_url
 from tests.qad.test_submit_and_sign import COMPLETE, fill
+from tests.qualification.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
 

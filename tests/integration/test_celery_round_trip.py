@@ -6,8 +6,8 @@ import pytest
 from qad.enums import AnswerType, SubmissionStage
 from qad.models import Revision
 from qad.services.answers import answer_save
-from tests.factories import member_of, start_qualification
 from tests.integration.conftest import wait_for
+from tests.qualification.factories import member_of, start_qualification
 
 pytestmark = pytest.mark.integration
 

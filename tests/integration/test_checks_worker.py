@@ -19,7 +19,7 @@ from qualification.models import CodeBody
 from tests.assessment.files import execution_log, passing_log
 from tests.assessment.support import submit
 from tests.assessment.test_check_runs import ANSWERS
-from tests.factories.evidence import attach
+from tests.evidence.factories import attach
 from tests.integration.conftest import wait_for
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill

@@ -9,7 +9,8 @@ from qad.enums import SubmissionState
 from qad.models import Submission
 from qad.services.submissions import submission_transition
 from qualification.enums import CodeBodyRole, MembershipRole, Route
-from tests.factories import (
+from tests.qualification.factories import (
+    PASSWORD,
     CodeBodyMemberFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     code_body,
     start_qualification,
 )
-from tests.factories.participants import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

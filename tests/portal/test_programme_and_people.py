@@ -17,9 +17,9 @@ from assessment.working_days import working_days_between
 from qad.services.submissions import submission_submit
 from qualification.enums import CodeBodyRole, MembershipRole
 from qualification.models import AuditEvent, Invitation, Membership, Organisation, User
-from tests.factories import CodeBodyMemberFactory, UserFactory, code_body
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import CodeBodyMemberFactory, UserFactory, code_body
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from qad.models import Answer, OrphanedAnswer, QadTemplate, TemplateMove
 from qad.services.answers import answer_save
 from qad.services.submissions import submission_transition
 from qad.services.templates import current_template, qad_template_load
-from tests.factories import UserFactory, member_of
 from tests.participants import Participant
 from tests.qad.test_template_loader import row_counts
+from tests.qualification.factories import UserFactory, member_of
 from tests.version_files import as_bytes, template_doc
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_publishing_makes_it_current_and_publishing_twice_is_refused(
 
 @pytest.mark.parametrize("who", ["contributor", "org_admin", "assessor"])
 def test_only_portal_admins_reach_the_version_pages(client, shipped_versions, who):
-    from tests.factories import CodeBodyMemberFactory, code_body
+    from tests.qualification.factories import CodeBodyMemberFactory, code_body
 
     user = (
         CodeBodyMemberFactory(code_body=code_body("BSC"), role="lead_assessor").user

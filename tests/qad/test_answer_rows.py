@@ -16,7 +16,7 @@ from qad.services.answers import answer_save
 from qualification.audit import audit_record
 from qualification.enums import MembershipRole, SignatoryCapacity
 from qualification.models import AuditEvent
-from tests.factories.participants import UserFactory, member_of
+from tests.qualification.factories import UserFactory, member_of
 from tests.rows import column_values
 
 pytestmark = pytest.mark.django_db

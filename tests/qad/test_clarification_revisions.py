@@ -10,8 +10,8 @@ from assessment.models import Clarification
 from assessment.services.clarifications import clarification_raise, clarifications_send
 from qad.enums import SubmissionState
 from qad.services.submissions import submission_transition
-from tests.factories import CodeBodyMemberFactory, code_body
 from tests.qad.test_submit_and_sign import COMPLETE, fill
+from tests.qualification.factories import CodeBodyMemberFactory, code_body
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from qad.services.answers import answer_save
 from qad.services.moves import plan_move
 from qad.services.submissions import submission_transition
 from qad.services.templates import qad_template_load
-from tests.factories import CodeBodyMemberFactory, UserFactory, code_body
 from tests.participants import Participant
 from tests.portal.test_versions import load_302, text
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import CodeBodyMemberFactory, UserFactory, code_body
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 
 pytestmark = pytest.mark.django_db

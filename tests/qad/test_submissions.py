@@ -20,7 +20,7 @@ from qad.services.templates import current_template
 from qad.tasks import recompute_stale_completeness
 from qualification.enums import MembershipRole, Route
 from qualification.models import AuditEvent
-from tests.factories import MembershipFactory, member_of, start_qualification
+from tests.qualification.factories import MembershipFactory, member_of, start_qualification
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from qad.services.submissions import submission_transition
 from qualification.enums import CodeBodyRole, MembershipRole, QualificationState, SignatoryCapacity
 from qualification.models import Membership
 from qualification.services import qualification_transition
-from tests.factories import CodeBodyMemberFactory, code_body
-from tests.factories.participants import PASSWORD
+from tests.qualification.factories import PASSWORD, CodeBodyMemberFactory, code_body
 
 pytestmark = pytest.mark.django_db
 

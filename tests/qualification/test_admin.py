@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from qualification.enums import MembershipRole
-from tests.factories import MembershipFactory, UserFactory, start_qualification
+from tests.qualification.factories import MembershipFactory, UserFactory, start_qualification
 
 pytestmark = pytest.mark.django_db
 

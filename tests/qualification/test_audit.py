@@ -13,9 +13,9 @@ from qualification.models import AuditEvent, AuditRecordImmutable
 from qualification.people import membership_add, membership_remove
 from tests.assessment.test_reviews import People, committed, record
 from tests.evidence.test_evidence import upload
-from tests.factories import UserFactory
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
+from tests.qualification.factories import UserFactory
 from tests.version_files import JOURNEY_CRITERIA, as_bytes
 
 pytestmark = pytest.mark.django_db

@@ -66,7 +66,7 @@ def test_a_withdrawn_qualification_shows_the_dates_without_counting_days(client,
 
 
 def test_the_code_bodies_see_the_same_late_stage(client, in_a_wave):
-    from tests.factories import CodeBodyMemberFactory, code_body
+    from tests.qualification.factories import CodeBodyMemberFactory, code_body
 
     lead = CodeBodyMemberFactory(code_body=code_body("BSC"), role="lead_assessor").user
     client.force_login(lead)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.factories import OrganisationFactory, member_of
+from tests.qualification.factories import OrganisationFactory, member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from qualification.enums import ApprovalOutcome, MembershipRole, QualificationSt
 from qualification.lifecycle import TransitionNotAllowed
 from qualification.models import RoleApproval
 from qualification.services import qualification_transition
-from tests.factories import (
+from tests.qualification.factories import (
     CodeBodyMemberFactory,
     MembershipFactory,
     UserFactory,

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from qualification.models import Mpid, Organisation, User
 from qualification.services import organisation_create
-from tests.factories import MpidFactory, OrganisationFactory, UserFactory, market_role
+from tests.qualification.factories import MpidFactory, OrganisationFactory, UserFactory, market_role
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,12 @@ from qualification.enums import CodeBodyRole, MembershipRole
 from qualification.models import AuditEvent
 from qualification.people import code_body_role_set, membership_add
 from qualification.security import REFRESHED_AT, SECOND_FACTOR_RULE, SIGNED_IN_AT
-from tests.factories import OrganisationFactory, UserFactory, member_of
-from tests.factories.participants import CodeBodyMemberFactory
+from tests.qualification.factories import (
+    CodeBodyMemberFactory,
+    OrganisationFactory,
+    UserFactory,
+    member_of,
+)
 
 pytestmark = pytest.mark.django_db
 

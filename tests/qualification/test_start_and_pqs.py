@@ -16,7 +16,7 @@ from qualification.enums import (
 )
 from qualification.models import AuditEvent, Mpid, PreQualification, Qualification, Wave
 from qualification.services import mpid_add
-from tests.factories import (
+from tests.qualification.factories import (
     CodeBodyMemberFactory,
     MpidFactory,
     OrganisationFactory,

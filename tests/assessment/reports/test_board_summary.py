@@ -27,8 +27,8 @@ from tests.assessment.decision_data import (
     schedule_for_board,
 )
 from tests.assessment.report_data import agree_final, pdf_text, sign, stored_pdf
-from tests.factories import code_body
 from tests.participants import Participant
+from tests.qualification.factories import code_body
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from assessment.enums import CheckStatus
 from tests.assessment.files import csv_bytes, pdf_created, xlsx_modified
 from tests.assessment.support import ids, run_check, set_answers, submit
-from tests.factories.evidence import attach
+from tests.evidence.factories import attach
 
 pytestmark = pytest.mark.django_db
 

@@ -40,8 +40,8 @@ from tests.assessment.decision_data import (
     submit_for_review,
 )
 from tests.assessment.report_data import pdf_text, stored_pdf
-from tests.factories import code_body
 from tests.participants import Participant
+from tests.qualification.factories import code_body
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from tests.assessment.decision_data import (
     review_of,
 )
 from tests.assessment.report_data import agree_final, request_report, sign, submit_with_evidence
-from tests.factories import CodeBodyMemberFactory, UserFactory, code_body
 from tests.participants import Participant
+from tests.qualification.factories import CodeBodyMemberFactory, UserFactory, code_body
 
 pytestmark = pytest.mark.django_db
 

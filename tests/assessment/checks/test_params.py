@@ -19,7 +19,7 @@ from tests.version_files import as_bytes, criteria_doc, template_doc
 
 pytestmark = pytest.mark.django_db
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "automated-checks.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "automated-checks.md"
 WORK_OFF_PLAN = {
     "ref": "3.4",
     "prompt": "List your work-off plan.",

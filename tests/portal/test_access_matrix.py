@@ -3,7 +3,7 @@
 The table below has one entry per URL name. A URL added to the portal without an entry here
 fails `test_every_url_of_the_portal_has_an_entry`; so does an entry whose URL is gone. Each
 entry names the objects of organisation A its arguments point at and, for each method, who
-may do it and what everyone else gets (see `Rule` in tests/access_matrix.py). A refused POST
+may do it and what everyone else gets (see `Rule` in tests/portal/access_matrix.py). A refused POST
 carries the body a real form would send, and must leave every table as it was.
 """
 
@@ -26,7 +26,8 @@ from django.utils import timezone
 from portal import celery_app
 from qad.models import Answer
 from qualification.models import MarketRole, Membership
-from tests.access_matrix import (
+from tests.module_builds import settle_deferred_checks
+from tests.portal.access_matrix import (
     A_ACTING,
     A_LEADS,
     A_MEMBERS,
@@ -64,8 +65,7 @@ from tests.access_matrix import (
     uuid_of,
     writes,
 )
-from tests.factories.participants import PASSWORD
-from tests.module_builds import settle_deferred_checks
+from tests.qualification.factories import PASSWORD
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 
 pytestmark = pytest.mark.django_db

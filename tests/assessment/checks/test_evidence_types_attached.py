@@ -6,7 +6,7 @@ from assessment.enums import CheckStatus
 from evidence.enums import ScanState
 from tests.assessment.files import execution_log, passing_log
 from tests.assessment.support import ids, run_check, submit
-from tests.factories.evidence import attach
+from tests.evidence.factories import attach
 
 pytestmark = pytest.mark.django_db
 

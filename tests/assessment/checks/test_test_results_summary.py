@@ -7,8 +7,8 @@ from assessment.enums import CheckStatus
 from evidence.enums import ScanState
 from tests.assessment.files import csv_bytes, execution_log, passing_log
 from tests.assessment.support import ids, run_check, submit
+from tests.evidence.factories import attach
 from tests.evidence.scanning.files import make_xlsx
-from tests.factories.evidence import attach
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from qad.models import Answer, Revision, Signature, Submission
 from qad.services.signing import submission_sign
 from qad.services.submissions import revision_open_for_clarifications, submission_transition
 from tests.assessment.support import run_check, set_answers, submit
-from tests.factories.participants import PASSWORD
+from tests.qualification.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,11 @@
+"""factory_boy factories for the qualification app's models: people, organisations, their
+roles, and qualifications (built through the service, as the portal builds them)."""
+
+from __future__ import annotations
+
 import factory
 
-from qualification.enums import CodeBodyRole, MembershipRole, SignatoryCapacity
+from qualification.enums import CodeBodyRole, MembershipRole, Route, SignatoryCapacity
 from qualification.models import (
     CodeBody,
     CodeBodyMembership,
@@ -8,9 +13,11 @@ from qualification.models import (
     Membership,
     Mpid,
     Organisation,
+    Qualification,
     User,
 )
 from qualification.reference_data import ensure_reference_data
+from qualification.services import qualification_start
 
 PASSWORD = "a-long-test-password-42"
 
@@ -103,3 +110,41 @@ def member_of(organisation_or_qualification, role: str = MembershipRole.CONTRIBU
     user = UserFactory(**user_fields)
     MembershipFactory(organisation=organisation, user=user, role=role)
     return user
+
+
+def start_qualification(
+    *,
+    organisation: Organisation | None = None,
+    role_codes: tuple[str, ...] = ("SUP",),
+    route: str = Route.SIT,
+    created_by: User | None = None,
+    **options,
+) -> Qualification:
+    organisation = organisation or OrganisationFactory()
+    roles = []
+    for code in role_codes:
+        role = market_role(code)
+        mpid = organisation.mpids.filter(market_role=role).first() or MpidFactory(
+            organisation=organisation, market_role=role
+        )
+        roles.append((role, mpid))
+    return qualification_start(
+        organisation=organisation, route=route, roles=roles, created_by=created_by, **options
+    )
+
+
+class QualificationFactory(factory.Factory):
+    """A qualification started through the lifecycle service (roles, approvals, Initial QAD)."""
+
+    class Meta:
+        model = Qualification
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    role_codes = ("SUP",)
+    route = Route.SIT
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return start_qualification(**kwargs)
+
+    _build = _create

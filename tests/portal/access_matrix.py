@@ -61,18 +61,18 @@ from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationStat
 from qualification.models import Organisation, Qualification, RoleApproval, User, Wave
 from qualification.people import invitation_create
 from qualification.services import pqs_save, pqs_submit, qualification_transition
-from tests.factories import (
+from tests.evidence.factories import evidence_item, link
+from tests.participants import Participant, load_journey_template
+from tests.qad.test_submit_and_sign import COMPLETE
+from tests.qualification.factories import (
+    PASSWORD,
     CodeBodyMemberFactory,
     MembershipFactory,
     UserFactory,
     code_body,
     member_of,
+    start_qualification,
 )
-from tests.factories.evidence import evidence_item, link
-from tests.factories.participants import PASSWORD
-from tests.factories.qualifications import start_qualification
-from tests.participants import Participant, load_journey_template
-from tests.qad.test_submit_and_sign import COMPLETE
 from tests.version_files import JOURNEY_CRITERIA, JOURNEY_TEMPLATE, as_bytes
 
 

@@ -6,7 +6,7 @@ import pytest
 from assessment.enums import CheckStatus
 from tests.assessment.files import RTTM_HEADERS, rttm_csv, rttm_rows, rttm_xlsx
 from tests.assessment.support import ids, run_check, submit
-from tests.factories.evidence import attach
+from tests.evidence.factories import attach
 
 pytestmark = pytest.mark.django_db
 

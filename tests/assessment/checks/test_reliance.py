@@ -9,9 +9,9 @@ from evidence.models import EvidencePack
 from qad.enums import SubmissionState
 from qad.services.submissions import submission_transition
 from tests.assessment.support import ids, run_check, submit
-from tests.factories import OrganisationFactory, UserFactory, start_qualification
-from tests.factories.evidence import attach, evidence_item, link
+from tests.evidence.factories import attach, evidence_item, link
 from tests.participants import Participant
+from tests.qualification.factories import OrganisationFactory, UserFactory, start_qualification
 
 pytestmark = pytest.mark.django_db
 
