@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from django.db import transaction
 
 from assessment.checks.params import QuestionFacts, TemplateFacts
@@ -9,7 +11,13 @@ from assessment.criteria_file import CriteriaSpec, TemplateRef, read_criteria
 from assessment.models import CriteriaSet, Criterion
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
-from qad.services.versions import VersionKind, VersionLoad, load_version, publish_over
+from qad.services.versions import (
+    LoadOptions,
+    VersionKind,
+    VersionLoad,
+    lock_draft,
+    publish_over,
+)
 from qad.version_file_reader import Source
 from qualification.models import CodeBody, User
 
@@ -36,44 +44,10 @@ def _template_facts(ref: TemplateRef) -> TemplateFacts | None:
     return TemplateFacts(questions=questions, evidence_types=evidence_types)
 
 
-def criteria_set_load(
-    *,
-    filename: str,
-    content: bytes,
-    publish: bool = True,
-    check_only: bool = False,
-    loaded_by: User | None = None,
-) -> VersionLoad[CriteriaSpec, CriteriaSet]:
-    """Check a criteria file and load it as a new version, all or nothing."""
-    kind = VersionKind(
-        model=CriteriaSet,
-        read=lambda source: read_criteria(
-            source,
-            code_bodies=frozenset(CodeBody.objects.values_list("code", flat=True)),
-            template_facts=_template_facts,
-        ),
-        find=lambda spec: CriteriaSet.objects.filter(
-            code_body__code=spec.code_body, version=spec.version
-        ).first(),
-        write=_write_criteria,
-        publish=lambda criteria_set, by: criteria_set_publish(criteria_set=criteria_set, by=by),
-        describe_valid=lambda spec: (
-            f"{spec.code_body} criteria v{spec.version} is valid: {len(spec.criteria)} "
-            f"criteria for {spec.template.document} v{spec.template.version}"
-        ),
-        describe_loaded=lambda criteria_set: (
-            f"Loaded {criteria_set}: {criteria_set.criteria.count()} criteria for "
-            f"{criteria_set.template} ({criteria_set.get_status_display().lower()})"
-        ),
-    )
-    return load_version(
-        kind,
-        filename=filename,
-        content=content,
-        publish=publish,
-        check_only=check_only,
-        loaded_by=loaded_by,
-    )
+def criteria_set_load(**options: Unpack[LoadOptions]) -> VersionLoad[CriteriaSpec, CriteriaSet]:
+    """Check a criteria file and load it as a new version, all or nothing (options: those
+    of `VersionKind.load`)."""
+    return CRITERIA_FILES.load(**options)
 
 
 def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) -> CriteriaSet:
@@ -116,9 +90,7 @@ def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) 
 def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -> CriteriaSet:
     """Make a draft criteria set current for its Code Body and template version."""
     with transaction.atomic():
-        locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
-        if locked.status != VersionStatus.DRAFT:
-            raise PublishedVersionError(f"{locked} is already published")
+        locked = lock_draft(CriteriaSet, criteria_set.pk)
         if not locked.template.is_published:
             raise PublishedVersionError(
                 f"{locked.template} is still a draft; publish it before the criteria bound to it"
@@ -129,3 +101,27 @@ def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -
         publish_over(locked, superseded, by)
     criteria_set.refresh_from_db()
     return criteria_set
+
+
+# How a criteria file is read, found, written and published (qad.services.versions).
+CRITERIA_FILES: VersionKind[CriteriaSpec, CriteriaSet] = VersionKind(
+    model=CriteriaSet,
+    read=lambda source: read_criteria(
+        source,
+        code_bodies=frozenset(CodeBody.objects.values_list("code", flat=True)),
+        template_facts=_template_facts,
+    ),
+    find=lambda spec: CriteriaSet.objects.filter(
+        code_body__code=spec.code_body, version=spec.version
+    ).first(),
+    write=_write_criteria,
+    publish=lambda criteria_set, by: criteria_set_publish(criteria_set=criteria_set, by=by),
+    describe_valid=lambda spec: (
+        f"{spec.code_body} criteria v{spec.version} is valid: {len(spec.criteria)} "
+        f"criteria for {spec.template.document} v{spec.template.version}"
+    ),
+    describe_loaded=lambda criteria_set: (
+        f"Loaded {criteria_set}: {criteria_set.criteria.count()} criteria for "
+        f"{criteria_set.template} ({criteria_set.get_status_display().lower()})"
+    ),
+)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from django.db import transaction
 
 from qad.enums import VersionStatus
-from qad.models import EvidenceType, PublishedVersionError, QadTemplate, Question, Section
-from qad.services.versions import VersionKind, VersionLoad, load_version, publish_over
+from qad.models import EvidenceType, QadTemplate, Question, Section
+from qad.services.versions import (
+    LoadOptions,
+    VersionKind,
+    VersionLoad,
+    lock_draft,
+    publish_over,
+)
 from qad.template_file import TemplateSpec, Vocabulary, read_template
 from qad.version_file_reader import Source
 from qualification.models import CodeBody, MarketRole, User
@@ -20,41 +28,10 @@ def template_vocabulary() -> Vocabulary:
     )
 
 
-def qad_template_load(
-    *,
-    filename: str,
-    content: bytes,
-    publish: bool = True,
-    check_only: bool = False,
-    loaded_by: User | None = None,
-) -> VersionLoad[TemplateSpec, QadTemplate]:
-    """Check a template file and load it as a new version, all or nothing."""
-    kind = VersionKind(
-        model=QadTemplate,
-        read=lambda source: read_template(source, vocabulary=template_vocabulary()),
-        find=lambda spec: QadTemplate.objects.filter(
-            document_code=spec.document_code, version=spec.version
-        ).first(),
-        write=_write_template,
-        publish=lambda template, by: qad_template_publish(template=template, by=by),
-        describe_valid=lambda spec: (
-            f"{spec.document_code} v{spec.version} is valid: {len(spec.sections)} sections, "
-            f"{len(spec.questions)} questions, {len(spec.evidence_types)} evidence types"
-        ),
-        describe_loaded=lambda template: (
-            f"Loaded {template}: {template.sections.count()} sections, "
-            f"{template.questions.count()} questions, {template.evidence_types.count()} "
-            f"evidence types ({template.get_status_display().lower()})"
-        ),
-    )
-    return load_version(
-        kind,
-        filename=filename,
-        content=content,
-        publish=publish,
-        check_only=check_only,
-        loaded_by=loaded_by,
-    )
+def qad_template_load(**options: Unpack[LoadOptions]) -> VersionLoad[TemplateSpec, QadTemplate]:
+    """Check a template file and load it as a new version, all or nothing (options: those
+    of `VersionKind.load`)."""
+    return TEMPLATE_FILES.load(**options)
 
 
 def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) -> QadTemplate:
@@ -118,9 +95,7 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
 def qad_template_publish(*, template: QadTemplate, by: User | None = None) -> QadTemplate:
     """Make a draft version the current one for its document; earlier ones are superseded."""
     with transaction.atomic():
-        locked = QadTemplate.objects.select_for_update().get(pk=template.pk)
-        if locked.status != VersionStatus.DRAFT:
-            raise PublishedVersionError(f"{locked} is already published")
+        locked = lock_draft(QadTemplate, template.pk)
         superseded = QadTemplate.objects.filter(
             document_code=locked.document_code, status=VersionStatus.PUBLISHED
         )
@@ -135,3 +110,24 @@ def current_template(document_code: str = "QAD") -> QadTemplate | None:
         .order_by("-published_at")
         .first()
     )
+
+
+# How a template file is read, found, written and published (qad.services.versions).
+TEMPLATE_FILES: VersionKind[TemplateSpec, QadTemplate] = VersionKind(
+    model=QadTemplate,
+    read=lambda source: read_template(source, vocabulary=template_vocabulary()),
+    find=lambda spec: QadTemplate.objects.filter(
+        document_code=spec.document_code, version=spec.version
+    ).first(),
+    write=_write_template,
+    publish=lambda template, by: qad_template_publish(template=template, by=by),
+    describe_valid=lambda spec: (
+        f"{spec.document_code} v{spec.version} is valid: {len(spec.sections)} sections, "
+        f"{len(spec.questions)} questions, {len(spec.evidence_types)} evidence types"
+    ),
+    describe_loaded=lambda template: (
+        f"Loaded {template}: {template.sections.count()} sections, "
+        f"{template.questions.count()} questions, {template.evidence_types.count()} "
+        f"evidence types ({template.get_status_display().lower()})"
+    ),
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Required, TypedDict, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -20,6 +20,16 @@ Spec = TypeVar("Spec")
 Version = TypeVar("Version", bound=VersionedDocument)
 
 
+class LoadOptions(TypedDict, total=False):
+    """What a load of a version file is given (`VersionKind.load`)."""
+
+    filename: Required[str]
+    content: Required[bytes]
+    publish: bool  # publish it at once (default True)
+    check_only: bool  # check the file and write nothing
+    loaded_by: User | None
+
+
 @dataclass(frozen=True)
 class VersionKind(Generic[Spec, Version]):
     """How to read, find, write and publish one kind of version file."""
@@ -31,6 +41,25 @@ class VersionKind(Generic[Spec, Version]):
     publish: Callable[[Version, User | None], Version]
     describe_valid: Callable[[Spec], str]
     describe_loaded: Callable[[Version], str]
+
+    def load(
+        self,
+        *,
+        filename: str,
+        content: bytes,
+        publish: bool = True,
+        check_only: bool = False,
+        loaded_by: User | None = None,
+    ) -> VersionLoad[Spec, Version]:
+        """Check a version file of this kind and load it as a new version, all or nothing."""
+        return load_version(
+            self,
+            filename=filename,
+            content=content,
+            publish=publish,
+            check_only=check_only,
+            loaded_by=loaded_by,
+        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +129,15 @@ def _already_loaded(existing: VersionedDocument) -> Problem:
         f"{existing.loaded_at:%d %b %Y}) and differs from this file; a changed file needs a "
         "new version number",
     )
+
+
+def lock_draft(model: type[Version], pk: int) -> Version:
+    """The version's row, locked, refusing one that is no longer a draft. Called inside the
+    publishing transaction."""
+    locked = model.objects.select_for_update().get(pk=pk)
+    if locked.status != VersionStatus.DRAFT:
+        raise PublishedVersionError(f"{locked} is already published")
+    return locked
 
 
 def publish_over(locked: Version, superseded: QuerySet, by: User | None) -> None:
