@@ -94,16 +94,27 @@ class Applicability(models.Model):
     applies_roles = models.JSONField(default=list, blank=True)
     applies_routes = models.JSONField(default=list, blank=True)
     applies_when = models.JSONField(default=list, blank=True)
+    # The QADs it is asked in (SubmissionStage): the declaration belongs to the Final QAD.
+    applies_stages = models.JSONField(default=list, blank=True)
 
     class Meta:
         abstract = True
 
     def applies_to(
-        self, *, role_codes: Iterable[str], route: str, conditions: Iterable[str]
+        self,
+        *,
+        role_codes: Iterable[str],
+        route: str,
+        conditions: Iterable[str],
+        stage: str | None = None,
     ) -> bool:
+        """Whether it applies to a qualification with these facts, in the QAD of `stage`
+        (None: in either)."""
         if self.applies_roles and not set(self.applies_roles) & set(role_codes):
             return False
         if self.applies_routes and route not in self.applies_routes:
+            return False
+        if stage is not None and self.applies_stages and stage not in self.applies_stages:
             return False
         return set(self.applies_when) <= set(conditions)
 

@@ -6,15 +6,25 @@ from qad.models import QadTemplate, Question, Revision, Section, Submission
 from qualification.models import Qualification
 
 
-def applicable_questions(*, template: QadTemplate, qualification: Qualification) -> list[Question]:
-    """The questions of `template` that apply to this qualification's roles, route and facts."""
-    facts = {
+def applicability_facts(qualification: Qualification, stage: str) -> dict:
+    """What a section's or question's `applies_to` is asked about this qualification's QAD of
+    `stage`."""
+    return {
         "role_codes": [
             role.market_role.code for role in qualification.roles.select_related("market_role")
         ],
         "route": qualification.route,
         "conditions": qualification.conditions,
+        "stage": stage,
     }
+
+
+def applicable_questions(
+    *, template: QadTemplate, qualification: Qualification, stage: str
+) -> list[Question]:
+    """The questions of `template` that apply to this qualification's roles, route and facts,
+    in its QAD of `stage` (SubmissionStage)."""
+    facts = applicability_facts(qualification, stage)
     sections = {
         section.pk: section.applies_to(**facts)
         for section in Section.objects.filter(template=template)

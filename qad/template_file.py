@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qad.enums import AnswerType, TableColumnType
+from qad.enums import AnswerType, SubmissionStage, TableColumnType
 from qad.version_file_reader import (
     CODE_PATTERN,
     REF_PATTERN,
@@ -58,6 +58,7 @@ class ApplicabilitySpec:
     roles: list[str] = field(default_factory=list)
     routes: list[str] = field(default_factory=list)
     when: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ class _TemplateReader(Reader):
         if node.get("applies_to") is None:
             return ApplicabilitySpec()
         where = join(path, "applies_to")
-        applies = self.mapping(node["applies_to"], where, optional=["roles", "routes", "when"])
+        applies = self.mapping(
+            node["applies_to"], where, optional=["roles", "routes", "when", "stages"]
+        )
         if applies is None:
             return ApplicabilitySpec()
         return ApplicabilitySpec(
@@ -218,6 +221,7 @@ class _TemplateReader(Reader):
             when=self.codes(
                 applies, "when", where, known=QualificationCondition.values, kind="condition"
             ),
+            stages=self.codes(applies, "stages", where, known=SubmissionStage.values, kind="stage"),
         )
 
     def read_section(self, entry: Any, path: str) -> SectionSpec | None:
@@ -456,10 +460,11 @@ class _TemplateReader(Reader):
         return found
 
     def check_narrowing(self, section: SectionSpec, applies: ApplicabilitySpec, path: str) -> None:
-        """A question cannot apply to a role or route its section excludes."""
+        """A question cannot apply to a role, route or stage its section excludes."""
         for key, own, outer in (
             ("roles", applies.roles, section.applies.roles),
             ("routes", applies.routes, section.applies.routes),
+            ("stages", applies.stages, section.applies.stages),
         ):
             if outer and own:
                 outside = [code for code in own if code not in outer]

@@ -30,6 +30,8 @@ def _applies(item) -> str:
         parts.append("routes " + ", ".join(item.applies_routes))
     if item.applies_when:
         parts.append("when " + ", ".join(item.applies_when))
+    if item.applies_stages:
+        parts.append("in the " + " and ".join(f"{stage} QAD" for stage in item.applies_stages))
     return "; ".join(parts) or "everyone"
 
 

@@ -1,6 +1,7 @@
 """Participants arranged the way the portal builds them, for tests of any app."""
 
 from qad.models import Revision, Submission
+from qad.services.answers import answer_save
 from qad.services.templates import qad_template_load
 from qualification.enums import MembershipRole, Route
 from tests.qualification.factories import OrganisationFactory, member_of, start_qualification
@@ -66,3 +67,9 @@ class Participant:
 
     def answer(self, ref: str):
         return self.revision.answers.select_related("question").get(question__ref=ref)
+
+
+def declare(submission: Submission, *, by) -> None:
+    """Answer the journey template's declaration, which only the Final QAD asks."""
+    answer = submission.revisions.order_by("-number").first().answers.get(question__ref="11.1")
+    answer_save(answer=answer, value=True, expected_version=answer.version, by=by)

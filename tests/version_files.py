@@ -186,6 +186,20 @@ JOURNEY_TEMPLATE: dict[str, Any] = {
                 },
             ],
         },
+        {
+            "ref": "11",
+            "title": "Declaration",
+            "guidance": "Once the Code Bodies agree the content is complete.",
+            "applies_to": {"stages": ["final"]},
+            "questions": [
+                {
+                    "ref": "11.1",
+                    "prompt": "Are the information and evidence in this QAD complete and accurate?",
+                    "answer_type": "yes_no",
+                    "assessed_by": ["BSC", "REC"],
+                },
+            ],
+        },
     ],
 }
 

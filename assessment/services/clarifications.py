@@ -48,7 +48,6 @@ def clarification_raise(
     if not text.strip():
         raise ValidationError(_("Say what needs clarifying."))
     # Raised on what the Code Body read: the submitted revision, not a draft being prepared.
-
     revision = submitted_revision(submission)
     with transaction.atomic():
         clarification = Clarification.objects.create(

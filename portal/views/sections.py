@@ -45,6 +45,7 @@ from qad.models import (
 )
 from qad.published import remembered, template_outline
 from qad.rules import answers_editable, can_edit_submission
+from qad.selectors import applicability_facts
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.services.moves import answer_confirm
 from qad.views.access import current_revision, latest_answer_for, submission_for
@@ -107,14 +108,7 @@ def _sections(submission: Submission, revision: Revision) -> list[Section]:
     answered = set(
         revision.answers.order_by().values_list("question__section_id", flat=True).distinct()
     )
-    qualification = submission.qualification
-    facts = {
-        "role_codes": [
-            r.market_role.code for r in qualification.roles.select_related("market_role")
-        ],
-        "route": qualification.route,
-        "conditions": qualification.conditions,
-    }
+    facts = applicability_facts(submission.qualification, submission.stage)
     return [
         s
         for s in template_outline(submission.template).sections_copy()

@@ -117,7 +117,10 @@ def plan_move(qualification: Qualification, to_template: QadTemplate) -> MovePla
     if plan.blocked:
         return plan
     new_questions = {
-        q.ref: q for q in applicable_questions(template=to_template, qualification=qualification)
+        q.ref: q
+        for q in applicable_questions(
+            template=to_template, qualification=qualification, stage=submission.stage
+        )
     }
     answered_refs = set()
     for answer in revision.answers.select_related("question"):

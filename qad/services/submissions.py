@@ -67,7 +67,9 @@ def submission_start(
             }
         answers = Answer.objects.bulk_create(
             Answer(revision=revision, question=question, value=earlier.get(question.ref))
-            for question in applicable_questions(template=template, qualification=qualification)
+            for question in applicable_questions(
+                template=template, qualification=qualification, stage=stage
+            )
         )
         if latest is not None and latest.submission.template_id == template.pk:
             _carry_evidence(latest, revision, {a.question_id for a in answers})

@@ -62,6 +62,7 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
             applies_roles=s.applies.roles,
             applies_routes=s.applies.routes,
             applies_when=s.applies.when,
+            applies_stages=s.applies.stages,
             position=i,
         )
         for i, s in enumerate(spec.sections)
@@ -85,6 +86,7 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
                     applies_roles=q.applies.roles,
                     applies_routes=q.applies.routes,
                     applies_when=q.applies.when,
+                    applies_stages=q.applies.stages,
                     position=len(questions),
                 )
             )

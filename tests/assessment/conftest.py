@@ -1,7 +1,7 @@
 import pytest
 
 from qualification.enums import Route
-from tests.participants import Participant
+from tests.participants import Participant, declare
 
 
 @pytest.fixture
@@ -50,6 +50,7 @@ def final_in_review(submitted, people):
     from tests.assessment.test_reviews import committed
 
     final = final_qad_start(qualification=submitted.qualification, by=submitted.admin)
+    declare(final, by=submitted.admin)
     submitted.submission = final
     committed(submission_submit, submission=final, by=submitted.admin, revision_number=1)
     mail.outbox.clear()

@@ -27,7 +27,7 @@ from qualification.enums import ApprovalOutcome, CodeBodyRole
 from qualification.models import RoleApproval, User
 from tests.assessment.files import execution_log, passing_log
 from tests.evidence.factories import attach
-from tests.participants import load_journey_template
+from tests.participants import declare, load_journey_template
 from tests.qad.test_submit_and_sign import fill
 from tests.qualification.factories import CodeBodyMemberFactory, code_body
 from tests.version_files import JOURNEY_CRITERIA, as_bytes, journey_criteria_doc
@@ -201,6 +201,7 @@ def agreed_and_signed(participant, staff: Staff) -> None:
         participant.submission = final_qad_start(
             qualification=participant.qualification, by=participant.admin
         )
+        declare(participant.submission, by=participant.admin)
     committed(
         submission_submit,
         submission=participant.submission,

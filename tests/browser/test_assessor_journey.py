@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from qad.services.submissions import final_qad_start, submission_submit
 from qualification.enums import CodeBodyRole
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.participants import Participant, load_journey_template
+from tests.participants import Participant, declare, load_journey_template
 from tests.qad.test_submit_and_sign import fill
 from tests.qualification.factories import PASSWORD, CodeBodyMemberFactory, code_body
 
@@ -112,6 +112,7 @@ def test_from_queue_to_qualified(page, reference_data):
 
     # The Final QAD goes the same way, quickly; then the Director signs.
     final = final_qad_start(qualification=northwind.qualification, by=northwind.admin)
+    declare(final, by=northwind.admin)
     submission_submit(submission=final, by=northwind.admin, revision_number=1)
     for email, code, refs in (
         (bsc.email, "BSC", ["BSC-3 Operating model described", "BSC-4 Testing complete"]),

@@ -78,6 +78,8 @@ def test_a_participant_starts_fills_in_and_submits_its_qad(page, northwind):
     page.get_by_role("button", name="Start the qualification").click()
 
     expect(page.get_by_role("heading", name="Initial QAD")).to_be_visible()
+    # The declaration belongs to the Final QAD: the Initial QAD neither lists nor asks it.
+    expect(page.get_by_role("link", name="11 Declaration")).to_have_count(0)
     accessible(page, "overview")
     page.get_by_role("link", name="See what is still missing").click()
     expect(page.locator("#checklist-count")).to_contain_text("7 things still need doing")

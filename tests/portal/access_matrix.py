@@ -62,7 +62,7 @@ from qualification.models import Organisation, Qualification, RoleApproval, User
 from qualification.people import invitation_create
 from qualification.services import pqs_save, pqs_submit, qualification_transition
 from tests.evidence.factories import evidence_item, link
-from tests.participants import Participant, load_journey_template
+from tests.participants import Participant, declare, load_journey_template
 from tests.qad.test_submit_and_sign import COMPLETE
 from tests.qualification.factories import (
     PASSWORD,
@@ -324,6 +324,7 @@ def _agreed_final(organisation: Organisation, role: str, member: User, admin: Us
     """The Final QAD agreed complete by every Code Body, waiting for the signature."""
     initial = _submitted(organisation, role, member, admin)
     final = final_qad_start(qualification=initial.qualification, by=admin)
+    declare(final, by=admin)
     submission_submit(submission=final, by=admin, revision_number=1)
     for target in (SubmissionState.UNDER_REVIEW, SubmissionState.AGREED_COMPLETE):
         submission_transition(submission=final, target=target, actor=None)

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from qad.checklist import revision_checklist
 from qad.enums import AnswerType, SubmissionStage, SubmissionState
 from qad.models import Answer, AnswerConflict, Revision, Submission
 from qad.selectors import applicable_questions
@@ -15,7 +16,7 @@ from qad.services.answers import (
     conflict_resolve,
     revision_recompute_completeness,
 )
-from qad.services.submissions import submission_transition
+from qad.services.submissions import submission_start, submission_transition
 from qad.services.templates import current_template
 from qad.tasks import recompute_stale_completeness
 from qualification.enums import MembershipRole, Route
@@ -31,7 +32,7 @@ def initial_revision(qualification) -> Revision:
     )
 
 
-def expected_refs(template, *, roles, route, conditions=()):
+def expected_refs(template, *, roles, route, conditions=(), stage=SubmissionStage.INITIAL):
     """What the template file says applies, computed independently of the selector."""
     refs = []
     for question in template.questions.select_related("section").order_by("position"):
@@ -41,6 +42,8 @@ def expected_refs(template, *, roles, route, conditions=()):
             if rules.applies_routes and route not in rules.applies_routes:
                 break
             if not set(rules.applies_when) <= set(conditions):
+                break
+            if rules.applies_stages and stage not in rules.applies_stages:
                 break
         else:
             refs.append(question.ref)
@@ -76,7 +79,9 @@ def test_asking_for_the_sms_exemption_adds_section_5_1_1():
 
 def test_a_metering_service_gets_no_supplier_or_data_service_questions():
     qualification = start_qualification(role_codes=("MSA", "MSS"), route=Route.SIT)
-    questions = applicable_questions(template=current_template(), qualification=qualification)
+    questions = applicable_questions(
+        template=current_template(), qualification=qualification, stage=SubmissionStage.INITIAL
+    )
     sections = {q.section.ref.split(".")[0] for q in questions}
     assert "7" in sections
     assert not {"5", "6", "8"} & sections
@@ -269,3 +274,25 @@ def test_a_code_body_sees_a_qad_only_once_it_is_submitted(client, northwind):
     assert Review.objects.filter(submission=northwind.submission).exists()
     assert client.get(detail).status_code == 200
     assert detail in client.get(northwind.qualification.get_absolute_url()).content.decode()
+
+
+def test_the_declaration_is_asked_in_the_final_qad_only(django_capture_on_commit_callbacks):
+    """Sections 11.1 and 11.2 (declaration, sign-off) of the shipped template belong to the
+    Final QAD: the Initial QAD can be submitted without them, the Final QAD cannot."""
+    with django_capture_on_commit_callbacks(execute=True):
+        qualification = start_qualification(role_codes=("SUP",), route=Route.SIT)
+    initial = initial_revision(qualification)
+    declaration = {"11.1.1", "11.1.2", "11.2.1", "11.2.2", "11.2.3", "11.2.4"}
+    assert not declaration & set(initial.answers.values_list("question__ref", flat=True))
+    assert not [item for item in revision_checklist(initial) if item.question_ref in declaration]
+
+    final = submission_start(
+        qualification=qualification,
+        stage=SubmissionStage.FINAL,
+        template=current_template(),
+        carry_over_from=initial.submission,
+    )
+    revision = final.revisions.get()
+    assert declaration <= set(revision.answers.values_list("question__ref", flat=True))
+    missing = {item.question_ref for item in revision_checklist(revision)}
+    assert declaration <= missing, "the Final QAD is not ready without its declaration"

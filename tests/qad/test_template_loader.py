@@ -187,6 +187,18 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
             "number this one under a section that exists)",
         ),
         (
+            lambda d: d["sections"][1].update(applies_to={"stages": ["interim"]}),
+            "sections[1].applies_to.stages[0]: unknown stage 'interim' (known: final, initial)",
+        ),
+        (
+            lambda d: (
+                d["sections"][1].update(applies_to={"stages": ["final"]})
+                or d["sections"][1]["questions"][0].update(applies_to={"stages": ["initial"]})
+            ),
+            "sections[1].questions[0].applies_to.stages: initial can never apply: section 3 "
+            "applies only to final",
+        ),
+        (
             lambda d: d.pop("title"),
             "title: is required",
         ),
@@ -210,6 +222,8 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
         "question wider than its section",
         "assessor that approves none of the roles",
         "sub-section without its parent",
+        "unknown stage",
+        "question asked in a stage its section is not",
         "missing key",
         "unknown key",
     ],

@@ -7,6 +7,7 @@ import pytest
 from assessment.enums import CheckStatus
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Answer, Revision, Signature, Submission
+from qad.selectors import applicable_questions
 from qad.services.signing import submission_sign
 from qad.services.submissions import revision_open_for_clarifications, submission_transition
 from tests.assessment.support import run_check, set_answers, submit
@@ -19,9 +20,20 @@ SIGNED_AT = dt.datetime(2025, 6, 5, 14, 0, tzinfo=dt.UTC)
 
 
 def as_final(participant):
-    """The participant's QAD as a Final QAD (signed at the end, unlike the Initial)."""
+    """The participant's QAD as a Final QAD (signed at the end, unlike the Initial), with the
+    questions only a Final QAD asks (the declaration and sign-off)."""
     Submission.objects.filter(pk=participant.submission.pk).update(stage=SubmissionStage.FINAL)
     participant.submission.refresh_from_db()
+    asked = set(participant.revision.answers.values_list("question_id", flat=True))
+    Answer.objects.bulk_create(
+        Answer(revision=participant.revision, question=question)
+        for question in applicable_questions(
+            template=participant.submission.template,
+            qualification=participant.qualification,
+            stage=SubmissionStage.FINAL,
+        )
+        if question.pk not in asked
+    )
     return participant
 
 

@@ -1,0 +1,63 @@
+"""The shipped QAD v3.01 asks for the declaration and sign-off (section 11) in the Final QAD
+only. A database that loaded the file before it said so is brought to the file as it is now:
+section 11 and its questions apply to the Final QAD, the version's recorded source is the
+corrected file, and each Initial QAD still being written loses the section's answers it has
+not given (an answer or a file someone gave is kept: nothing a participant wrote is lost)."""
+
+import hashlib
+from pathlib import Path
+
+from django.db import migrations
+from django.db.models import Exists, OuterRef, Q
+
+BEFORE_SHA256 = "2714bf9df46fa352cfbfbf6b6a41f7724fc2d3ce17da474fa56ac972bd937430"
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "qad" / "qad-v3.01.yaml"
+FINAL_ONLY = ("11", "11.1", "11.2", "11.3")
+
+
+def declaration_in_the_final_qad(apps, schema_editor):
+    QadTemplate = apps.get_model("qad", "QadTemplate")
+    template = QadTemplate.objects.filter(source_sha256=BEFORE_SHA256).first()
+    if template is None:
+        return  # a new database, or one that never loaded the earlier file
+    sections = template.sections.filter(ref__in=FINAL_ONLY)
+    sections.update(applies_stages=["final"])
+    questions = template.questions.filter(section__in=sections)
+    questions.update(applies_stages=["final"])
+    content = SHIPPED.read_bytes() if SHIPPED.exists() else b""
+    if content:
+        QadTemplate.objects.filter(pk=template.pk).update(
+            source_text=content.decode("utf-8"),
+            source_sha256=hashlib.sha256(content).hexdigest(),
+        )
+    Answer = apps.get_model("qad", "Answer")
+    Revision = apps.get_model("qad", "Revision")
+    drafts = Revision.objects.filter(
+        submission__template=template, submission__stage="initial", submitted_at__isnull=True
+    )
+    EvidenceLink = apps.get_model("evidence", "EvidenceLink")
+    unanswered = (
+        Answer.objects.filter(revision__in=drafts, question__in=questions)
+        .filter(Q(value__isnull=True) | Q(value="") | Q(value=[]))
+        .exclude(
+            Exists(
+                EvidenceLink.objects.filter(
+                    revision=OuterRef("revision"), question=OuterRef("question")
+                )
+            )
+        )
+    )
+    touched = set(unanswered.values_list("revision_id", flat=True))
+    unanswered.delete()
+    Revision.objects.filter(pk__in=touched).update(completeness_stale=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("qad", "0004_question_stages"),
+        ("evidence", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RunPython(declaration_in_the_final_qad, migrations.RunPython.noop),
+    ]
