@@ -189,6 +189,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # PDF rendering has a queue of its own, served by workers that render one report at a time
 # and are recycled often (WeasyPrint does not give memory back): see README, "Workers".
 CELERY_TASK_ROUTES = {"qad.reports.render": {"queue": "reports"}}
+# Seconds before a render whose worker process was lost (killed for memory, a deploy) is tried
+# again, elsewhere.
+REPORT_RETRY_SECONDS = int(os.environ.get("REPORT_RETRY_SECONDS", 15))
 CELERY_BEAT_SCHEDULE = {
     "recompute-stale-completeness": {
         "task": "qad.submissions.recompute_stale_completeness",

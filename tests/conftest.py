@@ -29,6 +29,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         ensure_versions()
+    yield
+    with django_db_blocker.unblock():
+        _other_sessions_ended()
+
+
+def _other_sessions_ended() -> None:
+    """A Celery worker or server a test started has exited by now, but PostgreSQL may not yet
+    have ended its session, which would stop the test database being dropped."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

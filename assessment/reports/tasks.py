@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.signals import task_failure
+from django.conf import settings
 
 from assessment.reports.services import RENDER_TASK, report_fail, report_render, reports_sweep
 
@@ -24,7 +25,7 @@ RENDER_TIME_LIMIT = 600
     reject_on_worker_lost=True,
     retry_on_worker_lost=True,
     max_retries=2,
-    default_retry_delay=15,
+    default_retry_delay=settings.REPORT_RETRY_SECONDS,
     time_limit=RENDER_TIME_LIMIT,
     soft_time_limit=RENDER_TIME_LIMIT - 30,
     ignore_result=True,

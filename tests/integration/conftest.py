@@ -86,6 +86,8 @@ def _worker(
         # The worker stores and reads files where this test does (tests/conftest.py).
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
+        # A render lost with its worker process is tried again at once, not after 15 s.
+        "REPORT_RETRY_SECONDS": "1",
     }
     if broker_url:
         env["REDIS_URL"] = broker_url
