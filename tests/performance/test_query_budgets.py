@@ -10,19 +10,16 @@ benchmark's: 300 organisations with 200 files each).
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 from django.urls import reverse
 
 from assessment.models import Review
 from demo.scale import EMAIL_DOMAIN, NAME_PREFIX, scale_load, supplier_review_in_review
 from evidence.selectors import evidence_tallies
 from evidence.views import REGISTER_PAGE_SIZE
-from portal import celery_app
 from qad.models import Answer, Submission
 from qualification.models import User
-from tests.module_builds import settle_deferred_checks
+from tests.module_builds import built_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -65,28 +62,17 @@ def programme(request, django_db_setup, django_db_blocker, tmp_path_factory):
     leaves it as it was."""
     organisations, files = request.param
     media = tmp_path_factory.mktemp("budget-media")
-    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tasks run in this process, as tests/conftest.py has them run for each test.
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hashing),
-            transaction.atomic(),
-        ):
-            scale_load(
-                organisations=organisations,
-                password="query-budget-2026",
-                check_runs=False,
-                evidence=files,
-            )
-            settle_deferred_checks()
-            celery_app.conf.task_always_eager = eager
-            yield organisations, files, media
-            transaction.set_rollback(True)
-    finally:
-        celery_app.conf.task_always_eager = eager
+
+    def build():
+        scale_load(
+            organisations=organisations,
+            password="query-budget-2026",
+            check_runs=False,
+            evidence=files,
+        )
+        return organisations, files, media
+
+    yield from built_for_the_module(build, django_db_blocker, media)
 
 
 @pytest.fixture(autouse=True)

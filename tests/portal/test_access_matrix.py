@@ -16,17 +16,16 @@ from operator import attrgetter
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import celery_app
 from qad.models import Answer
 from qualification.models import MarketRole, Membership
-from tests.module_builds import settle_deferred_checks
+from tests.module_builds import built_for_the_module
 from tests.portal.access_matrix import (
     A_ACTING,
     A_LEADS,
@@ -655,27 +654,15 @@ def world_media(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, world_media) -> Iterator[World]:
-    """Built once, inside a transaction rolled back when the module is done. Each test runs
-    in a savepoint of its own on top of it, so even an allowed POST leaves it as it was."""
-    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tasks run in this process, as tests/conftest.py has them run for each test: nothing
-    # built here may leave work in a shared broker.
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(MEDIA_ROOT=world_media, PASSWORD_HASHERS=fast_hashing),
-            transaction.atomic(),
-        ):
-            built = build_world()
-            built.baseline = fingerprint()
-            settle_deferred_checks()
-            celery_app.conf.task_always_eager = eager
-            yield built
-            transaction.set_rollback(True)
-    finally:
-        celery_app.conf.task_always_eager = eager
+    """Built once for the module; each test runs in a savepoint of its own on top of it, so
+    even an allowed POST leaves it as it was."""
+    yield from built_for_the_module(_world_with_its_baseline, django_db_blocker, world_media)
+
+
+def _world_with_its_baseline() -> World:
+    built = build_world()
+    built.baseline = fingerprint()
+    return built
 
 
 @pytest.fixture(autouse=True)
