@@ -11,13 +11,10 @@ from typing import Any
 from assessment.checks.params import TemplateFacts
 from assessment.checks.registry import CHECKS
 from qad.version_file_reader import (
-    VERSION_PATTERN,
     Reader,
     Source,
-    VersionFileError,
     describe,
     join,
-    parse_yaml,
 )
 
 FORMAT = "criteria-set/1"
@@ -63,12 +60,7 @@ TemplateLookup = Callable[[TemplateRef], TemplateFacts | None]
 def read_criteria(
     source: Source, *, code_bodies: frozenset[str], template_facts: TemplateLookup
 ) -> CriteriaSpec:
-    document = parse_yaml(source)
-    reader = _CriteriaReader(code_bodies, template_facts)
-    spec = reader.read(document)
-    if reader.problems or spec is None:
-        raise VersionFileError(source.filename, reader.problems)
-    return spec
+    return _CriteriaReader(code_bodies, template_facts).whole_file(source)
 
 
 class _CriteriaReader(Reader):
@@ -97,14 +89,7 @@ class _CriteriaReader(Reader):
                 f"unknown Code Body {code_body!r} (known: {', '.join(sorted(self.code_bodies))})",
             )
             code_body = ""  # one problem, not one more per question
-        version = self.text(
-            top,
-            "version",
-            "",
-            max_length=20,
-            pattern=VERSION_PATTERN,
-            pattern_hint='a version number such as "5.0"',
-        )
+        version = self.version(top, example="5.0")
         template_node = (
             self.mapping(
                 top.get("qad_template", {}), "qad_template", required=["document", "version"]

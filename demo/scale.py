@@ -26,37 +26,19 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from assessment import models as assessment_models
 from assessment.enums import CheckRunStatus
-from assessment.models import (
-    CheckResult,
-    CheckRun,
-    Clarification,
-    ClarificationMessage,
-    CriteriaSet,
-    Criterion,
-    CriterionOutcome,
-    Review,
-    ReviewAssignment,
-)
 from assessment.services.checks import check_plans, checks_run_all
 from demo.world import ensure_versions, ensure_waves, sample_value
+from evidence import models as evidence_models
 from evidence.enums import MalwareState, ScanState
-from evidence.models import EvidenceItem, EvidenceLink, StoredFile
 from evidence.storage import store
+from qad import models as qad_models
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionStage, SubmissionState, VersionStatus
-from qad.models import (
-    Answer,
-    QadTemplate,
-    Question,
-    Revision,
-    Section,
-    Signature,
-    Submission,
-    SubmissionTransition,
-)
 from qad.services.answers import question_complete
 from qad.services.signing import declaration_for
+from qualification import models as qualification_models
 from qualification.enums import (
     ApprovalOutcome,
     CodeBodyRole,
@@ -65,22 +47,6 @@ from qualification.enums import (
     QualificationState,
     Route,
     SignatoryCapacity,
-)
-from qualification.models import (
-    AuditEvent,
-    CodeBody,
-    CodeBodyMembership,
-    MarketRole,
-    Membership,
-    Mpid,
-    Organisation,
-    PreQualification,
-    Qualification,
-    QualificationRole,
-    QualificationTransition,
-    RoleApproval,
-    User,
-    Wave,
 )
 
 NAME_PREFIX = "Scale Participant"
@@ -121,7 +87,7 @@ class Scenario:
 
 
 S = SubmissionState
-R = Review.State
+R = assessment_models.Review.State
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("drafting", QualificationState.TESTING, S.DRAFT),
     Scenario("submitted", QualificationState.TESTING, S.SUBMITTED, review_state=R.WAITING),
@@ -344,14 +310,16 @@ PROBLEM_FILES = (
 )
 
 
-def _store_pool(files: Iterable[PoolFile], *, now: dt.datetime) -> dict[str, StoredFile]:
+def _store_pool(
+    files: Iterable[PoolFile], *, now: dt.datetime
+) -> dict[str, evidence_models.StoredFile]:
     """{file name: stored file}: content stored once, found by its hash if already there."""
-    stored: dict[str, StoredFile] = {}
+    stored: dict[str, evidence_models.StoredFile] = {}
     for pool_file in files:
         sha256 = hashlib.sha256(pool_file.content).hexdigest()
-        existing = StoredFile.objects.filter(sha256=sha256).first()
+        existing = evidence_models.StoredFile.objects.filter(sha256=sha256).first()
         if existing is None:
-            existing = StoredFile.objects.create(
+            existing = evidence_models.StoredFile.objects.create(
                 sha256=sha256,
                 size=len(pool_file.content),
                 storage_name=store(ContentFile(pool_file.content), sha256=sha256),
@@ -377,16 +345,18 @@ def _store_pool(files: Iterable[PoolFile], *, now: dt.datetime) -> dict[str, Sto
 class TemplateShape:
     """The questions that apply to one combination of roles, route and facts."""
 
-    questions: list[Question]
-    evidence_slots: list[tuple[Question, str]]  # (question, expected evidence type)
+    questions: list[qad_models.Question]
+    evidence_slots: list[tuple[qad_models.Question, str]]  # (question, expected evidence type)
 
 
 class TemplateIndex:
-    def __init__(self, template: QadTemplate):
+    def __init__(self, template: qad_models.QadTemplate):
         self.template = template
-        self.sections = list(Section.objects.filter(template=template).order_by("position"))
+        self.sections = list(
+            qad_models.Section.objects.filter(template=template).order_by("position")
+        )
         self.questions = list(
-            Question.objects.filter(template=template)
+            qad_models.Question.objects.filter(template=template)
             .select_related("section")
             .order_by("position")
         )
@@ -442,7 +412,9 @@ def scale_load(
     evidence: int = EVIDENCE_PER_ORGANISATION,
 ) -> ScaleReport:
     """Build the data set. Refuses (ScaleAlreadyLoaded) when it is in the database already."""
-    if Organisation.objects.filter(legal_name__startswith=NAME_PREFIX).exists():
+    if qualification_models.Organisation.objects.filter(
+        legal_name__startswith=NAME_PREFIX
+    ).exists():
         raise ScaleAlreadyLoaded(
             f"Organisations named “{NAME_PREFIX} …” exist already: the scale data set is "
             "loaded in this database. Load it into a fresh database instead."
@@ -450,7 +422,9 @@ def scale_load(
     report = ScaleReport(password=password)
     started = time.perf_counter()
     ensure_versions()
-    template = QadTemplate.objects.get(document_code="QAD", status=VersionStatus.PUBLISHED)
+    template = qad_models.QadTemplate.objects.get(
+        document_code="QAD", status=VersionStatus.PUBLISHED
+    )
     index = TemplateIndex(template)
     now = timezone.now()
     with transaction.atomic():
@@ -491,13 +465,13 @@ def scale_load(
     return report
 
 
-def supplier_review_in_review(code_body: str = "BSC") -> Review | None:
+def supplier_review_in_review(code_body: str = "BSC") -> assessment_models.Review | None:
     """The first Supplier's submission a Code Body has in review in the scale data set: the
     review screen the benchmarks and their tests open."""
     return (
-        Review.objects.filter(
+        assessment_models.Review.objects.filter(
             code_body__code=code_body,
-            state=Review.State.IN_REVIEW,
+            state=assessment_models.Review.State.IN_REVIEW,
             submission__qualification__roles__market_role__code="SUP",
         )
         .select_related("submission")
@@ -509,42 +483,46 @@ def supplier_review_in_review(code_body: str = "BSC") -> Review | None:
 @dataclass
 class _Participant:
     index: int
-    organisation: Organisation
+    organisation: qualification_models.Organisation
     scenario: Scenario
     role_codes: tuple[str, ...]
     route: str
-    admin: User | None = None
-    signatory: User | None = None
-    mpids: list[Mpid] = field(default_factory=list)
-    qualification: Qualification | None = None
-    roles: list[QualificationRole] = field(default_factory=list)
+    admin: qualification_models.User | None = None
+    signatory: qualification_models.User | None = None
+    mpids: list[qualification_models.Mpid] = field(default_factory=list)
+    qualification: qualification_models.Qualification | None = None
+    roles: list[qualification_models.QualificationRole] = field(default_factory=list)
     shape: TemplateShape | None = None
     # stage -> revisions, oldest first
-    revisions: dict[str, list[Revision]] = field(default_factory=dict)
-    submissions: dict[str, Submission] = field(default_factory=dict)
-    items: list[EvidenceItem] = field(default_factory=list)
+    revisions: dict[str, list[qad_models.Revision]] = field(default_factory=dict)
+    submissions: dict[str, qad_models.Submission] = field(default_factory=dict)
+    items: list[evidence_models.EvidenceItem] = field(default_factory=list)
 
 
 class _Builder:
     def __init__(self, *, template, index, waves, stored, now, password_hash, report, evidence):
-        self.template: QadTemplate = template
+        self.template: qad_models.QadTemplate = template
         self.index: TemplateIndex = index
-        self.waves: dict[str, Wave] = waves
-        self.stored: dict[str, StoredFile] = stored
+        self.waves: dict[str, qualification_models.Wave] = waves
+        self.stored: dict[str, evidence_models.StoredFile] = stored
         self.now: dt.datetime = now
         self.password_hash: str = password_hash
         self.report: ScaleReport = report
         self.participants: list[_Participant] = []
         self.evidence_per_organisation: int = evidence
-        self.roles = {r.code: r for r in MarketRole.objects.prefetch_related("approvers")}
-        self.bodies = {b.code: b for b in CodeBody.objects.all()}
-        self.assessors: dict[str, list[User]] = {}
-        self.leads: dict[str, User] = {}
-        self.answers: dict[int, list[Answer]] = {}  # revision id -> answers
-        self.links: dict[int, list[EvidenceLink]] = {}  # revision id -> links
+        self.roles = {
+            r.code: r for r in qualification_models.MarketRole.objects.prefetch_related("approvers")
+        }
+        self.bodies = {b.code: b for b in qualification_models.CodeBody.objects.all()}
+        self.assessors: dict[str, list[qualification_models.User]] = {}
+        self.leads: dict[str, qualification_models.User] = {}
+        self.answers: dict[int, list[qad_models.Answer]] = {}  # revision id -> answers
+        self.links: dict[int, list[evidence_models.EvidenceLink]] = {}  # revision id -> links
 
-    def _user(self, email: str, full_name: str, job_title: str = "", **extra) -> User:
-        return User(
+    def _user(
+        self, email: str, full_name: str, job_title: str = "", **extra
+    ) -> qualification_models.User:
+        return qualification_models.User(
             email=email,
             full_name=full_name,
             job_title=job_title,
@@ -555,8 +533,8 @@ class _Builder:
     # -- organisations and people
 
     def people(self, count: int) -> None:
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
+        organisations = qualification_models.Organisation.objects.bulk_create(
+            qualification_models.Organisation(
                 legal_name=f"{NAME_PREFIX} {n:04d} Ltd",
                 company_number=f"{70_000_000 + n:08d}",
             )
@@ -573,7 +551,7 @@ class _Builder:
                     route=_route(role_codes, n),
                 )
             )
-        users: list[User] = []
+        users: list[qualification_models.User] = []
         people: list[tuple[_Participant, str, str]] = []
         for p in self.participants:
             domain = f"p{p.index:04d}.{EMAIL_DOMAIN}"
@@ -597,12 +575,12 @@ class _Builder:
                 f"admin@{EMAIL_DOMAIN}", "Scale Portal Admin", is_staff=True, is_superuser=True
             )
         )
-        created = {u.email: u for u in User.objects.bulk_create(users)}
+        created = {u.email: u for u in qualification_models.User.objects.bulk_create(users)}
         self.report.users = len(created)
         memberships = []
         for (p, role, _name), user in zip(people, users, strict=False):
             memberships.append(
-                Membership(
+                qualification_models.Membership(
                     user=user,
                     organisation=p.organisation,
                     role=role,
@@ -615,7 +593,7 @@ class _Builder:
                 p.admin = user
             elif role == MembershipRole.SIGNATORY:
                 p.signatory = user
-        Membership.objects.bulk_create(memberships)
+        qualification_models.Membership.objects.bulk_create(memberships)
         body_members = []
         for code, body in self.bodies.items():
             domain = f"{code.lower()}.{EMAIL_DOMAIN}"
@@ -624,26 +602,28 @@ class _Builder:
                 created[f"assessor{n}@{domain}"] for n in range(1, ASSESSORS_PER_BODY + 1)
             ]
             body_members.append(
-                CodeBodyMembership(
+                qualification_models.CodeBodyMembership(
                     user=self.leads[code], code_body=body, role=CodeBodyRole.LEAD_ASSESSOR
                 )
             )
             body_members += [
-                CodeBodyMembership(user=u, code_body=body, role=CodeBodyRole.ASSESSOR)
+                qualification_models.CodeBodyMembership(
+                    user=u, code_body=body, role=CodeBodyRole.ASSESSOR
+                )
                 for u in self.assessors[code]
             ]
-        CodeBodyMembership.objects.bulk_create(body_members)
+        qualification_models.CodeBodyMembership.objects.bulk_create(body_members)
         mpids = []
         for p in self.participants:
             for slot, code in enumerate(p.role_codes):
-                mpid = Mpid(
+                mpid = qualification_models.Mpid(
                     organisation=p.organisation,
                     market_role=self.roles[code],
                     code=_mpid(p.index, slot),
                 )
                 p.mpids.append(mpid)
                 mpids.append(mpid)
-        Mpid.objects.bulk_create(mpids)
+        qualification_models.Mpid.objects.bulk_create(mpids)
         self.report.organisations = len(self.participants)
 
     # -- qualifications
@@ -655,7 +635,7 @@ class _Builder:
             wave = (
                 self.waves[wave_codes[p.index % len(wave_codes)]] if p.route == Route.QT else None
             )
-            p.qualification = Qualification(
+            p.qualification = qualification_models.Qualification(
                 organisation=p.organisation,
                 route=p.route,
                 wave=wave,
@@ -667,12 +647,12 @@ class _Builder:
             self.report.scenarios[p.scenario.name] = (
                 self.report.scenarios.get(p.scenario.name, 0) + 1
             )
-        Qualification.objects.bulk_create(qualifications)
+        qualification_models.Qualification.objects.bulk_create(qualifications)
         roles, pqs, transitions, events = [], [], [], []
         for p in self.participants:
             q = p.qualification
             for code, mpid in zip(p.role_codes, p.mpids, strict=True):
-                role = QualificationRole(
+                role = qualification_models.QualificationRole(
                     qualification=q,
                     market_role=self.roles[code],
                     mpid=mpid,
@@ -684,7 +664,7 @@ class _Builder:
                 roles.append(role)
             if Route.needs_pre_qualification(p.route, places_reliance=False):
                 pqs.append(
-                    PreQualification(
+                    qualification_models.PreQualification(
                         qualification=q,
                         preferred_wave=q.wave,
                         state=PreQualificationState.ACCEPTED,
@@ -695,7 +675,7 @@ class _Builder:
                     )
                 )
             transitions.append(
-                QualificationTransition(
+                qualification_models.QualificationTransition(
                     qualification=q,
                     from_state="",
                     to_state=QualificationState.TESTING,
@@ -706,7 +686,7 @@ class _Builder:
             )
             if q.state != QualificationState.TESTING:
                 transitions.append(
-                    QualificationTransition(
+                    qualification_models.QualificationTransition(
                         qualification=q,
                         from_state=QualificationState.TESTING,
                         to_state=q.state,
@@ -715,21 +695,21 @@ class _Builder:
                     )
                 )
             events.append(
-                AuditEvent(
+                qualification_models.AuditEvent(
                     kind="qualification.started",
                     actor=p.admin,
                     summary="Qualification started for "
                     + ", ".join(self.roles[c].name for c in p.role_codes),
                     organisation=p.organisation,
                     qualification=q,
-                    object_type=Qualification._meta.label,
+                    object_type=qualification_models.Qualification._meta.label,
                     object_id=str(q.pk),
                 )
             )
-        QualificationRole.objects.bulk_create(roles)
-        PreQualification.objects.bulk_create(pqs)
-        QualificationTransition.objects.bulk_create(transitions)
-        AuditEvent.objects.bulk_create(events)
+        qualification_models.QualificationRole.objects.bulk_create(roles)
+        qualification_models.PreQualification.objects.bulk_create(pqs)
+        qualification_models.QualificationTransition.objects.bulk_create(transitions)
+        qualification_models.AuditEvent.objects.bulk_create(events)
         approvals = []
         for p in self.participants:
             for role in p.roles:
@@ -739,7 +719,7 @@ class _Builder:
                         outcome = ApprovalOutcome.PENDING
                     decided = outcome == ApprovalOutcome.APPROVED
                     approvals.append(
-                        RoleApproval(
+                        qualification_models.RoleApproval(
                             qualification_role=role,
                             code_body=body,
                             outcome=outcome,
@@ -752,7 +732,7 @@ class _Builder:
                             else None,
                         )
                     )
-        RoleApproval.objects.bulk_create(approvals)
+        qualification_models.RoleApproval.objects.bulk_create(approvals)
 
     # -- submissions, revisions, answers
 
@@ -766,21 +746,22 @@ class _Builder:
             if p.scenario.final_state:
                 stages.append((SubmissionStage.FINAL, p.scenario.final_state))
             for stage, state in stages:
-                submission = Submission(
+                submission = qad_models.Submission(
                     qualification=p.qualification, stage=stage, template=self.template, state=state
                 )
                 p.submissions[stage] = submission
                 submissions.append(submission)
-        Submission.objects.bulk_create(submissions)
+        qad_models.Submission.objects.bulk_create(submissions)
         revisions = []
         for p in self.participants:
             for stage, submission in p.submissions.items():
                 count = p.scenario.initial_revisions if stage == SubmissionStage.INITIAL else 1
                 p.revisions[stage] = [
-                    Revision(submission=submission, number=n) for n in range(1, count + 1)
+                    qad_models.Revision(submission=submission, number=n)
+                    for n in range(1, count + 1)
                 ]
                 revisions += p.revisions[stage]
-        Revision.objects.bulk_create(revisions)
+        qad_models.Revision.objects.bulk_create(revisions)
         answers = []
         for p in self.participants:
             dates: dict[str, dt.date] = {}
@@ -789,7 +770,7 @@ class _Builder:
             for stage_revisions in p.revisions.values():
                 for revision in stage_revisions:
                     rows = [
-                        Answer(
+                        qad_models.Answer(
                             revision=revision,
                             question=q,
                             value=values[q.pk],
@@ -804,7 +785,7 @@ class _Builder:
                     ]
                     self.answers[id(revision)] = rows
                     answers += rows
-        Answer.objects.bulk_create(answers, batch_size=5000)
+        qad_models.Answer.objects.bulk_create(answers, batch_size=5000)
         self.report.answers = len(answers)
 
     def _reopened_questions(self, p: _Participant) -> set[int]:
@@ -828,7 +809,7 @@ class _Builder:
                     pool_file = PROBLEM_FILES[(n // 25) % len(PROBLEM_FILES)]
                 extension = pool_file.name.rsplit(".", 1)[-1]
                 title = f"{pool_file.name.rsplit('.', 1)[0]} {n + 1:03d}"
-                item = EvidenceItem(
+                item = evidence_models.EvidenceItem(
                     organisation=p.organisation,
                     submission=p.submissions[SubmissionStage.INITIAL],
                     stored_file=self.stored[pool_file.name],
@@ -840,20 +821,20 @@ class _Builder:
                 item.question = question  # which question it was uploaded for
                 p.items.append(item)
                 items.append(item)
-        EvidenceItem.objects.bulk_create(items, batch_size=5000)
+        evidence_models.EvidenceItem.objects.bulk_create(items, batch_size=5000)
         links = []
         for p in self.participants:
             for stage_revisions in p.revisions.values():
                 for revision in stage_revisions:
                     rows = [
-                        EvidenceLink(
+                        evidence_models.EvidenceLink(
                             revision=revision, question=item.question, item=item, linked_by=p.admin
                         )
                         for item in p.items
                     ]
                     self.links[id(revision)] = rows
                     links += rows
-        EvidenceLink.objects.bulk_create(links, batch_size=5000)
+        evidence_models.EvidenceLink.objects.bulk_create(links, batch_size=5000)
         self.report.evidence_items = len(items)
         self.report.evidence_links = len(links)
 
@@ -875,7 +856,7 @@ class _Builder:
                         revision.submitted_by = p.admin
                         frozen.append(revision)
                         transitions.append(
-                            SubmissionTransition(
+                            qad_models.SubmissionTransition(
                                 submission=submission,
                                 revision=revision,
                                 from_state=SubmissionState.DRAFT,
@@ -885,7 +866,7 @@ class _Builder:
                         )
         for revision in frozen:
             revision.content_hash = revision_content_hash(revision)
-        Revision.objects.bulk_update(
+        qad_models.Revision.objects.bulk_update(
             revisions,
             [
                 "required_count",
@@ -899,13 +880,13 @@ class _Builder:
             ],
             batch_size=500,
         )
-        SubmissionTransition.objects.bulk_create(transitions)
+        qad_models.SubmissionTransition.objects.bulk_create(transitions)
         # `at` is set on insert; spread the submissions over the weeks they happened in.
         by_day: dict[dt.date, list[int]] = defaultdict(list)
         for transition in transitions:
             by_day[transition.revision.submitted_at.date()].append(transition.pk)
         for day, ids in by_day.items():
-            SubmissionTransition.objects.filter(pk__in=ids).update(
+            qad_models.SubmissionTransition.objects.filter(pk__in=ids).update(
                 at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)
             )
         signatures = []
@@ -914,7 +895,7 @@ class _Builder:
             if final is not None and final.state == SubmissionState.SIGNED:
                 revision = p.revisions[SubmissionStage.FINAL][-1]
                 signatures.append(
-                    Signature(
+                    qad_models.Signature(
                         submission=final,
                         revision=revision,
                         signatory=p.signatory,
@@ -925,17 +906,19 @@ class _Builder:
                         content_hash=revision.content_hash,
                     )
                 )
-        Signature.objects.bulk_create(signatures)
+        qad_models.Signature.objects.bulk_create(signatures)
 
     @staticmethod
-    def _is_submitted(submission: Submission, revision: Revision, revisions: list) -> bool:
+    def _is_submitted(
+        submission: qad_models.Submission, revision: qad_models.Revision, revisions: list
+    ) -> bool:
         if submission.state == SubmissionState.DRAFT:
             return False
         if submission.state == SubmissionState.CLARIFICATION_REQUESTED:
             return revision.number < len(revisions)  # the newest answers the clarifications
         return True
 
-    def _completeness(self, revision: Revision) -> None:
+    def _completeness(self, revision: qad_models.Revision) -> None:
         attached: dict[int, set[str]] = defaultdict(set)
         for link in self.links[id(revision)]:
             if link.item.stored_file.scan_state != ScanState.REJECTED:
@@ -975,17 +958,24 @@ class _Builder:
                     else SubmissionStage.INITIAL
                 )
                 is_current = stage == current_stage
-                state = p.scenario.review_state if is_current else Review.State.COMPLETE
+                state = (
+                    p.scenario.review_state
+                    if is_current
+                    else assessment_models.Review.State.COMPLETE
+                )
                 for number, code in enumerate(bodies):
                     body_state = state
-                    if state == Review.State.AWAITING_PARTICIPANT and code not in ("BSC", "REC"):
-                        body_state = Review.State.IN_REVIEW
+                    if (
+                        state == assessment_models.Review.State.AWAITING_PARTICIPANT
+                        and code not in ("BSC", "REC")
+                    ):
+                        body_state = assessment_models.Review.State.IN_REVIEW
                     assignee = (
                         None
-                        if body_state == Review.State.WAITING and p.index % 3 == 0
+                        if body_state == assessment_models.Review.State.WAITING and p.index % 3 == 0
                         else self.assessors[code][(p.index + number) % ASSESSORS_PER_BODY]
                     )
-                    review = Review(
+                    review = assessment_models.Review(
                         submission=submission,
                         code_body=self.bodies[code],
                         state=body_state,
@@ -993,24 +983,24 @@ class _Builder:
                         waiting_since=latest.submitted_at,
                         reviewed_revision=submitted[-2] if len(submitted) > 1 else None,
                         completed_by=self.leads[code]
-                        if body_state == Review.State.COMPLETE
+                        if body_state == assessment_models.Review.State.COMPLETE
                         else None,
                         completed_at=self.now - dt.timedelta(days=3)
-                        if body_state == Review.State.COMPLETE
+                        if body_state == assessment_models.Review.State.COMPLETE
                         else None,
                     )
                     reviews.append(review)
                     share = p.scenario.outcomes_share if is_current else 1.0
                     meta.append((p, stage, review, latest, share))
-        Review.objects.bulk_create(reviews)
+        assessment_models.Review.objects.bulk_create(reviews)
         self.report.reviews = len(reviews)
         assignments, outcomes = [], []
-        clarifications: list[tuple[Clarification, _Participant, str]] = []
+        clarifications: list[tuple[assessment_models.Clarification, _Participant, str]] = []
         for p, stage, review, latest, share in meta:
             code = review.code_body.code
             if review.assignee is not None:
                 assignments.append(
-                    ReviewAssignment(
+                    assessment_models.ReviewAssignment(
                         review=review, assignee=review.assignee, assigned_by=self.leads[code]
                     )
                 )
@@ -1022,16 +1012,16 @@ class _Builder:
             for n, criterion in enumerate(decided):
                 ask = asks and stage == SubmissionStage.INITIAL and n == 0
                 outcome = (
-                    CriterionOutcome.Outcome.CLARIFICATION
-                    if ask and review.state != Review.State.WAITING
-                    else CriterionOutcome.Outcome.NOT_APPLICABLE
+                    assessment_models.CriterionOutcome.Outcome.CLARIFICATION
+                    if ask and review.state != assessment_models.Review.State.WAITING
+                    else assessment_models.CriterionOutcome.Outcome.NOT_APPLICABLE
                     if n % 11 == 10
-                    else CriterionOutcome.Outcome.NOT_MET
-                    if review.state == Review.State.IN_REVIEW and n % 7 == 6
-                    else CriterionOutcome.Outcome.MET
+                    else assessment_models.CriterionOutcome.Outcome.NOT_MET
+                    if review.state == assessment_models.Review.State.IN_REVIEW and n % 7 == 6
+                    else assessment_models.CriterionOutcome.Outcome.MET
                 )
                 outcomes.append(
-                    CriterionOutcome(
+                    assessment_models.CriterionOutcome(
                         review=review,
                         criterion=criterion.criterion,
                         outcome=outcome,
@@ -1043,48 +1033,50 @@ class _Builder:
             if asks and stage == SubmissionStage.INITIAL:
                 question_id = sorted(reopened)[0 if code == "BSC" else 1]
                 answered = p.scenario.initial_state != SubmissionState.CLARIFICATION_REQUESTED
-                clarification = Clarification(
+                clarification = assessment_models.Clarification(
                     submission=review.submission,
                     question_id=question_id,
                     code_body=review.code_body,
                     raised_in=p.revisions[stage][0],
                     answered_in=p.revisions[stage][1] if answered else None,
-                    state=Clarification.State.ANSWERED if answered else Clarification.State.OPEN,
+                    state=assessment_models.Clarification.State.ANSWERED
+                    if answered
+                    else assessment_models.Clarification.State.OPEN,
                     raised_by=review.assignee or self.leads[code],
                     sent_at=self.now - dt.timedelta(days=6),
                 )
                 clarifications.append((clarification, p, code))
-        ReviewAssignment.objects.bulk_create(assignments)
-        CriterionOutcome.objects.bulk_create(outcomes, batch_size=5000)
-        Clarification.objects.bulk_create(c for c, _p, _code in clarifications)
+        assessment_models.ReviewAssignment.objects.bulk_create(assignments)
+        assessment_models.CriterionOutcome.objects.bulk_create(outcomes, batch_size=5000)
+        assessment_models.Clarification.objects.bulk_create(c for c, _p, _code in clarifications)
         messages = []
         for clarification, p, _code in clarifications:
             messages.append(
-                ClarificationMessage(
+                assessment_models.ClarificationMessage(
                     clarification=clarification,
                     author=clarification.raised_by,
                     text="Please say which test cases cover the exception path.",
                     from_code_body=True,
                 )
             )
-            if clarification.state == Clarification.State.ANSWERED:
+            if clarification.state == assessment_models.Clarification.State.ANSWERED:
                 messages.append(
-                    ClarificationMessage(
+                    assessment_models.ClarificationMessage(
                         clarification=clarification,
                         author=p.admin,
                         text="TC-014 to TC-019; the execution log is attached.",
                     )
                 )
-        ClarificationMessage.objects.bulk_create(messages)
+        assessment_models.ClarificationMessage.objects.bulk_create(messages)
 
     def _criteria_by_body(self) -> dict[str, list[_CriterionFacts]]:
-        sets = CriteriaSet.objects.filter(
+        sets = assessment_models.CriteriaSet.objects.filter(
             template=self.template, status=VersionStatus.PUBLISHED
         ).select_related("code_body")
         by_body: dict[str, list[_CriterionFacts]] = {code: [] for code in self.bodies}
         for criteria_set in sets:
             for criterion in criteria_set.criteria.prefetch_related(
-                Prefetch("questions", queryset=Question.objects.only("pk"))
+                Prefetch("questions", queryset=qad_models.Question.objects.only("pk"))
             ).order_by("position"):
                 by_body[criteria_set.code_body.code].append(
                     _CriterionFacts(criterion, frozenset(q.pk for q in criterion.questions.all()))
@@ -1098,14 +1090,16 @@ class _Builder:
         kind of participant (roles, route, stage, signed or not); the others of that kind,
         whose files and answers are alike, get a copy of its results keyed by their own
         fingerprints, as a run of their own would be."""
-        runs_by_kind: dict[tuple, dict[int, tuple[CheckRun, list[CheckResult]]]] = {}
+        runs_by_kind: dict[
+            tuple, dict[int, tuple[assessment_models.CheckRun, list[assessment_models.CheckResult]]]
+        ] = {}
         new_runs, pending_results = [], []
         for p in self.participants:
             for stage, stage_revisions in p.revisions.items():
                 frozen = [r for r in stage_revisions if r.submitted_at]
                 if not frozen:
                     continue
-                revision = Revision.objects.select_related(
+                revision = qad_models.Revision.objects.select_related(
                     "submission__qualification__organisation", "submission__template"
                 ).get(pk=frozen[-1].pk)
                 kind = (
@@ -1122,7 +1116,7 @@ class _Builder:
                     continue
                 for plan in check_plans(revision):
                     model, results = runs_by_kind[kind][plan.code_body.pk]
-                    run = CheckRun(
+                    run = assessment_models.CheckRun(
                         revision=revision,
                         code_body=plan.code_body,
                         criteria_fingerprint=plan.criteria_fingerprint,
@@ -1143,9 +1137,9 @@ class _Builder:
                     )
                     new_runs.append(run)
                     pending_results.append((run, results))
-        CheckRun.objects.bulk_create(new_runs)
+        assessment_models.CheckRun.objects.bulk_create(new_runs)
         copies = [
-            CheckResult(
+            assessment_models.CheckResult(
                 run=run,
                 criterion_id=result.criterion_id,
                 position=result.position,
@@ -1157,7 +1151,7 @@ class _Builder:
             for run, results in pending_results
             for result in results
         ]
-        CheckResult.objects.bulk_create(copies, batch_size=5000)
+        assessment_models.CheckResult.objects.bulk_create(copies, batch_size=5000)
         firsts = [first for by_body in runs_by_kind.values() for first in by_body.values()]
         self.report.check_runs = len(new_runs) + len(firsts)
         self.report.check_results = len(copies) + sum(len(r) for _, r in firsts)
@@ -1165,5 +1159,5 @@ class _Builder:
 
 @dataclass(frozen=True)
 class _CriterionFacts:
-    criterion: Criterion
+    criterion: assessment_models.Criterion
     question_ids: frozenset[int]

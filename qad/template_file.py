@@ -12,13 +12,10 @@ from qad.enums import AnswerType, SubmissionStage, TableColumnType
 from qad.version_file_reader import (
     CODE_PATTERN,
     REF_PATTERN,
-    VERSION_PATTERN,
     Reader,
     Source,
-    VersionFileError,
     describe,
     join,
-    parse_yaml,
 )
 from qualification.enums import QualificationCondition, Route
 
@@ -116,12 +113,7 @@ class Vocabulary:
 
 def read_template(source: Source, *, vocabulary: Vocabulary) -> TemplateSpec:
     """Parse and check a whole template file; raise VersionFileError listing every problem."""
-    document = parse_yaml(source)
-    reader = _TemplateReader(vocabulary)
-    spec = reader.read(document)
-    if reader.problems or spec is None:
-        raise VersionFileError(source.filename, reader.problems)
-    return spec
+    return _TemplateReader(vocabulary).whole_file(source)
 
 
 class _TemplateReader(Reader):
@@ -155,14 +147,7 @@ class _TemplateReader(Reader):
             pattern_hint="2 to 10 upper-case letters",
         )
         name = self.text(doc, "name", "document", max_length=150)
-        version = self.text(
-            top,
-            "version",
-            "",
-            max_length=20,
-            pattern=VERSION_PATTERN,
-            pattern_hint='a version number such as "3.01"',
-        )
+        version = self.version(top, example="3.01")
         title = self.text(top, "title", "", max_length=200)
         effective_date = self.date(top, "effective_date", "")
         evidence_types = self.each(

@@ -102,6 +102,27 @@ class Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
+    def read(self, document: Any) -> Any:
+        raise NotImplementedError
+
+    def version(self, node: dict, example: str) -> str:
+        """The file's version number, quoted ("3.01": unquoted, 3.10 would read as 3.1)."""
+        return self.text(
+            node,
+            "version",
+            "",
+            max_length=20,
+            pattern=VERSION_PATTERN,
+            pattern_hint=f'a version number such as "{example}"',
+        )
+
+    def whole_file(self, source: Source) -> Any:
+        """Parse the file and read all of it; raise VersionFileError listing every problem."""
+        spec = self.read(parse_yaml(source))
+        if self.problems or spec is None:
+            raise VersionFileError(source.filename, self.problems)
+        return spec
+
     def problem(self, path: str, message: str) -> None:
         found = Problem(path, message)
         if found not in self.problems:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Unpack
+import typing
 
 from django.db import transaction
 
@@ -11,13 +11,7 @@ from assessment.criteria_file import CriteriaSpec, TemplateRef, read_criteria
 from assessment.models import CriteriaSet, Criterion
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
-from qad.services.versions import (
-    LoadOptions,
-    VersionKind,
-    VersionLoad,
-    lock_draft,
-    publish_over,
-)
+from qad.services import versions
 from qad.version_file_reader import Source
 from qualification.models import CodeBody, User
 
@@ -44,9 +38,11 @@ def _template_facts(ref: TemplateRef) -> TemplateFacts | None:
     return TemplateFacts(questions=questions, evidence_types=evidence_types)
 
 
-def criteria_set_load(**options: Unpack[LoadOptions]) -> VersionLoad[CriteriaSpec, CriteriaSet]:
+def criteria_set_load(
+    **options: typing.Unpack[versions.LoadOptions],
+) -> versions.VersionLoad[CriteriaSpec, CriteriaSet]:
     """Check a criteria file and load it as a new version, all or nothing (options: those
-    of `VersionKind.load`)."""
+    of `versions.VersionKind.load`)."""
     return CRITERIA_FILES.load(**options)
 
 
@@ -57,14 +53,7 @@ def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) 
     criteria_set = CriteriaSet.objects.create(
         code_body=CodeBody.objects.get(code=spec.code_body),
         template=template,
-        version=spec.version,
-        title=spec.title,
-        effective_date=spec.effective_date,
-        status=VersionStatus.DRAFT,
-        loaded_by=loaded_by,
-        source_filename=source.filename,
-        source_sha256=source.sha256,
-        source_text=source.text,
+        **versions.draft_fields(spec, source, loaded_by),
     )
     criteria = Criterion.objects.bulk_create(
         Criterion(
@@ -90,7 +79,7 @@ def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) 
 def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -> CriteriaSet:
     """Make a draft criteria set current for its Code Body and template version."""
     with transaction.atomic():
-        locked = lock_draft(CriteriaSet, criteria_set.pk)
+        locked = versions.lock_draft(CriteriaSet, criteria_set.pk)
         if not locked.template.is_published:
             raise PublishedVersionError(
                 f"{locked.template} is still a draft; publish it before the criteria bound to it"
@@ -98,13 +87,13 @@ def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -
         superseded = CriteriaSet.objects.filter(
             code_body=locked.code_body, template=locked.template, status=VersionStatus.PUBLISHED
         )
-        publish_over(locked, superseded, by)
+        versions.publish_over(locked, superseded, by)
     criteria_set.refresh_from_db()
     return criteria_set
 
 
 # How a criteria file is read, found, written and published (qad.services.versions).
-CRITERIA_FILES: VersionKind[CriteriaSpec, CriteriaSet] = VersionKind(
+CRITERIA_FILES: versions.VersionKind[CriteriaSpec, CriteriaSet] = versions.VersionKind(
     model=CriteriaSet,
     read=lambda source: read_criteria(
         source,

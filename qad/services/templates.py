@@ -12,6 +12,7 @@ from qad.services.versions import (
     LoadOptions,
     VersionKind,
     VersionLoad,
+    draft_fields,
     lock_draft,
     publish_over,
 )
@@ -38,14 +39,7 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
     template = QadTemplate.objects.create(
         document_code=spec.document_code,
         document_name=spec.document_name,
-        version=spec.version,
-        title=spec.title,
-        effective_date=spec.effective_date,
-        status=VersionStatus.DRAFT,
-        loaded_by=loaded_by,
-        source_filename=source.filename,
-        source_sha256=source.sha256,
-        source_text=source.text,
+        **draft_fields(spec, source, loaded_by),
     )
     EvidenceType.objects.bulk_create(
         EvidenceType(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Required, TypedDict, TypeVar
+from typing import Any, Generic, Required, TypedDict, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -68,6 +68,21 @@ class VersionLoad(Generic[Spec, Version]):
     spec: Spec | None
     created: bool
     summary: str
+
+
+def draft_fields(spec: Any, source: Source, loaded_by: User | None) -> dict[str, Any]:
+    """What every kind of version is created with: its number, title and date from the file,
+    the draft status, who loaded it and the file itself (name, SHA-256, text)."""
+    return {
+        "version": spec.version,
+        "title": spec.title,
+        "effective_date": spec.effective_date,
+        "status": VersionStatus.DRAFT,
+        "loaded_by": loaded_by,
+        "source_filename": source.filename,
+        "source_sha256": source.sha256,
+        "source_text": source.text,
+    }
 
 
 def load_version(
