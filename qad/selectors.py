@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qad.models import QadTemplate, Question, Revision, Section, Submission
+from qad.published import template_outline
 from qualification.models import Qualification
 
 
@@ -40,3 +41,17 @@ def submitted_revision(submission: Submission) -> Revision | None:
     """The latest revision the participant submitted: what the Code Bodies assess. A revision
     being prepared in answer to clarifications is the participant's own until it is submitted."""
     return submission.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+
+
+def submission_sections(submission: Submission, revision: Revision) -> list[Section]:
+    """The sections this submission shows: those with questions that apply, and the
+    read-only guidance sections (introduction, headings) of the parts that apply."""
+    answered = set(
+        revision.answers.order_by().values_list("question__section_id", flat=True).distinct()
+    )
+    facts = applicability_facts(submission.qualification, submission.stage)
+    return [
+        s
+        for s in template_outline(submission.template).sections_copy()
+        if s.pk in answered or (s.question_count == 0 and s.applies_to(**facts))
+    ]

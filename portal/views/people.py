@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from portal.views.versions import portal_admin_required
+from portal.views.access import portal_admin_required
 from qualification.backends import SIGN_IN_BACKEND
 from qualification.enums import CodeBodyRole, MembershipRole
 from qualification.models import CodeBody, MarketRole, Membership, Organisation, User

@@ -45,7 +45,7 @@ from qad.models import (
 )
 from qad.published import remembered, template_outline
 from qad.rules import answers_editable, can_edit_submission
-from qad.selectors import applicability_facts
+from qad.selectors import submission_sections
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.services.moves import answer_confirm
 from qad.views.access import current_revision, latest_answer_for, submission_for
@@ -100,20 +100,6 @@ def _reverse_each(name: str, slot: str, **kwargs) -> Callable[[str], str]:
     marker = "0slot0"
     head, tail = reverse(name, kwargs={**kwargs, slot: marker}).split(marker)
     return lambda value: f"{head}{quote(value, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
-
-
-def _sections(submission: Submission, revision: Revision) -> list[Section]:
-    """The sections this submission shows: those with questions that apply, and the
-    read-only guidance sections (introduction, headings) of the parts that apply."""
-    answered = set(
-        revision.answers.order_by().values_list("question__section_id", flat=True).distinct()
-    )
-    facts = applicability_facts(submission.qualification, submission.stage)
-    return [
-        s
-        for s in template_outline(submission.template).sections_copy()
-        if s.pk in answered or (s.question_count == 0 and s.applies_to(**facts))
-    ]
 
 
 def _section_answers(submission: Submission, revision: Revision, section: Section) -> list[Answer]:
@@ -326,7 +312,7 @@ def _render(
 def _page_context(
     request, submission, revision, section, blocks, *, restored=False, sections=None
 ) -> dict:
-    sections = sections if sections is not None else _sections(submission, revision)
+    sections = sections if sections is not None else submission_sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     answered, required = _progress([b.answer for b in blocks])
     url = _reverse_each("submission-section", "section_ref", public_id=submission.public_id)
@@ -375,7 +361,7 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
         )
     revision = current_revision(submission)
     answers = _section_answers(submission, revision, section)
-    sections = _sections(submission, revision)
+    sections = submission_sections(submission, revision)
     if section not in sections:
         raise Http404
     if request.method == "POST":
@@ -409,7 +395,7 @@ def _section_page(request, submission: Submission, section: Section) -> dict:
     """What the section page draws, as a participant or an assessor first sees it."""
     revision = current_revision(submission)
     answers = _section_answers(submission, revision, section)
-    sections = _sections(submission, revision)
+    sections = submission_sections(submission, revision)
     if section not in sections:
         raise Http404
     blocks = _blocks(
@@ -449,7 +435,7 @@ def _save_section(request, submission, revision, section, answers) -> HttpRespon
         )
     messages.success(request, _("Section %(ref)s saved.") % {"ref": section.ref})
     target = request.POST.get("next") == "next"
-    sections = _sections(submission, revision)
+    sections = submission_sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     if target and position + 1 < len(sections):
         section = sections[position + 1]

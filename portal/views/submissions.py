@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from assessment.models import Clarification
 from assessment.services.checks import precheck_draft
 from assessment.services.clarifications import clarification_answer
-from portal.views.sections import _sections
 from qad.checklist import revision_checklist
 from qad.forms import QuestionForm
 from qad.links import section_url
@@ -25,6 +24,7 @@ from qad.rules import (
     signing_capacity,
     submits_for_participant,
 )
+from qad.selectors import submission_sections
 from qad.services.answers import (
     RESOLUTIONS,
     AnswerLocked,
@@ -47,7 +47,7 @@ def _overview_context(request, submission) -> dict:
             "answered": progress.get(section.ref, [0, 0])[0],
             "required": progress.get(section.ref, [0, 0])[1],
         }
-        for section in _sections(submission, revision)
+        for section in submission_sections(submission, revision)
     ]
     clarifications = list(
         Clarification.objects.filter(submission=submission)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +13,7 @@ from assessment.models import CriteriaSet
 from assessment.selectors import code_bodies_without_criteria
 from assessment.services.checks import checks_rerun_criteria_set, rerun_progress
 from assessment.services.criteria import criteria_set_load, criteria_set_publish
+from portal.views.access import portal_admin_required
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
 from qad.services.moves import move_qualification, plan_move
@@ -23,18 +21,6 @@ from qad.services.templates import qad_template_load, qad_template_publish
 from qad.version_changes import changes_csv, compare_criteria, compare_templates
 from qad.version_file_reader import MAX_FILE_BYTES, VersionFileError
 from qualification.models import Qualification
-from qualification.rules import is_portal_admin
-
-
-def portal_admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_portal_admin(request.user):
-            raise PermissionDenied(_("Only portal admins manage versions."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @portal_admin_required
