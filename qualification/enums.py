@@ -28,6 +28,7 @@ class QualificationCondition(models.TextChoices):
         "sms_exemption_requested",
         _("Smart Meter Segment exemption requested"),
     )
+    WORK_OFF_OPEN = "work_off_open", _("Has work-off items still open")
 
 
 class QualificationState(models.TextChoices):

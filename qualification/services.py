@@ -41,7 +41,7 @@ from qualification.rules import (
     can_administer_organisation,
     organisation_roles,
 )
-from qualification.signals import qualification_entered
+from qualification.signals import conditions_changed, qualification_entered
 
 
 def organisation_create(
@@ -160,6 +160,19 @@ def qualification_start(
         )
         _on_enter(qualification, state)
     return qualification
+
+
+def qualification_work_off_open(*, qualification: Qualification, still_open: bool) -> None:
+    """Record whether the participant has work-off items still open, a fact that conditional
+    QAD questions depend on (the work-off plan upload); the QAD follows when it changes.
+    Called by the work-off plan's services, which audit the change of the item itself."""
+    with transaction.atomic():
+        changed = Qualification.objects.filter(
+            pk=qualification.pk, work_off_open=not still_open
+        ).update(work_off_open=still_open)
+        if changed:
+            qualification.work_off_open = still_open
+            conditions_changed.send(sender=Qualification, qualification=qualification)
 
 
 def qualification_transition(

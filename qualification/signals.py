@@ -8,3 +8,7 @@ from django.dispatch import Signal
 # (QualificationState). A receiver may refuse the move by raising TransitionNotAllowed;
 # the whole move is then undone.
 qualification_entered = Signal()
+
+# A fact that conditional QAD questions depend on has changed (Qualification.conditions):
+# sent inside the transaction that saved it. Arguments: `qualification` (Qualification).
+conditions_changed = Signal()

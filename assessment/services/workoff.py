@@ -21,6 +21,7 @@ from qualification.rules import (
     code_body_roles,
     organisation_roles,
 )
+from qualification.services import qualification_work_off_open
 
 
 def can_edit_work_off(user: User, qualification: Qualification) -> bool:
@@ -74,6 +75,13 @@ def work_off_save(
         item.closed_at = timezone.now() if status == WorkOffItem.Status.CLOSED else None
         item.full_clean(exclude=["qualification", "created_by"])
         item.save()
+        # The work-off plan upload (4.8.5) is asked while any item is open.
+        qualification_work_off_open(
+            qualification=qualification,
+            still_open=WorkOffItem.objects.filter(qualification=qualification)
+            .exclude(status=WorkOffItem.Status.CLOSED)
+            .exists(),
+        )
         audit_record(
             kind="workoff.saved",
             actor=by,

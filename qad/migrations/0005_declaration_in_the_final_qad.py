@@ -1,8 +1,10 @@
 """The shipped QAD v3.01 asks for the declaration and sign-off (section 11) in the Final QAD
-only. A database that loaded the file before it said so is brought to the file as it is now:
-section 11 and its questions apply to the Final QAD, the version's recorded source is the
-corrected file, and each Initial QAD still being written loses the section's answers it has
-not given (an answer or a file someone gave is kept: nothing a participant wrote is lost)."""
+only, and for the work-off plan upload (4.8.5) only while a work-off item is open. A database
+that loaded the file before it said so is brought to the file as it is now: section 11 and
+its questions apply to the Final QAD, 4.8.5 applies when work-off is open (and is then
+required), the version's recorded source is the corrected file, and each QAD still being
+written loses the answers it no longer asks and has not given (an answer or a file someone
+gave is kept: nothing a participant wrote is lost)."""
 
 import hashlib
 from pathlib import Path
@@ -13,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 BEFORE_SHA256 = "2714bf9df46fa352cfbfbf6b6a41f7724fc2d3ce17da474fa56ac972bd937430"
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "qad" / "qad-v3.01.yaml"
 FINAL_ONLY = ("11", "11.1", "11.2", "11.3")
+WORK_OFF_PLAN = "4.8.5"
 
 
 def declaration_in_the_final_qad(apps, schema_editor):
@@ -24,6 +27,9 @@ def declaration_in_the_final_qad(apps, schema_editor):
     sections.update(applies_stages=["final"])
     questions = template.questions.filter(section__in=sections)
     questions.update(applies_stages=["final"])
+    template.questions.filter(ref=WORK_OFF_PLAN).update(
+        applies_when=["work_off_open"], required=True
+    )
     content = SHIPPED.read_bytes() if SHIPPED.exists() else b""
     if content:
         QadTemplate.objects.filter(pk=template.pk).update(
@@ -32,12 +38,15 @@ def declaration_in_the_final_qad(apps, schema_editor):
         )
     Answer = apps.get_model("qad", "Answer")
     Revision = apps.get_model("qad", "Revision")
-    drafts = Revision.objects.filter(
-        submission__template=template, submission__stage="initial", submitted_at__isnull=True
-    )
     EvidenceLink = apps.get_model("evidence", "EvidenceLink")
+    drafts = Revision.objects.filter(submission__template=template, submitted_at__isnull=True)
+    no_longer_asked = Q(revision__submission__stage="initial", question__in=questions) | Q(
+        question__ref=WORK_OFF_PLAN,
+        revision__submission__qualification__work_off_open=False,
+    )
     unanswered = (
-        Answer.objects.filter(revision__in=drafts, question__in=questions)
+        Answer.objects.filter(revision__in=drafts)
+        .filter(no_longer_asked)
         .filter(Q(value__isnull=True) | Q(value="") | Q(value=[]))
         .exclude(
             Exists(
@@ -48,7 +57,7 @@ def declaration_in_the_final_qad(apps, schema_editor):
         )
     )
     touched = set(unanswered.values_list("revision_id", flat=True))
-    unanswered.delete()
+    Answer.objects.filter(pk__in=list(unanswered.values_list("pk", flat=True))).delete()
     Revision.objects.filter(pk__in=touched).update(completeness_stale=True)
 
 
@@ -56,6 +65,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("qad", "0004_question_stages"),
         ("evidence", "0001_initial"),
+        ("assessment", "0012_qualification_work_off_open"),
     ]
 
     operations = [

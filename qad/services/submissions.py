@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qad.attachments import attachments
 from qad.checklist import revision_checklist
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionStage, SubmissionState
@@ -209,6 +210,47 @@ def final_qad_start(*, qualification: Qualification, by: User) -> Submission:
 
 def _current_template() -> QadTemplate:
     return current_template()
+
+
+def revision_follow_conditions(*, qualification: Qualification) -> Revision | None:
+    """A fact that conditional questions depend on has changed: the QAD being written asks
+    the questions that now apply and stops asking those that no longer do. An answer that
+    was given, or that has files, stays (nothing a participant wrote is lost). Returns the
+    revision changed, if any."""
+    submission = qualification.submissions.order_by("-created_at").first()
+    if submission is None:
+        return None
+    with transaction.atomic():
+        revision = (
+            Revision.objects.select_for_update(no_key=True)
+            .filter(submission=submission)
+            .order_by("-number")
+            .first()
+        )
+        if revision is None or revision.is_frozen:
+            return None
+        applicable = {
+            q.pk
+            for q in applicable_questions(
+                template=submission.template, qualification=qualification, stage=submission.stage
+            )
+        }
+        asked = dict(revision.answers.values_list("question_id", "value"))
+        Answer.objects.bulk_create(
+            Answer(revision=revision, question_id=question_id)
+            for question_id in applicable - asked.keys()
+        )
+        with_files = attachments().evidence_types(revision).keys()
+        unasked = [
+            question_id
+            for question_id, value in asked.items()
+            if question_id not in applicable
+            and value in (None, "", [])
+            and question_id not in with_files
+        ]
+        revision.answers.filter(question_id__in=unasked).delete()
+        send_recompute(revision)
+    return revision
 
 
 def _carry_evidence(source: Revision, target: Revision, question_ids: set[int]) -> None:

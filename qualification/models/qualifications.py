@@ -71,6 +71,8 @@ class Qualification(models.Model):
     sms_exemption_requested = models.BooleanField(
         "Smart Meter Segment exemption requested", default=False
     )
+    # Kept by the work-off plan's services: some item the participant declared is not closed.
+    work_off_open = models.BooleanField("work-off items still open", default=False)
     target_migration_date = models.DateField(null=True, blank=True)
     state = models.CharField(
         max_length=30, choices=QualificationState.choices, default=QualificationState.TESTING
@@ -107,6 +109,8 @@ class Qualification(models.Model):
             facts.add("places_reliance")
         if self.sms_exemption_requested:
             facts.add("sms_exemption_requested")
+        if self.work_off_open:
+            facts.add("work_off_open")
         return frozenset(facts)
 
 

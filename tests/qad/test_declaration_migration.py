@@ -1,12 +1,13 @@
 """A database that loaded QAD v3.01 before it asked for the declaration in the Final QAD only
-is brought to the shipped file: section 11 applies to the Final QAD, and an Initial QAD being
-written loses only the section's answers nobody gave."""
+and for the work-off plan only while work-off is open is brought to the shipped file: a QAD
+being written loses only the answers it no longer asks that nobody gave."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Q
 
 from demo.world import ensure_versions
 from qad.models import Answer, QadTemplate, Section
@@ -34,10 +35,11 @@ def test_an_earlier_v3_01_asks_for_the_declaration_in_the_final_qad_only(shipped
     declaration = template.sections.filter(ref__startswith="11")
     declaration.update(applies_stages=[])
     template.questions.filter(section__in=declaration).update(applies_stages=[])
+    template.questions.filter(ref="4.8.5").update(applies_when=[], required=False)
     QadTemplate.objects.filter(pk=template.pk).update(source_sha256=BEFORE_SHA256)
     Answer.objects.bulk_create(
         Answer(revision=supplier.revision, question=question)
-        for question in template.questions.filter(section__in=declaration)
+        for question in template.questions.filter(Q(section__in=declaration) | Q(ref="4.8.5"))
     )
     Answer.objects.filter(revision=supplier.revision, question__ref="11.2.1").update(
         value="Margaret Lowe, Director"
@@ -57,6 +59,11 @@ def test_an_earlier_v3_01_asks_for_the_declaration_in_the_final_qad_only(shipped
             "question__ref", flat=True
         )
     ) == {"11.2.1", "11.2.4"}, "what the participant gave stays"
+    assert not supplier.revision.answers.filter(question__ref="4.8.5").exists(), (
+        "no work-off item is open: the plan upload is not asked"
+    )
+    work_off_plan = template.questions.get(ref="4.8.5")
+    assert (work_off_plan.applies_when, work_off_plan.required) == (["work_off_open"], True)
     supplier.revision.refresh_from_db()
     assert supplier.revision.completeness_stale, "counted again by the sweep"
     template.refresh_from_db()
