@@ -8,6 +8,10 @@ Each detector is tuned so that a normal test log does not flood the findings:
   enough by chance. Other spacings are not, as they would match ordinary digit tables.
   Numbers in a column or after a label about time or dates (`timestamp`, `createdDate`)
   are skipped: epoch milliseconds are 13 digits too.
+- MPANs as Excel writes a 13-digit number it took for a quantity: `1.60012E+12`. Its last
+  digits are lost, so no check digit can be tested: it is reported when it fills its cell
+  (a spreadsheet or CSV value), sits in a column or after a label about MPANs, or follows
+  the word in the text ("MPAN: 1.60012E+12").
 - E-mail addresses, except at domains reserved for examples and tests (RFC 2606/6761:
   example.com, .example, .test, .invalid, .localhost).
 - UK phone numbers: 0 or +44 (or 0044) followed by 9 or 10 digits, in groups separated by
@@ -61,6 +65,9 @@ class Detection:
 MPAN_PATTERN = re.compile(
     r"(?<![0-9.])(?:[1-9][0-9]{12}|[1-9][0-9] [0-9]{4} [0-9]{4} [0-9]{3})(?![0-9]|\.[0-9])"
 )
+MPAN_SCIENTIFIC_PATTERN = re.compile(r"(?<![0-9.])[1-9]\.[0-9]{1,11}[eE]\+?12(?![0-9])")
+MPAN_FIELD = re.compile(r"mpan|meterpoint|supplynumber")
+MPAN_BEFORE = re.compile(r"(?i)\b(?:mpan(?: core)?|meter point)\b[^0-9A-Za-z]{0,5}$")
 EMAIL_PATTERN = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
 )
@@ -122,6 +129,14 @@ def detect(record: Record) -> Iterator[Detection]:
             digits = match.group().replace(" ", "")
             if is_valid_mpan(digits) and not _about_time(cell):
                 yield Detection(PersonalDataKind.MPAN, cell, digits)
+        if "+12" in text or "E12" in text or "e12" in text:
+            for match in MPAN_SCIENTIFIC_PATTERN.finditer(text):
+                if (
+                    match.group() == text.strip()
+                    or _about_mpans(cell)
+                    or MPAN_BEFORE.search(text, 0, match.start())
+                ):
+                    yield Detection(PersonalDataKind.MPAN, cell, match.group())
         if "@" in text:
             for match in EMAIL_PATTERN.finditer(text):
                 if not _reserved(match.group()):
@@ -152,6 +167,13 @@ def _about_time(cell: Cell) -> bool:
     """A column or label about time: 13 digits there are epoch milliseconds, not MPANs."""
     names = (_normalise(cell.field), _normalise(cell.label))
     return any(word in name for name in names for word in TIME_WORDS)
+
+
+def _about_mpans(cell: Cell) -> bool:
+    """A column or label about MPANs (`MPAN`, `mpanCore`, `Meter point`)."""
+    return bool(
+        MPAN_FIELD.search(_normalise(cell.field)) or MPAN_FIELD.search(_normalise(cell.label))
+    )
 
 
 def _looks_like_address(record: Record) -> bool:

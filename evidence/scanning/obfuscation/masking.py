@@ -13,6 +13,9 @@ def mask(kind: PersonalDataKind, value: str) -> str:
 
 
 def _mpan(value: str) -> str:
+    mantissa, e, exponent = value.upper().partition("E")
+    if e:  # as Excel writes it, `1.60012E+12`: `1.•••••E+12`
+        return mantissa[:2] + BULLET * (len(mantissa) - 2) + "E" + exponent
     digits = "".join(ch for ch in value if ch.isdigit())
     return digits[:2] + BULLET * (len(digits) - 5) + digits[-3:]
 

@@ -232,3 +232,40 @@ def test_images_are_not_read_and_the_report_says_why(tmp_path):
     path = make_image(tmp_path / "screen.png", "PNG")
 
     assert find_personal_data(path, "image/png") == PersonalDataReport((), 0, True, (IMAGES_NOTE,))
+
+
+def test_mpans_excel_wrote_in_scientific_notation_are_found_in_every_format(tmp_path):
+    """Excel turns a 13-digit MPAN into `1.60012E+12` when it saves a CSV or shows the
+    number as text; the last digits are lost, but the MPAN is still there to find."""
+    csv = tmp_path / "export.csv"
+    csv.write_text("Test,MPAN,Note\nTC-1,1.60012E+12,moved\nTC-2,n/a,size 2.5E+12 bytes\n")
+    xlsx = make_xlsx(
+        tmp_path / "export.xlsx", {"Sites": [["Test", "Meter point"], ["TC-1", "1.30015E+12"]]}
+    )
+    docx = make_docx(tmp_path / "notes.docx", ["Site moved. MPAN: 1.90001E+12 (from the export)."])
+    pdf = make_pdf(tmp_path / "report.pdf", ["<p>Rejected flow for MPAN 2.00012E+12.</p>"])
+    text = tmp_path / "notes.txt"
+    text.write_text("Run 4\nmpan core = 1.41234E+12\nthroughput 3.1E+12 bytes\n")
+
+    found = {
+        name: [(f.kind, f.location, f.preview) for f in find_personal_data(path, kind).findings]
+        for name, path, kind in (
+            ("csv", csv, "text/csv; charset=utf-8"),
+            ("xlsx", xlsx, EXCEL_WORKBOOK),
+            ("docx", docx, WORD_DOCUMENT),
+            ("pdf", pdf, "application/pdf"),
+            ("text", text, "text/plain; charset=utf-8"),
+        )
+    }
+
+    assert [kind for findings in found.values() for kind, _, _ in findings] == [MPAN] * 5
+    assert found["csv"][0][1] == "row 2, column B (MPAN)"
+    assert found["xlsx"][0][1] == "sheet 'Sites', row 2, column B (Meter point)"
+    assert found["text"][0][1] == "line 2"
+    assert [findings[0][2] for findings in found.values()] == [
+        "1.•••••E+12",
+        "1.•••••E+12",
+        "1.•••••E+12",
+        "2.•••••E+12",
+        "1.•••••E+12",
+    ], "where to look, never the number"
