@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualification.enums import Route
 from qualification.models import MarketRole, Mpid, Organisation, PreQualification, Wave
+from qualification.models.participants import dip_id_validator
 
 PARTICIPANT_ROUTES = [
     (Route.SIT, _("Systems Integration Testing (SIT)")),
@@ -118,9 +119,17 @@ class PqsDecisionForm(forms.Form):
 
 
 class MpidForm(forms.ModelForm):
+    # No length limit of its own: a DIP ID of the wrong length gets the format's message.
+    dip_id = forms.CharField(
+        label=_("DIP ID"),
+        required=False,
+        validators=[dip_id_validator],
+        help_text=_("10 digits, as the DIP Manager issued it; leave blank until it has."),
+    )
+
     class Meta:
         model = Mpid
-        fields = ["market_role", "code"]
+        fields = ["market_role", "code", "dip_id"]
         labels = {"code": _("MPID"), "market_role": _("Market role")}
         help_texts = {"code": _("Exactly 4 upper-case letters or digits, as held in MDD.")}
 
@@ -130,3 +139,6 @@ class MpidForm(forms.ModelForm):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
+
+    def clean_dip_id(self):
+        return self.cleaned_data["dip_id"].strip()

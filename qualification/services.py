@@ -65,14 +65,21 @@ def organisation_create(
     return organisation
 
 
-def mpid_add(*, organisation: Organisation, market_role: MarketRole, code: str, by: User) -> Mpid:
-    """Record an MPID the organisation holds for a market role: its admin, or a portal admin,
-    does it, and who did is recorded. A code that is not four upper-case letters or digits,
-    or that the organisation already holds, is refused (ValidationError) and nothing is
-    written."""
+def mpid_add(
+    *, organisation: Organisation, market_role: MarketRole, code: str, by: User, dip_id: str = ""
+) -> Mpid:
+    """Record an MPID the organisation holds for a market role, with its DIP ID when the DIP
+    Manager has issued one: its admin, or a portal admin, does it, and who did is recorded. A
+    code that is not four upper-case letters or digits, one already registered, or a DIP ID
+    that is not ten digits is refused (ValidationError) and nothing is written."""
     if not can_administer_organisation(by, organisation):
         raise PermissionDenied(_("Only an organisation admin can do this."))
-    mpid = Mpid(organisation=organisation, market_role=market_role, code=code.strip().upper())
+    mpid = Mpid(
+        organisation=organisation,
+        market_role=market_role,
+        code=code.strip().upper(),
+        dip_id=dip_id.strip(),
+    )
     mpid.full_clean()
     with transaction.atomic():
         mpid.save()
@@ -82,7 +89,7 @@ def mpid_add(*, organisation: Organisation, market_role: MarketRole, code: str, 
             summary=f"MPID {mpid.code} added for {market_role.name}",
             organisation=organisation,
             target=mpid,
-            after=mpid.code,
+            after={"mpid": mpid.code, "dip_id": mpid.dip_id},
         )
     return mpid
 

@@ -158,6 +158,7 @@ def mpid_add_view(request: HttpRequest, public_id) -> HttpResponse:
                 organisation=organisation,
                 market_role=form.cleaned_data["market_role"],
                 code=form.cleaned_data["code"],
+                dip_id=form.cleaned_data["dip_id"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -15,6 +15,12 @@ MPID_PATTERN = r"^[A-Z0-9]{4}$"
 mpid_validator = RegexValidator(
     MPID_PATTERN, _("An MPID is exactly 4 upper-case letters or digits, e.g. NWES.")
 )
+# The DIP Manager's identifier of a participant's connection to the Data Integration
+# Platform: 10 digits.
+DIP_ID_PATTERN = r"^[0-9]{10}$"
+dip_id_validator = RegexValidator(
+    DIP_ID_PATTERN, _("A DIP ID is exactly 10 digits, as the DIP Manager issued it.")
+)
 company_number_validator = RegexValidator(
     r"^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})$",
     _("A Companies House number is 8 digits, or 2 letters and 6 digits (e.g. SC123456)."),
@@ -108,6 +114,13 @@ class Mpid(models.Model):
         validators=[mpid_validator],
         error_messages={"unique": _("This MPID is already registered in the portal.")},
     )
+    dip_id = models.CharField(
+        "DIP ID",
+        max_length=10,
+        blank=True,
+        validators=[dip_id_validator],
+        help_text=_("Blank until the DIP Manager has issued one."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -116,6 +129,10 @@ class Mpid(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code__regex=MPID_PATTERN), name="mpid_code_format"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dip_id="") | models.Q(dip_id__regex=DIP_ID_PATTERN),
+                name="mpid_dip_id_format",
             ),
         ]
 

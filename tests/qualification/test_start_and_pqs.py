@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from qad.models import Submission
@@ -100,11 +101,52 @@ def test_an_admin_adds_an_mpid_and_a_malformed_one_is_refused(client, brightwatt
     assert bad.status_code == 400
     assert "An MPID is exactly 4 upper-case letters or digits" in text(bad)
     assert not AuditEvent.objects.filter(kind="organisation.mpid_added").exists()
-    client.post(url, {"market_role": market_role("UMSDS").pk, "code": "bwum"})
+    client.post(url, {"market_role": market_role("UMSDS").pk, "code": "bwum", "dip_id": ""})
     assert Mpid.objects.get(code="BWUM").organisation == brightwatt
     event = AuditEvent.objects.get(kind="organisation.mpid_added")
-    assert (event.actor, event.organisation_id, event.after) == (admin, brightwatt.pk, "BWUM")
+    assert (event.actor, event.organisation_id, event.after) == (
+        admin,
+        brightwatt.pk,
+        {"mpid": "BWUM", "dip_id": ""},
+    )
     assert event.summary == "MPID BWUM added for Unmetered Supplies Data Service"
+
+
+@pytest.mark.parametrize("dip_id", ["12345", "12345678901", "12345ABCDE", "1234 56789"])
+def test_a_dip_id_that_is_not_ten_digits_is_refused_with_its_format(client, brightwatt, dip_id):
+    client.force_login(member_of(brightwatt, MembershipRole.ORG_ADMIN))
+    url = reverse("mpid-add", args=[brightwatt.public_id])
+
+    response = client.post(
+        url, {"market_role": market_role("ADS").pk, "code": "BWAD", "dip_id": dip_id}
+    )
+
+    assert response.status_code == 400
+    assert "A DIP ID is exactly 10 digits, as the DIP Manager issued it." in text(response)
+    assert not Mpid.objects.filter(code="BWAD").exists()
+
+
+def test_an_mpid_is_recorded_with_the_dip_id_the_dip_manager_issued(client, brightwatt):
+    admin = member_of(brightwatt, MembershipRole.ORG_ADMIN)
+    client.force_login(admin)
+
+    client.post(
+        reverse("mpid-add", args=[brightwatt.public_id]),
+        {"market_role": market_role("ADS").pk, "code": "BWAD", "dip_id": " 4000012345 "},
+    )
+
+    assert Mpid.objects.get(code="BWAD").dip_id == "4000012345"
+    assert AuditEvent.objects.get(kind="organisation.mpid_added").after == {
+        "mpid": "BWAD",
+        "dip_id": "4000012345",
+    }
+
+
+def test_the_database_refuses_a_dip_id_of_another_format(brightwatt):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mpid.objects.create(
+            organisation=brightwatt, market_role=market_role("ADS"), code="BWAD", dip_id="DIP-1"
+        )
 
 
 @pytest.fixture
