@@ -765,7 +765,10 @@ class _Builder:
         answers = []
         for p in self.participants:
             dates: dict[str, dt.date] = {}
-            values = {q.pk: sample_value(q, dates, p.organisation) for q in p.shape.questions}
+            values = {
+                q.pk: sample_value(q, dates, p.organisation, route=p.route)
+                for q in p.shape.questions
+            }
             reopened = self._reopened_questions(p)
             for stage_revisions in p.revisions.values():
                 for revision in stage_revisions:

@@ -377,6 +377,10 @@ def _ensure_organisation(spec: DemoOrganisation) -> Organisation:
             company_number=spec.company_number,
             mpids=[(code, roles[role]) for code, role in spec.mpids],
         )
+        for mpid in organisation.mpids.all():
+            # Each MPID's DIP ID as the DIP Manager issues them: ten digits, its own.
+            mpid.dip_id = dip_id_for(mpid.code)
+            mpid.save(update_fields=["dip_id"])
         for purpose, name, email in spec.contacts:
             Contact.objects.create(
                 organisation=organisation, purpose=purpose, name=name, email=email
@@ -586,7 +590,9 @@ def _answer_share(
     )
     dates: dict[str, dt.date] = {}
     for answer in answers[: round(len(answers) * share)]:
-        value = sample_value(answer.question, dates, organisation)
+        value = sample_value(
+            answer.question, dates, organisation, route=submission.qualification.route
+        )
         if value is not None:
             answer_save(answer=answer, value=value, expected_version=answer.version, by=by)
 
@@ -595,9 +601,20 @@ def _answer_share(
 KNOWN_ANSWERS = {"3.1": "legal_name", "3.2": "company_number"}
 
 
+def dip_id_for(mpid: str) -> str:
+    """A demo DIP ID: ten digits, the same for an MPID each time the demo is built."""
+    return "40" + "".join(f"{ord(ch) % 100:02d}" for ch in mpid)
+
+
 def sample_value(
-    question: Question, dates: dict[str, dt.date], organisation: Organisation
+    question: Question,
+    dates: dict[str, dt.date],
+    organisation: Organisation,
+    *,
+    route: str | None = None,
 ) -> object:
+    """A plausible answer of this organisation; its identifiers (MPIDs with their roles and
+    DIP IDs, the route) are its own, as the portal holds them."""
     options = question.options
     kind = question.answer_type
     if kind == AnswerType.FREE_TEXT:
@@ -621,12 +638,26 @@ def sample_value(
         dates[question.ref] = value
         return value.isoformat()
     if kind == AnswerType.SINGLE_CHOICE:
-        return options["choices"][0]["value"]
+        values = [choice["value"] for choice in options["choices"]]
+        if route in values and set(values) <= set(Route.values):
+            return route
+        return values[0]
     if kind == AnswerType.NUMBER:
         low, high = options.get("min", 0), options.get("max", low_default(options))
         return round((low + high) / 2) if isinstance(low, int) and isinstance(high, int) else low
     if kind == AnswerType.TABLE:
-        return [_sample_row(options["columns"], n) for n in (1, 2)]
+        rows = [_sample_row(options["columns"], n) for n in (1, 2)]
+        if any(column["key"] == "mpid" for column in options["columns"]):
+            rows = [
+                {
+                    **rows[0],
+                    "role": mpid.market_role.name,
+                    "mpid": mpid.code,
+                    "dip_participant_id": mpid.dip_id or "pending",
+                }
+                for mpid in organisation.mpids.select_related("market_role").order_by("code")
+            ] or rows
+        return rows
     return None  # evidence-only questions are answered by uploading evidence
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from qualification.enums import DeadlineStage, QualificationState
-from qualification.models import AuditEvent, Qualification, User
+from qualification.models import AuditEvent, Mpid, Qualification, QualificationRole, User
 
 
 @dataclass(frozen=True)
@@ -150,3 +150,43 @@ def activity_timeline(
         if len(lines) >= limit:
             break
     return lines
+
+
+@dataclass(frozen=True)
+class RegisteredMpid:
+    """An MPID as the portal holds it: the market role it is for, and its DIP ID ("" until the
+    DIP Manager issues one)."""
+
+    code: str
+    role_code: str
+    role_name: str
+    dip_id: str
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """What the portal holds about a qualification's identifiers, to check a QAD against."""
+
+    route: str
+    mpids: dict[str, RegisteredMpid]  # every MPID the organisation holds, by code
+    sought: tuple[tuple[str, str, str], ...]  # (role code, role name, MPID or "") per role
+
+
+def reference_data(qualification: Qualification) -> ReferenceData:
+    mpids = {
+        code: RegisteredMpid(code, role_code, role_name, dip_id)
+        for code, role_code, role_name, dip_id in Mpid.objects.filter(
+            organisation_id=qualification.organisation_id
+        )
+        .order_by("code")
+        .values_list("code", "market_role__code", "market_role__name", "dip_id")
+    }
+    sought = tuple(
+        (role_code, role_name, mpid or "")
+        for role_code, role_name, mpid in QualificationRole.objects.filter(
+            qualification=qualification
+        )
+        .order_by("market_role__position")
+        .values_list("market_role__code", "market_role__name", "mpid__code")
+    )
+    return ReferenceData(qualification.route, mpids, sought)

@@ -4,7 +4,8 @@
 - `params`: the parameters each check declares, checked when a criteria file is loaded
 - `context`: `RevisionContext` (what checks read, built once per run) and `CriterionView`
 - `files`: evidence files read once per run (CSV and Excel tables, document dates)
-- one module per group of checks: answers, evidence, dates, testing, reliance, signoff
+- one module per group of checks: answers, evidence, dates, evidence of testing, reference
+  data, reliance, signoff
 
 The run itself (which criteria apply, idempotency, storing results) is
 `assessment.services.checks`; assessors read results through `assessment.selectors`.
@@ -17,6 +18,7 @@ from assessment.checks import (  # noqa: F401
     dates,
     evidence,
     evidence_of_testing,
+    reference_data,
     reliance,
     signoff,
 )

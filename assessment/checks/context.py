@@ -17,6 +17,7 @@ from assessment.checks.files import EvidenceFiles
 from evidence.models import EvidenceItem, EvidenceLink
 from qad.content_hash import revision_content_hash
 from qad.models import Answer, Question, Revision, Signature
+from qualification.selectors import ReferenceData, reference_data
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,11 @@ class RevisionContext:
             .values_list("pk", flat=True)
             .distinct()
         )
+
+    @cached_property
+    def reference_data(self) -> ReferenceData:
+        """The portal's record of the qualification's route, roles, MPIDs and DIP IDs."""
+        return reference_data(self.qualification)
 
     @cached_property
     def content_hash(self) -> str:

@@ -32,6 +32,7 @@ Two ways in besides the tasks on submission:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -60,6 +61,7 @@ from qad.selectors import submitted_revision
 from qualification.audit import audit_record
 from qualification.models import AuditEvent, CodeBody, Qualification, QualificationRole, User
 from qualification.outbox import enqueue_on_commit, tasks_in_hand
+from qualification.selectors import reference_data
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +172,8 @@ def inputs_fingerprint(revision: Revision) -> str:
             "granted_packs": granted,
             "reused_items": reused,
             "signature": signature,
+            # What the identifiers check compares the answers with.
+            "reference_data": dataclasses.asdict(reference_data(qualification)),
         }
     )
 

@@ -75,8 +75,8 @@ def test_a_good_file_links_each_criterion_to_its_questions(template):
             lambda d: d["criteria"][0].update(checks=["looks_good"]),
             "criteria[0].checks[0]: unknown check 'looks_good' (known: dates_in_order, "
             "evidence_scan_clean, evidence_types_attached, evidence_within_window, "
-            "reliance_references_valid, required_answers_present, rttm_coverage, "
-            "sign_off_matches, test_results_summary)",
+            "identifiers_match_reference_data, reliance_references_valid, "
+            "required_answers_present, rttm_coverage, sign_off_matches, test_results_summary)",
         ),
         (
             lambda d: d.update(code_body="OFGEM"),

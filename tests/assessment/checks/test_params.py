@@ -170,8 +170,8 @@ def test_every_problem_in_a_file_is_listed(template):
     assert problems_of(document) == [
         "criteria[0].checks[1]: unknown check 'looks_good' (known: dates_in_order, "
         "evidence_scan_clean, evidence_types_attached, evidence_within_window, "
-        "reliance_references_valid, required_answers_present, rttm_coverage, "
-        "sign_off_matches, test_results_summary)",
+        "identifiers_match_reference_data, reliance_references_valid, required_answers_present, "
+        "rttm_coverage, sign_off_matches, test_results_summary)",
         f"{P}.min_pass_rate: expected a number between 0 and 1, found 'high'",
         "criteria[1].checks[1].params.max_age_days: is required",
     ]
