@@ -15,6 +15,8 @@ from qualification.enums import Route
 
 MPID = re.compile(r"^[A-Z0-9]{4}$")
 DIP_ID = re.compile(r"^[0-9]{10}$")
+# Market Domain Data's market role code: one character, widening to two (CR041/CP1589).
+MARKET_ROLE_CODE = re.compile(r"^[A-Z0-9]{1,2}$")
 PENDING = "pending"
 
 
@@ -64,6 +66,12 @@ def _row_problems(ctx: RevisionContext, ref: str, number: int, row: dict) -> tup
         problems.append(
             f"{where}: MPID {mpid} is registered for {registered.role_name}, not {role!r}"
         )
+    market_role_code = _cell(row, "market_role_code")
+    if market_role_code and not MARKET_ROLE_CODE.match(market_role_code):
+        problems.append(
+            f"{where}: {market_role_code!r} is not a market role code (1 or 2 upper-case "
+            "letters or digits, as in Market Domain Data)"
+        )
     dip_id = _cell(row, "dip_participant_id")
     if "dip_participant_id" in row or dip_id:
         if not dip_id or dip_id.casefold() == PENDING:
@@ -81,7 +89,8 @@ def _row_problems(ctx: RevisionContext, ref: str, number: int, row: dict) -> tup
     "identifiers_match_reference_data",
     summary="Each row of the criterion's identifier tables (a table question with an `mpid` "
     "column) names an MPID registered to the participant in the portal, for the market role "
-    "the row gives (its code or name) and with the DIP ID the portal holds for it (10 "
+    "the row gives (its code or name), with a market role code of 1 or 2 characters, and "
+    "with the DIP ID the portal holds for it (10 "
     "digits; `pending` or blank is a warning, which the Final QAD must clear); every role "
     "the qualification seeks has a row for its MPID; and the route the criterion's route "
     "question gives is the qualification's route.",

@@ -54,7 +54,7 @@ def test_each_identifier_the_portal_does_not_hold_is_named_with_its_row(harbour)
                 row("ZZZZ"),
                 row("HBAD", role="SUP", dip="4000099999"),
                 row("H-1"),
-                row(code, dip="12345"),
+                {**row(code, dip="12345"), "market_role_code": "SUP"},
             ],
             "3.5": "QT",
         },
@@ -65,10 +65,12 @@ def test_each_identifier_the_portal_does_not_hold_is_named_with_its_row(harbour)
 
     assert outcome.status == CheckStatus.FAIL
     assert outcome.message == (
-        "5 identifiers are not as the portal holds them: 3.4 row 1: MPID ZZZZ is not "
+        "6 identifiers are not as the portal holds them: 3.4 row 1: MPID ZZZZ is not "
         "registered to Harbour Energy Ltd in the portal, 3.4 row 2: MPID HBAD is registered "
         "for Advanced Data Service, not 'SUP', 3.4 row 3: 'H-1' is not an MPID (4 upper-case "
-        "letters or digits), 3.4 row 4: '12345' is not a DIP ID (10 digits), 3.5 gives the "
+        "letters or digits), 3.4 row 4: 'SUP' is not a market role code (1 or 2 upper-case "
+        "letters or digits, as in Market Domain Data), 3.4 row 4: '12345' is not a DIP ID "
+        "(10 digits), 3.5 gives the "
         "route Non-SIT Qualification Testing; the qualification follows Systems Integration "
         "Testing (SIT)."
     )
