@@ -387,6 +387,39 @@ class WorkOffException(models.Model):
         return f"Exception for {self.item}"
 
 
+class SmsExemptionDecision(models.Model):
+    """A Code Body's decision on a Supplier's Smart Meter Segment exemption (P476): the BSC
+    Performance Assurance Board grants the exemption, the REC allows the derogation. With
+    both recorded, the Supplier is MHHS Qualified with the SMS exemption."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    qualification = models.ForeignKey(
+        "qualification.Qualification",
+        on_delete=models.CASCADE,
+        related_name="sms_exemption_decisions",
+    )
+    code_body = models.ForeignKey(
+        "qualification.CodeBody", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField()
+    reference = models.CharField(max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["qualification", "code_body__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["qualification", "code_body"], name="one_sms_exemption_decision_per_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code_body.code} SMS exemption decision for {self.qualification}"
+
+
 class ServiceActivationStep(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     qualification = models.ForeignKey(

@@ -25,6 +25,11 @@ urlpatterns = [
     path("qualifications/<uuid:public_id>/work-off/", workoff.work_off_plan, name="work-off"),
     path("approvals/<uuid:public_id>/", decisions.approval_view, name="approval-decide"),
     path(
+        "qualifications/<uuid:public_id>/sms-exemption/",
+        decisions.sms_exemption_view,
+        name="sms-exemption-record",
+    ),
+    path(
         "activation-steps/<uuid:public_id>/",
         decisions.activation_step_view,
         name="activation-step",

@@ -25,6 +25,7 @@ from assessment.models import (
     Criterion,
     CriterionOutcome,
     Review,
+    SmsExemptionDecision,
 )
 from assessment.services.reviews import (
     applicable_criteria,
@@ -653,3 +654,35 @@ def code_bodies_without_criteria(template: QadTemplate) -> list[CodeBody]:
         )
         .order_by("position", "code")
     )
+
+
+@dataclass(frozen=True)
+class SmsExemption:
+    """Where a Supplier's Smart Meter Segment exemption stands: each deciding Code Body's
+    decision, or None while it has not decided."""
+
+    decisions: dict[str, SmsExemptionDecision | None]
+
+    @property
+    def granted(self) -> bool:
+        """Granted once the BSC PAB and the REC have both decided."""
+        return all(self.decisions.values())
+
+
+def sms_exemption(qualification: Qualification) -> SmsExemption | None:
+    """None unless the qualification asked for the exemption."""
+    return sms_exemptions([qualification]).get(qualification.pk)
+
+
+def sms_exemptions(qualifications: Iterable[Qualification]) -> dict[int, SmsExemption]:
+    """{qualification id: its SMS exemption} for those that asked for one, in one query."""
+    asked = [q.pk for q in qualifications if q.sms_exemption_requested]
+    recorded: dict[int, dict[str, SmsExemptionDecision]] = {pk: {} for pk in asked}
+    for decision in SmsExemptionDecision.objects.filter(qualification_id__in=asked).select_related(
+        "code_body", "recorded_by"
+    ):
+        recorded[decision.qualification_id][decision.code_body.code] = decision
+    return {
+        pk: SmsExemption({code: decisions.get(code) for code in ("BSC", "REC")})
+        for pk, decisions in recorded.items()
+    }

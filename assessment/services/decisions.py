@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import ServiceActivationStep
-from assessment.rules import can_decide
+from assessment.models import ServiceActivationStep, SmsExemptionDecision
+from assessment.rules import can_decide, is_lead
 from qad.notifications import notify
 from qualification.audit import audit_record
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
-from qualification.models import Qualification, QualificationRole, RoleApproval, User
+from qualification.models import CodeBody, Qualification, QualificationRole, RoleApproval, User
 from qualification.rules import approving_code_bodies, code_body_roles
 from qualification.services import qualification_transition
 
@@ -218,3 +218,72 @@ def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceAct
                 note="Service Activation complete",
             )
     return step
+
+
+# Who decides a Supplier's Smart Meter Segment exemption (P476), and what the decision is.
+SMS_EXEMPTION_DECIDERS = {
+    "BSC": _("the BSC Performance Assurance Board's grant of the exemption"),
+    "REC": _("the REC derogation"),
+}
+
+
+def sms_exemption_record(
+    *,
+    qualification: Qualification,
+    code_body: CodeBody,
+    decided_on: dt.date,
+    reference: str,
+    by: User,
+) -> SmsExemptionDecision:
+    """Record (or correct) the BSC PAB's or the REC's decision on the Smart Meter Segment
+    exemption a Supplier asked for: when it was taken and its reference (a paper, a minute).
+    Only a lead assessor of that Code Body records it; who did, and what it replaced, is
+    audited."""
+    if code_body.code not in SMS_EXEMPTION_DECIDERS:
+        raise ValidationError(
+            _("The SMS exemption is decided by the BSC PAB and the REC, not %(body)s.")
+            % {"body": code_body.code}
+        )
+    if not is_lead(by, code_body):
+        raise PermissionDenied(
+            _("Only a %(body)s lead assessor records its SMS exemption decision.")
+            % {"body": code_body.code}
+        )
+    if not qualification.sms_exemption_requested:
+        raise ValidationError(
+            _("This qualification has not asked for the Smart Meter Segment exemption.")
+        )
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError(_("Give the decision's reference, e.g. the paper or minute."))
+    if decided_on > timezone.localdate():
+        raise ValidationError(_("A decision cannot be dated after today."))
+    with transaction.atomic():
+        existing = (
+            SmsExemptionDecision.objects.select_for_update()
+            .filter(qualification=qualification, code_body=code_body)
+            .first()
+        )
+        before = (
+            {"decided_on": existing.decided_on.isoformat(), "reference": existing.reference}
+            if existing
+            else None
+        )
+        decision = existing or SmsExemptionDecision(
+            qualification=qualification, code_body=code_body
+        )
+        decision.decided_on = decided_on
+        decision.reference = reference[:100]
+        decision.recorded_by = by
+        decision.save()
+        audit_record(
+            kind="sms_exemption.decided",
+            actor=by,
+            summary=f"{code_body.code} SMS exemption decision of "
+            f"{date_format(decided_on, 'j M Y')} recorded ({decision.reference})",
+            qualification=qualification,
+            target=decision,
+            before=before,
+            after={"decided_on": decided_on.isoformat(), "reference": decision.reference},
+        )
+    return decision

@@ -18,9 +18,10 @@ from assessment.services.decisions import (
     approval_decide,
     approval_decision_check,
     approval_schedule,
+    sms_exemption_record,
 )
 from qualification.enums import ApprovalOutcome
-from qualification.models import RoleApproval
+from qualification.models import CodeBody, Qualification, RoleApproval
 from qualification.rules import can_view_qualification
 
 
@@ -44,7 +45,9 @@ def approval_view(request: HttpRequest, public_id) -> HttpResponse:
             approval_schedule(
                 approval=approval,
                 by=request.user,
-                meeting_date=_meeting_date(request.POST["meeting_date"]),
+                meeting_date=_date(
+                    request.POST["meeting_date"], _("Enter the meeting date as a date.")
+                ),
                 conditions=request.POST.get("conditions", ""),
             )
         else:
@@ -86,12 +89,12 @@ def _confirmation(request: HttpRequest, approval: RoleApproval, decision: dict) 
     )
 
 
-def _meeting_date(text: str) -> dt.date:
+def _date(text: str, message: str) -> dt.date:
     # Only the date typed is reported as one; errors of the services keep their own words.
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(_("Enter the meeting date as a date.")) from None
+        raise ValidationError(message) from None
 
 
 @require_POST
@@ -109,3 +112,33 @@ def activation_step_view(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("Recorded: %(step)s.") % {"step": step.label})
     return redirect(step.qualification.get_absolute_url() + "#activation")
+
+
+@require_POST
+@login_required
+def sms_exemption_view(request: HttpRequest, public_id) -> HttpResponse:
+    """A BSC or REC lead records its decision on the Smart Meter Segment exemption."""
+    qualification = get_object_or_404(
+        Qualification.objects.select_related("organisation"), public_id=public_id
+    )
+    if not can_view_qualification(request.user, qualification):
+        raise Http404
+    code_body = get_object_or_404(CodeBody, code=request.POST.get("code_body", ""))
+    try:
+        sms_exemption_record(
+            qualification=qualification,
+            code_body=code_body,
+            decided_on=_date(
+                request.POST.get("decided_on", ""), _("Enter the date of the decision.")
+            ),
+            reference=request.POST.get("reference", ""),
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(body)s's decision on the SMS exemption recorded.") % {"body": code_body.code},
+        )
+    return redirect(qualification.get_absolute_url() + "#sms-exemption")

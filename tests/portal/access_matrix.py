@@ -464,6 +464,12 @@ def build_world() -> World:
         publish=False,
     ).version
     bsc_criteria = bsc_review.code_body.criteria_sets.get(version="99.0")
+    # B, a Supplier, asks for the Smart Meter Segment exemption (P476): the BSC and the REC
+    # each record their decision on it.
+    Qualification.objects.filter(pk=b_side.reviewed.qualification_id).update(
+        sms_exemption_requested=True
+    )
+    b_side.reviewed.qualification.refresh_from_db()
     return World(
         users=users,
         consultant=consultant,

@@ -39,6 +39,7 @@ from tests.portal.access_matrix import (
     PORTAL_ADMIN,
     SEES_A,
     SEES_A_DRAFT,
+    SEES_B,
     SIGNED_IN,
     Access,
     Args,
@@ -234,6 +235,10 @@ def work_off_body(world: World) -> dict[str, Any]:
 
 def approve_body(world: World) -> dict[str, Any]:
     return {"outcome": "approved", "reason": "", "conditions": "", "confirmed": "yes"}
+
+
+def sms_exemption_body(world: World) -> dict[str, Any]:
+    return {"code_body": "BSC", "decided_on": "2026-11-02", "reference": "PAB/299/05"}
 
 
 def version_file_body(world: World) -> dict[str, Any]:
@@ -590,6 +595,13 @@ ACCESS: dict[str, Access] = {
         post=only({K.DIP_LEAD}, ok=302, seen_by=SEES_A, denied=302),
         body=approve_body,
         proof=K.DIP_LEAD,
+    ),
+    "sms-exemption-record": Access(
+        uuid_of("b.reviewed.qualification"),
+        get=METHOD_NOT_ALLOWED,
+        post=only({K.BSC_LEAD}, ok=302, seen_by=SEES_B),
+        body=sms_exemption_body,
+        proof=K.BSC_LEAD,
     ),
     "activation-step": Access(
         uuid_of("activation_step"),

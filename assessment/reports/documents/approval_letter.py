@@ -30,6 +30,7 @@ from assessment.reports.documents.common import (
     role_lines,
 )
 from assessment.rules import can_view_approval_letter
+from assessment.selectors import sms_exemption
 from qualification.enums import ApprovalOutcome, ContactPurpose
 from qualification.models import Contact, QualificationRole, RoleApproval
 
@@ -123,9 +124,20 @@ def approval_letter_context(role_id: int) -> dict[str, Any]:
         "qualified_on": role.qualified_on,
         "approvers": approvers,
         "conditional": any(a.with_conditions for a in approvers),
+        "sms_exemption": _granted_exemption(qualification),
         "reference": letter_reference(role),
         "prepared_at": timezone.now(),
     }
+
+
+def _granted_exemption(qualification) -> list[tuple[str, dt.date, str]]:
+    """(deciding body, date, reference) of the SMS exemption once both decisions are in."""
+    exemption = sms_exemption(qualification)
+    if exemption is None or not exemption.granted:
+        return []
+    return [
+        (d.code_body.approver_name, d.decided_on, d.reference) for d in exemption.decisions.values()
+    ]
 
 
 def approval_letter_fingerprint(role: QualificationRole) -> str:
@@ -146,6 +158,7 @@ def approval_letter_fingerprint(role: QualificationRole) -> str:
         "route": role.qualification.route,
         "wave": role.qualification.wave_id,
         "qualified_on": role.qualified_on,
+        "sms_exemption": _granted_exemption(role.qualification),
         "approvals": [
             [
                 a.code_body.code,

@@ -26,7 +26,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import CriterionOutcome, Report, Review, WorkOffItem
+from assessment.models import (
+    CriterionOutcome,
+    Report,
+    Review,
+    SmsExemptionDecision,
+    WorkOffItem,
+)
 from assessment.reports.documents.assessment_report import work_off_entry, work_off_facts
 from assessment.reports.documents.common import (
     ReportPage,
@@ -37,6 +43,7 @@ from assessment.reports.documents.common import (
     role_lines,
 )
 from assessment.rules import can_view_board
+from assessment.selectors import SmsExemption, sms_exemptions
 from qad.models import Submission
 from qualification.enums import ApprovalOutcome
 from qualification.models import CodeBody, Qualification, QualificationRole, RoleApproval
@@ -86,6 +93,7 @@ class AgendaEntry:
     bodies: list[BodyPosition] = field(default_factory=list)
     work_off: list = field(default_factory=list)  # WorkOffEntry, open items only
     other_conditions: list[tuple[str, str]] = field(default_factory=list)
+    sms_exemption: SmsExemption | None = None  # when the Supplier asked for one
 
     @property
     def organisation(self):
@@ -181,6 +189,7 @@ def board_summary_context(code_body_id: int, meeting_date: dt.date) -> dict[str,
     ):
         open_items[item.qualification_id].append(work_off_entry(item))
 
+    exemptions = sms_exemptions(qualifications.values())
     entries = []
     for qualification_id, qualification in qualifications.items():
         its_roles = roles[qualification_id]
@@ -196,6 +205,7 @@ def board_summary_context(code_body_id: int, meeting_date: dt.date) -> dict[str,
                 if a.conditions and a.outcome == ApprovalOutcome.SCHEDULED
             ],
             work_off=open_items[qualification_id],
+            sms_exemption=exemptions.get(qualification_id),
         )
         positions: dict[int, BodyPosition] = {}
         for role in its_roles:
@@ -312,6 +322,11 @@ def board_summary_fingerprint(code_body: CodeBody, meeting_date: dt.date) -> str
             for a in role.approvals.all()
         ),
         "submissions": sorted([s.pk, s.stage] for s in submissions.values()),
+        "sms_exemption": sorted(
+            SmsExemptionDecision.objects.filter(qualification_id__in=ids).values_list(
+                "qualification_id", "code_body_id", "decided_on", "reference"
+            )
+        ),
         "reviews": list(
             reviews.order_by("pk").values_list(
                 "pk", "code_body_id", "state", "completed_by_id", "completed_at"
