@@ -11,6 +11,7 @@ from assessment.models import (
     Review,
     ReviewAssignment,
     ServiceActivationStep,
+    SmsExemptionDecision,
     WorkOffException,
     WorkOffItem,
 )
@@ -171,6 +172,14 @@ class WorkOffItemAdmin(admin.ModelAdmin):
 @admin.register(WorkOffException)
 class WorkOffExceptionAdmin(RecordAdmin):
     list_display = ["item", "code_body", "recorded_by", "recorded_at"]
+
+
+@admin.register(SmsExemptionDecision)
+class SmsExemptionDecisionAdmin(RecordAdmin):
+    """Recorded by the Code Bodies' leads on the qualification page, audited there."""
+
+    list_display = ["qualification", "code_body", "decided_on", "reference", "recorded_by"]
+    search_fields = ["qualification__organisation__legal_name", "reference"]
 
 
 @admin.register(ServiceActivationStep)
