@@ -676,7 +676,7 @@ SAMPLE_CELLS = {
     "market_role_code": ("X", "X"),
     "mpid": ("NWES", "NWEX"),
     "provider_mpid": ("BWDS", ""),
-    "dip_participant_id": ("DIP-000412", "DIP-000413"),
+    "dip_participant_id": ("4000000412", "4000000413"),
     "provider": ("Brightwatt Data Services Ltd", "Ledgerline Systems Ltd"),
     "service": ("Smart Data Service", "Settlement billing platform"),
     "version": ("4.2", "2024.3"),

@@ -8,6 +8,7 @@ and a list of evidence references for evidence-only questions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -112,6 +113,7 @@ def _table(question: Question, value: Any) -> list[dict[str, Any]]:
                 continue
             try:
                 cleaned[column["key"]] = _CELL_CLEANERS[column["type"]](question, cell)
+                _check_format(column, cleaned[column["key"]])
             except ValidationError as exc:
                 raise ValidationError(
                     _("Row %(row)s, %(column)s: %(problem)s")
@@ -120,6 +122,16 @@ def _table(question: Question, value: Any) -> list[dict[str, Any]]:
         if any(cell is not None for cell in cleaned.values()):
             rows.append(cleaned)
     return rows
+
+
+def _check_format(column: dict, cell: Any) -> None:
+    """A text column with a format (the template's `pattern`) refuses a cell that does not
+    match it, saying what it must look like."""
+    pattern = column.get("pattern")
+    if pattern and not re.fullmatch(pattern, str(cell)):
+        raise ValidationError(
+            _("“%(value)s” is not %(hint)s.") % {"value": cell, "hint": column["pattern_hint"]}
+        )
 
 
 def _evidence_only(question: Question, value: Any) -> list[str]:

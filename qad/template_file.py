@@ -366,6 +366,23 @@ class _TemplateReader(Reader):
             self.problem(where, "a single_choice question needs at least two choices")
         return choices
 
+    def read_cell_format(self, column: dict, path: str, column_type: str) -> dict[str, str]:
+        """A text column's format (`pattern`, a regular expression every cell must match, and
+        `pattern_hint`, the words that tell the person what it must look like)."""
+        if "pattern" not in column and "pattern_hint" not in column:
+            return {}
+        if column_type != TableColumnType.TEXT:
+            self.problem(join(path, "pattern"), "only a text column takes a pattern")
+            return {}
+        pattern = self.text(column, "pattern", path, max_length=200)
+        hint = self.text(column, "pattern_hint", path, max_length=200)
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            self.problem(join(path, "pattern"), f"is not a regular expression ({exc})")
+            return {}
+        return {"pattern": pattern, "pattern_hint": hint} if pattern and hint else {}
+
     def read_columns(self, node: dict, path: str) -> list[dict[str, str]]:
         where = join(path, "columns")
         if "columns" not in node:
@@ -375,7 +392,12 @@ class _TemplateReader(Reader):
         seen: dict[str, str] = {}
         for index, item in enumerate(self.items(node, "columns", path)):
             item_path = join(where, index)
-            column = self.mapping(item, item_path, required=["key", "label", "type"])
+            column = self.mapping(
+                item,
+                item_path,
+                required=["key", "label", "type"],
+                optional=["pattern", "pattern_hint"],
+            )
             if column is None:
                 continue
             key = self.text(
@@ -393,13 +415,13 @@ class _TemplateReader(Reader):
                     join(item_path, "type"),
                     f"{column_type!r} is not one of {', '.join(TableColumnType.values)}",
                 )
-            columns.append(
-                {
-                    "key": key,
-                    "label": self.text(column, "label", item_path, max_length=100),
-                    "type": column_type,
-                }
-            )
+            read = {
+                "key": key,
+                "label": self.text(column, "label", item_path, max_length=100),
+                "type": column_type,
+            }
+            read.update(self.read_cell_format(column, item_path, column_type))
+            columns.append(read)
         if not columns and isinstance(node.get("columns"), list):
             self.problem(where, "a table question needs at least one column")
         return columns

@@ -36,6 +36,16 @@ def test_an_earlier_v3_01_asks_for_the_declaration_in_the_final_qad_only(shipped
     declaration.update(applies_stages=[])
     template.questions.filter(section__in=declaration).update(applies_stages=[])
     template.questions.filter(ref="4.8.5").update(applies_when=[], required=False)
+    formats = template.questions.get(ref="3.4").options
+    template.questions.filter(ref="3.4").update(
+        options={
+            **formats,
+            "columns": [
+                {k: v for k, v in c.items() if k not in ("pattern", "pattern_hint")}
+                for c in formats["columns"]
+            ],
+        }
+    )
     QadTemplate.objects.filter(pk=template.pk).update(source_sha256=BEFORE_SHA256)
     Answer.objects.bulk_create(
         Answer(revision=supplier.revision, question=question)
@@ -64,6 +74,7 @@ def test_an_earlier_v3_01_asks_for_the_declaration_in_the_final_qad_only(shipped
     )
     work_off_plan = template.questions.get(ref="4.8.5")
     assert (work_off_plan.applies_when, work_off_plan.required) == (["work_off_open"], True)
+    assert template.questions.get(ref="3.4").options == formats, "the cells' formats are back"
     supplier.revision.refresh_from_db()
     assert supplier.revision.completeness_stale, "counted again by the sweep"
     template.refresh_from_db()

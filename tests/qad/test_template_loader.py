@@ -199,6 +199,37 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
             "applies only to final",
         ),
         (
+            lambda d: d["sections"][1]["questions"].append(
+                {
+                    "ref": "3.9",
+                    "prompt": "List your MPIDs.",
+                    "answer_type": "table",
+                    "columns": [
+                        {"key": "mpid", "label": "MPID", "type": "text", "pattern": "([A-Z]"}
+                        | {"pattern_hint": "an MPID"}
+                    ],
+                    "assessed_by": ["BSC"],
+                }
+            ),
+            "sections[1].questions[3].columns[0].pattern: is not a regular expression "
+            "(missing ), unterminated subpattern at position 0)",
+        ),
+        (
+            lambda d: d["sections"][1]["questions"].append(
+                {
+                    "ref": "3.9",
+                    "prompt": "When?",
+                    "answer_type": "table",
+                    "columns": [
+                        {"key": "due", "label": "Due", "type": "date", "pattern": "^2"}
+                        | {"pattern_hint": "a date in the 2000s"}
+                    ],
+                    "assessed_by": ["BSC"],
+                }
+            ),
+            "sections[1].questions[3].columns[0].pattern: only a text column takes a pattern",
+        ),
+        (
             lambda d: d.pop("title"),
             "title: is required",
         ),
@@ -224,6 +255,8 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
         "sub-section without its parent",
         "unknown stage",
         "question asked in a stage its section is not",
+        "a cell format that is not a regular expression",
+        "a format on a column that is not text",
         "missing key",
         "unknown key",
     ],

@@ -5,7 +5,7 @@ import pytest
 
 from assessment.enums import CheckStatus
 from qad.enums import SubmissionStage
-from qad.models import Submission
+from qad.models import Answer, Submission
 from qualification.models import Mpid
 from tests.assessment.support import run_check, set_answers, submit
 from tests.qualification.factories import MpidFactory, market_role
@@ -34,7 +34,7 @@ def row(mpid, *, role="SUP", dip="4000012345"):
 
 def test_identifiers_the_portal_holds_pass(harbour):
     supplier, code = harbour
-    set_answers(supplier, {"3.4": [row(code.lower(), role="Supplier")], "3.5": "SIT"})
+    set_answers(supplier, {"3.4": [row(code, role="Supplier")], "3.5": "SIT"})
     submit(supplier)
 
     outcome = run_check("identifiers_match_reference_data", supplier, IDENTIFIERS)
@@ -47,17 +47,16 @@ def test_identifiers_the_portal_holds_pass(harbour):
 
 def test_each_identifier_the_portal_does_not_hold_is_named_with_its_row(harbour):
     supplier, code = harbour
-    set_answers(
-        supplier,
-        {
-            "3.4": [
-                row("ZZZZ"),
-                row("HBAD", role="SUP", dip="4000099999"),
-                row("H-1"),
-                {**row(code, dip="12345"), "market_role_code": "SUP"},
-            ],
-            "3.5": "QT",
-        },
+    set_answers(supplier, {"3.5": "QT"})
+    # Rows 3 and 4 are what a table held before its cells had formats (saving them now is
+    # refused at once): the check reads them as they are stored.
+    Answer.objects.filter(revision=supplier.revision, question__ref="3.4").update(
+        value=[
+            row("ZZZZ"),
+            row("HBAD", role="SUP", dip="4000099999"),
+            row("H-1"),
+            {**row(code, dip="12345"), "market_role_code": "SUP"},
+        ]
     )
     submit(supplier)
 
