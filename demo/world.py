@@ -600,6 +600,54 @@ def _answer_share(
 # Answers the demo knows from the organisation itself (QAD section 3).
 KNOWN_ANSWERS = {"3.1": "legal_name", "3.2": "company_number"}
 
+# Short answers a participant gives in a few words, by question.
+SHORT_ANSWERS = {
+    "3.8": "The Wave confirmed in the Code Bodies' acceptance of our PQS",
+    "4.3.3": "QT test scenarios v3.2 and test cases v2.1, as issued in May 2025",
+    "4.4.1": "The Programme's RTTM template v1.4",
+    "11.2.1": "Margaret Lowe, Managing Director",
+}
+
+# What a participant writes about its own processes, by part of the QAD: how the work is
+# done, who owns it, how it is checked. `{org}` is the organisation's name.
+PROCESS_ANSWERS = {
+    "4": (
+        "{org} tested against the Programme's plan: entry and exit criteria were agreed with "
+        "the Code Bodies before each phase, every defect is in our defect log with an owner and "
+        "a target date, and the exit report attached records the results phase by phase."
+    ),
+    "5": (
+        "{org} runs this in its registration and billing platform. The steps are written in "
+        "our MHHS operating manual, the Head of Market Operations owns them, and the "
+        "settlement performance reports are checked against them every month."
+    ),
+    "6": (
+        "Our Data Service team runs this on the settlement platform we operate for {org}'s "
+        "customers: daily jobs with alerts to the on-call analyst, a runbook for each failure, "
+        "and a monthly review of performance against the settlement timetable."
+    ),
+    "7": (
+        "{org}'s field and back-office teams follow our metering procedures, which map each "
+        "step to the MHHS messages we send; exceptions go to the metering control desk, which "
+        "clears them within two working days and reports weekly."
+    ),
+    "8": (
+        "As the distribution network operator, {org} does this in its registration system, "
+        "kept in line with the Central Switching Service; a daily reconciliation report goes "
+        "to the Registration Service manager, and any difference is corrected the same day."
+    ),
+    "9": (
+        "{org}'s MHHS Steering Group owns this. Changes go through our change board with the "
+        "Code Bodies' obligations checked first, third parties report to us monthly against "
+        "their service levels, and internal audit reviews the controls each year."
+    ),
+    "10": (
+        "{org} relies on the testing named in 10.1 because the same platform and versions "
+        "serve us; the provider's evidence is attached, and our own tests cover the "
+        "configuration that is ours."
+    ),
+}
+
 
 def dip_id_for(mpid: str) -> str:
     """A demo DIP ID: ten digits, the same for an MPID each time the demo is built."""
@@ -620,11 +668,11 @@ def sample_value(
     if kind == AnswerType.FREE_TEXT:
         if question.ref in KNOWN_ANSWERS:
             return getattr(organisation, KNOWN_ANSWERS[question.ref])
-        text = (
-            f"Our response to {question.ref}: the process is documented in our MHHS operating "
-            "manual, owned by the Settlement Manager, reviewed quarterly and evidenced by the "
-            "attached test and control records."
-        )
+        text = SHORT_ANSWERS.get(question.ref) or PROCESS_ANSWERS.get(
+            question.ref.split(".")[0],
+            "{org} documents this in its MHHS operating manual; the Settlement Manager owns it "
+            "and the attached records show it working.",
+        ).format(org=organisation.legal_name)
         if len(text) > options.get("max_length", len(text)):
             text = f"Ref. {organisation.company_number}-{question.ref}"
         return text

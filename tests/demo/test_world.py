@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from demo.world import USERS
-from qad.enums import SubmissionState
-from qad.models import Revision, Submission
+from qad.enums import AnswerType, SubmissionState
+from qad.models import Answer, Revision, Submission
 from qualification.enums import QualificationState
 from qualification.models import Organisation, Qualification, User
 
@@ -51,6 +51,26 @@ def test_the_demo_has_participants_across_roles_routes_and_stages(
     assert Submission.objects.filter(state=SubmissionState.SUBMITTED).exists()
     partly = Revision.objects.filter(answered_count__gt=0, submitted_at__isnull=True)
     assert all(r.answered_count < r.required_count for r in partly) and partly.exists()
+
+
+def test_each_demo_participant_answers_with_its_own_identifiers_and_words():
+    run_demo("first-password-1")
+
+    for organisation in Organisation.objects.exclude(qualifications__submissions=None):
+        answers = Answer.objects.filter(
+            revision__submission__qualification__organisation=organisation
+        ).select_related("question")
+        identifiers = answers.filter(question__ref="3.4").exclude(value=None).first()
+        if identifiers is not None:
+            mpids = {m.code: m.dip_id for m in organisation.mpids.all()}
+            assert {row["mpid"]: row["dip_participant_id"] for row in identifiers.value} == mpids
+        texts = [
+            a.value
+            for a in answers
+            if a.question.answer_type == AnswerType.FREE_TEXT and isinstance(a.value, str)
+        ]
+        assert not [t for t in texts if "Our response to" in t], "no filler naming the question"
+        assert any(organisation.legal_name in t for t in texts[2:]), organisation
 
 
 def test_running_the_demo_again_creates_nothing_and_only_resets_passwords():
