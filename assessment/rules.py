@@ -99,6 +99,11 @@ def can_assess(user: AnyUser, review) -> bool:
     return review_access(user, review).can_assess
 
 
+# Who decides a Supplier's Smart Meter Segment exemption (P476): the BSC Performance
+# Assurance Board grants it, the REC allows the derogation.
+SMS_EXEMPTION_DECIDERS = ("BSC", "REC")
+
+
 def is_lead(user: AnyUser, code_body: CodeBody) -> bool:
     return role_in(user, code_body) == CodeBodyRole.LEAD_ASSESSOR
 

@@ -27,6 +27,7 @@ from assessment.models import (
     Review,
     SmsExemptionDecision,
 )
+from assessment.rules import SMS_EXEMPTION_DECIDERS
 from assessment.services.reviews import (
     applicable_criteria,
     blocking_work_off,
@@ -662,11 +663,16 @@ class SmsExemption:
     decision, or None while it has not decided."""
 
     decisions: dict[str, SmsExemptionDecision | None]
+    deciders: tuple[CodeBody, ...]  # in the Code Bodies' order
 
     @property
     def granted(self) -> bool:
         """Granted once the BSC PAB and the REC have both decided."""
         return all(self.decisions.values())
+
+    @property
+    def rows(self) -> list[tuple[CodeBody, SmsExemptionDecision | None]]:
+        return [(body, self.decisions[body.code]) for body in self.deciders]
 
 
 def sms_exemption(qualification: Qualification) -> SmsExemption | None:
@@ -675,14 +681,17 @@ def sms_exemption(qualification: Qualification) -> SmsExemption | None:
 
 
 def sms_exemptions(qualifications: Iterable[Qualification]) -> dict[int, SmsExemption]:
-    """{qualification id: its SMS exemption} for those that asked for one, in one query."""
+    """{qualification id: its SMS exemption} for those that asked for one, in two queries."""
     asked = [q.pk for q in qualifications if q.sms_exemption_requested]
+    if not asked:
+        return {}
+    deciders = tuple(CodeBody.objects.filter(code__in=SMS_EXEMPTION_DECIDERS).order_by("position"))
     recorded: dict[int, dict[str, SmsExemptionDecision]] = {pk: {} for pk in asked}
     for decision in SmsExemptionDecision.objects.filter(qualification_id__in=asked).select_related(
         "code_body", "recorded_by"
     ):
         recorded[decision.qualification_id][decision.code_body.code] = decision
     return {
-        pk: SmsExemption({code: decisions.get(code) for code in ("BSC", "REC")})
+        pk: SmsExemption({code: decisions.get(code) for code in SMS_EXEMPTION_DECIDERS}, deciders)
         for pk, decisions in recorded.items()
     }

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessment.models import ServiceActivationStep, SmsExemptionDecision
-from assessment.rules import can_decide, is_lead
+from assessment.rules import SMS_EXEMPTION_DECIDERS, can_decide, is_lead
 from qad.notifications import notify
 from qualification.audit import audit_record
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
@@ -218,13 +218,6 @@ def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceAct
                 note="Service Activation complete",
             )
     return step
-
-
-# Who decides a Supplier's Smart Meter Segment exemption (P476), and what the decision is.
-SMS_EXEMPTION_DECIDERS = {
-    "BSC": _("the BSC Performance Assurance Board's grant of the exemption"),
-    "REC": _("the REC derogation"),
-}
 
 
 def sms_exemption_record(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from assessment.models import Review
 from assessment.rules import can_decide, can_view_approval_letter, can_view_review, is_lead
 from assessment.selectors import sms_exemption
-from assessment.services.decisions import SMS_EXEMPTION_DECIDERS, role_qualified
+from assessment.services.decisions import role_qualified
 from evidence.models import EvidenceItem
 from evidence.rules import evidence_visibility
 from portal import selectors
@@ -31,7 +31,7 @@ from qualification.forms import (
     QualificationStartForm,
 )
 from qualification.lifecycle import Actor, TransitionNotAllowed
-from qualification.models import CodeBody, Organisation, PreQualification, Qualification
+from qualification.models import Organisation, PreQualification, Qualification
 from qualification.rules import (
     actor_capacities,
     can_administer_organisation,
@@ -289,10 +289,9 @@ def _add_assessment_context(user, qualification: Qualification, context: dict) -
     context["approval_letters"] = _approval_letters(user, context["approvals"])
     exemption = sms_exemption(qualification)
     if exemption is not None:
-        deciders = CodeBody.objects.filter(code__in=SMS_EXEMPTION_DECIDERS).order_by("position")
         context["sms_exemption"] = exemption
         context["sms_exemption_rows"] = [
-            (body, exemption.decisions.get(body.code), is_lead(user, body)) for body in deciders
+            (body, decision, is_lead(user, body)) for body, decision in exemption.rows
         ]
     context["activation_steps"] = qualification.activation_steps.select_related("done_by")
     context["can_record_activation"] = is_lead_of_any(user, qualification)

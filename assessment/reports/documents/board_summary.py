@@ -207,6 +207,7 @@ def board_summary_context(code_body_id: int, meeting_date: dt.date) -> dict[str,
             work_off=open_items[qualification_id],
             sms_exemption=exemptions.get(qualification_id),
         )
+
         positions: dict[int, BodyPosition] = {}
         for role in its_roles:
             for approval in role.approvals.all():

@@ -1,6 +1,7 @@
 """The approval letter: issued for a role once every Code Body that approves it has
 approved, to the organisation's people and the approving Code Bodies."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,8 +14,9 @@ from pypdf import PdfReader
 from assessment.enums import ReportKind, ReportStatus
 from assessment.models import Report
 from assessment.reports.documents import letter_reference
+from assessment.services.decisions import sms_exemption_record
 from qualification.enums import ApprovalOutcome, ContactPurpose
-from qualification.models import Contact, Organisation, QualificationRole
+from qualification.models import Contact, Organisation, Qualification, QualificationRole
 from tests.assessment.decision_data import (
     REC_CONDITIONS,
     Staff,
@@ -26,6 +28,7 @@ from tests.assessment.decision_data import (
 )
 from tests.assessment.report_data import agree_final, pdf_text, sign, stored_pdf
 from tests.participants import Participant
+from tests.qualification.factories import code_body
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +161,29 @@ def test_the_qualification_page_offers_the_letter_to_the_approvers_too(client, q
         detail = page(client.get(qualified.qualification.get_absolute_url()))
         assert f'action="{action}"' in detail
         assert "Approval letter (PDF)" in detail
+
+
+def test_a_letter_with_the_sms_exemption_names_both_decisions(client, qualified, staff):
+    Qualification.objects.filter(pk=qualified.qualification.pk).update(sms_exemption_requested=True)
+    qualified.qualification.refresh_from_db()
+    for code, lead, reference in (
+        ("BSC", staff.bsc_lead, "PAB/299/05"),
+        ("REC", staff.rec_lead, "REC-D-0042"),
+    ):
+        sms_exemption_record(
+            qualification=qualified.qualification,
+            code_body=code_body(code),
+            decided_on=dt.date(2026, 11, 2),
+            reference=reference,
+            by=lead,
+        )
+    client.force_login(qualified.contributor)
+
+    request_letter(client, qualified)
+
+    text = re.sub(
+        r"\s+", " ", pdf_text(stored_pdf(Report.objects.get(kind=ReportKind.APPROVAL_LETTER)))
+    )
+    assert "MHHS Qualified with the Smart Meter Segment exemption" in text
+    assert "2 November 2026 (reference PAB/299/05)" in text
+    assert "2 November 2026 (reference REC-D-0042)" in text

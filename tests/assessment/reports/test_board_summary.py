@@ -13,9 +13,10 @@ from assessment.enums import ReportKind, ReportStatus
 from assessment.models import Report, WorkOffItem
 from assessment.reports.documents import board_summary_fingerprint
 from assessment.selectors import board_meetings
+from assessment.services.decisions import sms_exemption_record
 from assessment.services.workoff import work_off_exception, work_off_save
 from qualification.enums import ApprovalOutcome
-from qualification.models import RoleApproval
+from qualification.models import Qualification, RoleApproval
 from tests.assessment.decision_data import (
     REC_CONDITIONS,
     Staff,
@@ -318,3 +319,27 @@ def test_the_meetings_and_their_agendas_are_read_in_one_query(board, django_asse
             [("Brightwatt Data Services Ltd", ["SDS"]), ("Greenfield Power Ltd", ["SUP"])],
         ),
     ]
+
+
+def test_the_pack_says_where_an_sms_exemption_stands(client, board, staff):
+    Qualification.objects.filter(pk=board.northwind.qualification.pk).update(
+        sms_exemption_requested=True
+    )
+    board.northwind.qualification.refresh_from_db()
+    sms_exemption_record(
+        qualification=board.northwind.qualification,
+        code_body=code_body("REC"),
+        decided_on=dt.date(2026, 11, 2),
+        reference="REC-D-0042",
+        by=staff.rec_lead,
+    )
+    client.force_login(staff.bsc)
+
+    request_pack(client, board.meeting)
+
+    text = re.sub(
+        r"\s+", " ", pdf_text(stored_pdf(Report.objects.get(kind=ReportKind.BOARD_SUMMARY)))
+    )
+    assert "Exemption requested (P476)" in text
+    assert "REC Code Manager: decided on 2 Nov 2026 (REC-D-0042)" in text
+    assert "BSC Performance Assurance Board: no decision yet" in text
