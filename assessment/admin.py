@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from assessment.models import (
+    ActivationChecklistItem,
     CheckResult,
     CheckRun,
     Clarification,
@@ -16,6 +17,7 @@ from assessment.models import (
     WorkOffItem,
 )
 from assessment.reports import admin as report_admin  # noqa: F401  (registers Report)
+from assessment.services.activation import checklist_item_recorded
 from qad.admin import ReadOnlyInline, VersionContentAdmin
 from qualification.admin_mixins import RecordAdmin
 
@@ -182,7 +184,46 @@ class SmsExemptionDecisionAdmin(RecordAdmin):
     search_fields = ["qualification__organisation__legal_name", "reference"]
 
 
+@admin.register(ActivationChecklistItem)
+class ActivationChecklistItemAdmin(admin.ModelAdmin):
+    """The Programme's Service Activation checklist: a role that starts Service Activation
+    takes a copy of it as it stands."""
+
+    list_display = ["label", "position", "confirmer", "roles", "reviews_work_off"]
+    list_editable = ["position", "confirmer"]
+    filter_horizontal = ["market_roles"]
+
+    @admin.display(description="Market roles")
+    def roles(self, item: ActivationChecklistItem) -> str:
+        return ", ".join(role.code for role in item.market_roles.all()) or "Every role"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("market_roles")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        checklist_item_recorded(item=form.instance, by=request.user, created=not change)
+
+    def delete_model(self, request, obj) -> None:
+        checklist_item_recorded(item=obj, by=request.user, deleted=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for item in queryset:
+            checklist_item_recorded(item=item, by=request.user, deleted=True)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(ServiceActivationStep)
-class ServiceActivationStepAdmin(admin.ModelAdmin):
-    list_display = ["label", "qualification", "planned_date", "done_at", "done_by"]
-    list_filter = ["done_at"]
+class ServiceActivationStepAdmin(RecordAdmin):
+    """Confirmed on the qualification page, audited there."""
+
+    list_display = [
+        "label",
+        "qualification_role",
+        "qualification",
+        "confirmer",
+        "done_at",
+        "done_by",
+    ]
+    list_filter = ["done_at", "confirmer"]

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -420,26 +421,101 @@ class SmsExemptionDecision(models.Model):
         return f"{self.code_body.code} SMS exemption decision for {self.qualification}"
 
 
+def confirmer_name(code_body) -> str:
+    """Who confirms a Service Activation step, as a sentence names them."""
+    if code_body is None:
+        return _("the Programme")
+    return _("a %(body)s lead assessor") % {"body": code_body.code}
+
+
+class ActivationChecklistItem(models.Model):
+    """One step of Service Activation as the Programme runs it, kept by portal admins: what
+    is done, in which order, and who confirms it (a Code Body's lead assessor, or the
+    Programme itself). A role that starts Service Activation takes a copy of the checklist
+    as it stands, so a change here applies to the roles that start after it."""
+
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    confirmer = models.ForeignKey(
+        "qualification.CodeBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The Code Body whose lead assessor confirms the step; empty: the Programme."),
+    )
+    market_roles = models.ManyToManyField(
+        "qualification.MarketRole",
+        blank=True,
+        related_name="+",
+        help_text=_("The market roles that take this step; none chosen: every role."),
+    )
+    reviews_work_off = models.BooleanField(
+        _("Programme review of open work-off plans"),
+        default=False,
+        help_text=_(
+            "Confirming the step records the Programme's review of the work-off items still "
+            "open, with a note; only the Programme confirms it."
+        ),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("Service Activation checklist item")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.reviews_work_off and self.confirmer_id:
+            raise ValidationError(
+                {"confirmer": _("The Programme reviews open work-off plans: leave this empty.")}
+            )
+
+    @property
+    def confirmer_name(self) -> str:
+        return confirmer_name(self.confirmer)
+
+
 class ServiceActivationStep(models.Model):
+    """A step of one market role's Service Activation, copied from the checklist when the
+    role's approvers had all approved it."""
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     qualification = models.ForeignKey(
         "qualification.Qualification",
         on_delete=models.CASCADE,
         related_name="activation_steps",
     )
+    qualification_role = models.ForeignKey(
+        "qualification.QualificationRole",
+        on_delete=models.CASCADE,
+        related_name="activation_steps",
+    )
     label = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
+    confirmer = models.ForeignKey(
+        "qualification.CodeBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviews_work_off = models.BooleanField(default=False)
     planned_date = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         "qualification.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    note = models.TextField(blank=True)
+    # The work-off items open when the Programme reviewed them, as they stood then.
+    work_off_reviewed = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["qualification", "position"]
+        ordering = ["qualification", "qualification_role", "position"]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def confirmer_name(self) -> str:
+        return confirmer_name(self.confirmer)
 
 
 # -- reports

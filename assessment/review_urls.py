@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import board, decisions, reviews, workoff
+from assessment.views import activation, board, decisions, reviews, workoff
 
 urlpatterns = [
     path("code-bodies/<str:code>/queue/", reviews.review_queue, name="review-queue"),
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "activation-steps/<uuid:public_id>/",
-        decisions.activation_step_view,
+        activation.activation_step_view,
         name="activation-step",
     ),
 ]

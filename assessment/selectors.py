@@ -25,6 +25,7 @@ from assessment.models import (
     Criterion,
     CriterionOutcome,
     Review,
+    ServiceActivationStep,
     SmsExemptionDecision,
 )
 from assessment.rules import SMS_EXEMPTION_DECIDERS
@@ -695,3 +696,29 @@ def sms_exemptions(qualifications: Iterable[Qualification]) -> dict[int, SmsExem
         pk: SmsExemption({code: decisions.get(code) for code in SMS_EXEMPTION_DECIDERS}, deciders)
         for pk, decisions in recorded.items()
     }
+
+
+@dataclass
+class RoleActivation:
+    """One market role's Service Activation: its steps in order, and which is next."""
+
+    role: QualificationRole
+    steps: list[ServiceActivationStep]
+
+    @property
+    def next_step(self) -> ServiceActivationStep | None:
+        return next((step for step in self.steps if step.done_at is None), None)
+
+
+def service_activation(qualification: Qualification) -> list[RoleActivation]:
+    """The roles that have started Service Activation, in the qualification's role order."""
+    by_role: dict[int, list[ServiceActivationStep]] = {}
+    for step in ServiceActivationStep.objects.filter(qualification=qualification).select_related(
+        "confirmer", "done_by"
+    ):
+        by_role.setdefault(step.qualification_role_id, []).append(step)
+    return [
+        RoleActivation(role=role, steps=by_role[role.pk])
+        for role in qualification.roles.select_related("market_role", "mpid")
+        if role.pk in by_role
+    ]

@@ -147,8 +147,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         approvals=ApprovalOutcome.SCHEDULED,
     ),
     Scenario(
-        "qualified",
-        QualificationState.QUALIFIED,
+        "service activation",
+        QualificationState.SERVICE_ACTIVATION,
         S.AGREED_COMPLETE,
         final_state=S.SIGNED,
         review_state=R.COMPLETE,
@@ -733,6 +733,39 @@ class _Builder:
                         )
                     )
         qualification_models.RoleApproval.objects.bulk_create(approvals)
+        self.activation_steps()
+
+    def activation_steps(self) -> None:
+        """The approved roles work through the Programme's checklist, the first step done
+        where a Code Body confirms it."""
+        checklist = list(
+            assessment_models.ActivationChecklistItem.objects.prefetch_related("market_roles")
+        )
+        steps = []
+        for p in self.participants:
+            if p.scenario.approvals != ApprovalOutcome.APPROVED:
+                continue
+            for role in p.roles:
+                items = [
+                    item
+                    for item in checklist
+                    if not item.market_roles.all() or role.market_role in item.market_roles.all()
+                ]
+                for position, item in enumerate(items):
+                    done = position == 0 and item.confirmer is not None
+                    steps.append(
+                        assessment_models.ServiceActivationStep(
+                            qualification=p.qualification,
+                            qualification_role=role,
+                            label=item.label,
+                            position=position,
+                            confirmer=item.confirmer,
+                            reviews_work_off=item.reviews_work_off,
+                            done_at=self.now - dt.timedelta(days=2) if done else None,
+                            done_by=self.leads[item.confirmer.code] if done else None,
+                        )
+                    )
+        assessment_models.ServiceActivationStep.objects.bulk_create(steps)
 
     # -- submissions, revisions, answers
 

@@ -105,8 +105,8 @@ MOVES: tuple[Move, ...] = (
     move(
         {S.SERVICE_ACTIVATION},
         S.ACTIVE,
-        {Actor.LEAD_ASSESSOR, Actor.PORTAL_ADMIN},
-        "Service Activation complete",
+        {Actor.PORTAL},
+        "Every role's Service Activation is complete",
     ),
     move(
         IN_FLIGHT,

@@ -1,5 +1,5 @@
-"""Approval of Qualification, per market role and per approving Code Body, and the Service
-Activation that follows."""
+"""Approval of Qualification, per market role and per approving Code Body, and the SMS
+exemption decisions."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import ServiceActivationStep, SmsExemptionDecision
+from assessment.models import SmsExemptionDecision
 from assessment.rules import SMS_EXEMPTION_DECIDERS, can_decide, is_lead
+from assessment.services.activation import activation_start, qualification_active_if_ready
 from qad.notifications import notify
 from qualification.audit import audit_record
-from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
+from qualification.enums import ApprovalOutcome, QualificationState
 from qualification.models import CodeBody, Qualification, QualificationRole, RoleApproval, User
-from qualification.rules import approving_code_bodies, code_body_roles
 from qualification.services import qualification_transition
 
 DECIDED = (
@@ -27,13 +27,6 @@ DECIDED = (
     ApprovalOutcome.REJECTED,
 )
 APPROVING = (ApprovalOutcome.APPROVED, ApprovalOutcome.APPROVED_WITH_CONDITIONS)
-
-ACTIVATION_STEPS = (
-    "Production DIP connection enabled",
-    "Market Domain Data / Industry Standing Data entries confirmed",
-    "Migration slot agreed",
-    "Service Activation confirmed by the Code Bodies",
-)
 
 
 def _decidable(approval: RoleApproval, by: User) -> Qualification:
@@ -173,6 +166,8 @@ def approval_decide(
                 qualification=qualification,
                 target=role,
             )
+            # Its Service Activation starts now, whatever the organisation's other roles wait for.
+            activation_start(role)
         roles = list(qualification.roles.all())
         if all(r.qualified_on for r in roles):
             qualification_transition(
@@ -186,38 +181,8 @@ def approval_decide(
                 target=QualificationState.SERVICE_ACTIVATION,
                 actor=None,
             )
-            ServiceActivationStep.objects.bulk_create(
-                ServiceActivationStep(qualification=qualification, label=label, position=i)
-                for i, label in enumerate(ACTIVATION_STEPS)
-            )
+            qualification_active_if_ready(qualification)
     return approval
-
-
-def activation_step_done(*, step: ServiceActivationStep, by: User) -> ServiceActivationStep:
-    qualification = step.qualification
-    roles = code_body_roles(by)
-    leads = {code for code, role in roles.items() if role == CodeBodyRole.LEAD_ASSESSOR}
-    if not leads & approving_code_bodies(qualification):
-        raise PermissionDenied(_("Only a lead assessor records Service Activation."))
-    with transaction.atomic():
-        step.done_at = timezone.now()
-        step.done_by = by
-        step.save(update_fields=["done_at", "done_by"])
-        audit_record(
-            kind="activation.step",
-            actor=by,
-            summary=f"Service Activation: {step.label}",
-            qualification=qualification,
-            target=step,
-        )
-        if not qualification.activation_steps.filter(done_at__isnull=True).exists():
-            qualification_transition(
-                qualification=qualification,
-                target=QualificationState.ACTIVE,
-                actor=by,
-                note="Service Activation complete",
-            )
-    return step
 
 
 def sms_exemption_record(

@@ -1,4 +1,4 @@
-"""Approval decisions per role and Code Body, and Service Activation steps."""
+"""Approval decisions per role and Code Body, and the SMS exemption decisions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment.models import ServiceActivationStep
 from assessment.services.decisions import (
-    activation_step_done,
     approval_decide,
     approval_decision_check,
     approval_schedule,
@@ -95,23 +93,6 @@ def _date(text: str, message: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValidationError(message) from None
-
-
-@require_POST
-@login_required
-def activation_step_view(request: HttpRequest, public_id) -> HttpResponse:
-    step = get_object_or_404(
-        ServiceActivationStep.objects.select_related("qualification"), public_id=public_id
-    )
-    if not can_view_qualification(request.user, step.qualification):
-        raise Http404
-    try:
-        activation_step_done(step=step, by=request.user)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Recorded: %(step)s.") % {"step": step.label})
-    return redirect(step.qualification.get_absolute_url() + "#activation")
 
 
 @require_POST

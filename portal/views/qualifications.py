@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from assessment.models import Review
 from assessment.rules import can_decide, can_view_approval_letter, can_view_review, is_lead
-from assessment.selectors import sms_exemption
+from assessment.selectors import service_activation, sms_exemption
+from assessment.services.activation import can_confirm_step, open_work_off
 from assessment.services.decisions import role_qualified
 from evidence.models import EvidenceItem
 from evidence.rules import evidence_visibility
@@ -293,8 +294,13 @@ def _add_assessment_context(user, qualification: Qualification, context: dict) -
         context["sms_exemption_rows"] = [
             (body, decision, is_lead(user, body)) for body, decision in exemption.rows
         ]
-    context["activation_steps"] = qualification.activation_steps.select_related("done_by")
-    context["can_record_activation"] = is_lead_of_any(user, qualification)
+    context["activation"] = activation = service_activation(qualification)
+    for role_activation in activation:
+        next_step = role_activation.next_step
+        if next_step is not None and can_confirm_step(user, next_step):
+            next_step.can_confirm = True
+            if next_step.reviews_work_off:
+                context["open_work_off"] = open_work_off(qualification.pk)
 
 
 def _approval_letters(user, approvals) -> list:
@@ -304,7 +310,3 @@ def _approval_letters(user, approvals) -> list:
         for role, role_approvals in approvals
         if role_qualified(role, role_approvals) and can_view_approval_letter(user, role)
     ]
-
-
-def is_lead_of_any(user, qualification: Qualification) -> bool:
-    return Actor.LEAD_ASSESSOR in actor_capacities(user, qualification)

@@ -123,6 +123,8 @@ class QualificationRole(models.Model):
         Mpid, on_delete=models.PROTECT, null=True, blank=True, related_name="qualification_roles"
     )
     qualified_on = models.DateField(null=True, blank=True)
+    # The day its last Service Activation step was confirmed: the role may operate.
+    activated_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["qualification", "market_role__position"]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import template
 from django.utils.translation import gettext
 
@@ -8,6 +10,15 @@ register = template.Library()
 def get_item(mapping, key):
     """A dictionary entry by a key known only at render time."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def iso_date(text: str) -> dt.date | str:
+    """A date kept as ISO text in a record (JSON has no dates), as a date to format."""
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
 
 
 @register.filter

@@ -25,6 +25,7 @@ from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationStat
 from qualification.models import RoleApproval
 from tests.qualification.factories import (
     CodeBodyMemberFactory,
+    UserFactory,
     code_body,
     member_of,
     start_qualification,
@@ -378,15 +379,24 @@ def test_the_final_qad_agreed_by_everyone_is_ready_to_sign_and_then_approved(
     role = participant.qualification.roles.get()
     assert role.qualified_on == timezone.localdate()
     assert participant.qualification.state == QualificationState.SERVICE_ACTIVATION
-    steps = list(participant.qualification.activation_steps.all())
-    assert len(steps) == 4
+    steps = list(role.activation_steps.select_related("confirmer"))
+    assert [step.confirmer_name for step in steps] == [
+        "a DIP lead assessor",
+        "the Programme",
+        "the Programme",
+        "the Programme",
+        "a DIP lead assessor",
+    ]
     approved_mails = [m for m in mail.outbox if "Approved" in m.subject]
     assert len(approved_mails) == 3, "one e-mail per decision"
 
+    programme = UserFactory(is_staff=True, full_name="Priya Shah")
     for step in steps:
-        client.force_login(people.rec_lead)
-        client.post(reverse("activation-step", args=[step.public_id]))
+        client.force_login(people.dip_lead if step.confirmer_id else programme)
+        client.post(reverse("activation-step", args=[step.public_id]), {"note": "Seen."})
     participant.qualification.refresh_from_db()
+    role.refresh_from_db()
+    assert role.activated_on == timezone.localdate()
     assert participant.qualification.state == QualificationState.ACTIVE
 
 

@@ -11,7 +11,7 @@ from qualification.enums import CodeBodyRole
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.participants import Participant, declare, load_journey_template
 from tests.qad.test_submit_and_sign import fill
-from tests.qualification.factories import PASSWORD, CodeBodyMemberFactory, code_body
+from tests.qualification.factories import PASSWORD, CodeBodyMemberFactory, UserFactory, code_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -163,3 +163,27 @@ def test_from_queue_to_qualified(page, reference_data):
     expect(page.locator(".state-badge").first).to_have_text("Service activation")
     accessible(page, "qualification, qualified")
     screenshot(page, "qualified")
+
+    # Service Activation: each step in order, by whom the Programme's checklist names.
+    sign_in(page, dip_lead.email, PASSWORD)
+    page.goto(northwind.qualification.get_absolute_url() + "#activation")
+    page.get_by_role("button", name="Confirm Production DIP connection enabled").click()
+    expect(page.get_by_text("Recorded: Production DIP connection enabled.")).to_be_visible()
+    programme = UserFactory(is_staff=True, full_name="Priya Shah")
+    sign_in(page, programme.email, PASSWORD)
+    page.goto(northwind.qualification.get_absolute_url() + "#activation")
+    page.get_by_role(
+        "button", name="Confirm Market Domain Data and Industry Standing Data entries confirmed"
+    ).click()
+    page.get_by_label("The Programme's conclusion (optional)").fill(
+        "No work-off item is open; nothing holds activation back."
+    )
+    page.get_by_role("button", name="Record the review").click()
+    expect(
+        page.get_by_text("Recorded: Open work-off plans reviewed by the Programme.")
+    ).to_be_visible()
+    expect(page.locator("#activation ~ ol")).to_contain_text(
+        "No work-off item was open when reviewed."
+    )
+    accessible(page, "qualification, service activation")
+    screenshot(page, "service-activation")

@@ -603,12 +603,13 @@ ACCESS: dict[str, Access] = {
         body=sms_exemption_body,
         proof=K.BSC_LEAD,
     ),
+    # The first step of A's Service Activation is the DIP Manager's to confirm.
     "activation-step": Access(
         uuid_of("activation_step"),
         get=METHOD_NOT_ALLOWED,
-        post=only(A_LEADS, ok=302, seen_by=SEES_A, denied=302),
+        post=only({K.DIP_LEAD}, ok=302, seen_by=SEES_A, denied=302),
         body=nothing,
-        proof=K.BSC_LEAD,
+        proof=K.DIP_LEAD,
     ),
     # QAD template and criteria versions: reference data, for portal admins.
     "versions": Access(
