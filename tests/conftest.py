@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from assessment.activation_checklist import ensure_activation_checklist
+from assessment.models import ActivationChecklistItem
 from portal import celery_app
 from qualification.models import CodeBody, MarketRole
 from qualification.reference_data import ensure_reference_data
@@ -87,8 +89,10 @@ def sign_in_safeguards_off(settings):
 
 @pytest.fixture
 def reference_data(db):
-    """Code Bodies and market roles; a transactional test's flush removes them, so re-seed."""
+    """Code Bodies, market roles and the Service Activation checklist; a transactional
+    test's flush removes them, so re-seed."""
     ensure_reference_data(CodeBody, MarketRole)
+    ensure_activation_checklist(ActivationChecklistItem, CodeBody)
 
 
 @pytest.fixture
@@ -96,6 +100,7 @@ def shipped_versions(db):
     from demo.world import ensure_versions
 
     ensure_reference_data(CodeBody, MarketRole)
+    ensure_activation_checklist(ActivationChecklistItem, CodeBody)
     ensure_versions()
 
 

@@ -8,15 +8,9 @@ import uuid
 import django.db.models.deletion
 from django.db import migrations, models
 
+from assessment.activation_checklist import ensure_activation_checklist
 
-# label, confirming Code Body (None: the Programme), reviews work-off
-CHECKLIST = [
-    ("Production DIP connection enabled", "DIP", False),
-    ("Market Domain Data and Industry Standing Data entries confirmed", None, False),
-    ("Open work-off plans reviewed by the Programme", None, True),
-    ("Migration slot agreed", None, False),
-    ("Service Activation confirmed by the DIP Manager", "DIP", False),
-]
+
 # The steps as they were named before, and who confirms them now.
 EARLIER = {
     "Production DIP connection enabled": "DIP",
@@ -36,13 +30,7 @@ def forwards(apps, schema_editor):
     Step = apps.get_model("assessment", "ServiceActivationStep")
     QualificationRole = apps.get_model("qualification", "QualificationRole")
     bodies = {body.code: body for body in CodeBody.objects.all()}
-    for position, (label, code, reviews_work_off) in enumerate(CHECKLIST):
-        Item.objects.create(
-            label=label,
-            position=position,
-            confirmer=bodies.get(code) if code else None,
-            reviews_work_off=reviews_work_off,
-        )
+    ensure_activation_checklist(Item, CodeBody)
     for step in Step.objects.filter(qualification_role__isnull=True).order_by("pk"):
         code = EARLIER.get(step.label)
         roles = list(QualificationRole.objects.filter(qualification_id=step.qualification_id))

@@ -15,7 +15,9 @@ BEFORE = [("assessment", "0014_sms_exemption_decisions"), ("qualification", "001
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_steps_of_a_qualification_in_activation_are_given_to_each_of_its_roles():
+def test_the_steps_of_a_qualification_in_activation_are_given_to_each_of_its_roles(
+    reference_data, journey_template
+):
     qualification = start_qualification(role_codes=("MSA", "ADS"))
     executor = MigrationExecutor(connection)
     leaf = executor.loader.graph.leaf_nodes()

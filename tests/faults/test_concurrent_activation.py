@@ -18,7 +18,7 @@ from tests.qualification.factories import CodeBodyMemberFactory, code_body, star
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), needs_postgres()]
 
 
-def test_the_last_step_confirmed_twice_at_once_is_recorded_once(reference_data):
+def test_the_last_step_confirmed_twice_at_once_is_recorded_once(reference_data, journey_template):
     qualification = start_qualification(role_codes=("MSA",))
     role = QualificationRole.objects.get(qualification=qualification)
     role.qualified_on = timezone.localdate()
