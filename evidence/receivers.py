@@ -31,8 +31,9 @@ def evidence_carried_over(sender, *, source, target, question_ids, **kwargs) -> 
 @receiver(answers_moved)
 def evidence_moved(sender, *, revision, moved, orphaned, **kwargs) -> None:
     """Files follow their answers to the new version's questions. The files of an answer no
-    question holds any more come off the revision, named (title and SHA-256) on the answer
-    kept read-only: the files themselves stay in the organisation's record."""
+    question holds any more come off the revision's questions and are named (title, SHA-256
+    and item) on the answer kept read-only, which keeps them in the revision's evidence
+    register with the question they answered and why it is gone."""
     for old, new in moved.items():
         EvidenceLink.objects.filter(revision=revision, question_id=old).update(question_id=new)
     if not orphaned:
@@ -41,7 +42,11 @@ def evidence_moved(sender, *, revision, moved, orphaned, **kwargs) -> None:
     kept: dict[int, list[dict]] = defaultdict(list)
     for link in links.select_related("item__stored_file").order_by("pk"):
         kept[link.question_id].append(
-            {"title": link.item.title, "sha256": link.item.stored_file.sha256}
+            {
+                "title": link.item.title,
+                "sha256": link.item.stored_file.sha256,
+                "item": link.item_id,
+            }
         )
     for question_id, files in kept.items():
         orphan = orphaned[question_id]

@@ -22,6 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from evidence.enums import ScanState
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
@@ -78,6 +79,7 @@ def register_items(
     evidence_type: str = "",
     state: str = "",
     sort: str = "uploaded",
+    kept: dict[int, list[str]] | None = None,
 ) -> QuerySet[EvidenceItem]:
     """The files linked to the revision's questions, each once, filtered and sorted by the
     database, so that a page of the register reads only its own rows (`register_page`, then
@@ -94,6 +96,8 @@ def register_items(
         .values_list("item_id", flat=True)
         .distinct()
     )
+    # With the files of answers kept read-only after a move (`kept`, when read already).
+    linked += list(kept_with_orphans(revision) if kept is None else kept)
     items = EvidenceItem.objects.filter(pk__in=linked).annotate(
         shown_state=Case(
             When(
@@ -152,9 +156,33 @@ class RegisterRow:
     questions: list[str] = field(default_factory=list)
     relied_on: bool = False
     statement: str = ""
+    # The questions of an earlier version it answered that this one does not ask here, and
+    # why: "4.2.3 in QAD v3.01: the question was removed".
+    kept_for: list[str] = field(default_factory=list)
 
 
-def register_rows(item_ids, *, revision, type_names: dict[str, str]) -> list[RegisterRow]:
+def kept_with_orphans(revision) -> dict[int, list[str]]:
+    """The files that supported answers a move kept read-only (their question removed, no
+    longer asked of this participant, or taking another kind of answer), still the
+    revision's evidence: {item id: what it answered and why that answer is kept}."""
+    found: dict[int, list[str]] = {}
+    for orphan in revision.orphans.select_related("from_template").order_by("question_ref"):
+        for entry in orphan.evidence:
+            if entry.get("item"):
+                found.setdefault(entry["item"], []).append(
+                    _("%(ref)s in %(version)s: %(reason)s")
+                    % {
+                        "ref": orphan.question_ref,
+                        "version": orphan.from_template,
+                        "reason": orphan.get_reason_display(),
+                    }
+                )
+    return found
+
+
+def register_rows(
+    item_ids, *, revision, type_names: dict[str, str], kept: dict[int, list[str]] | None = None
+) -> list[RegisterRow]:
     """The register's rows for the items `item_ids` (a page of `register_items`), in that
     order: the items with their files, uploaders and sources in one query (by id: a plan the
     database makes at once, unlike the same joins beside the filter and sort), and the refs
@@ -181,6 +209,11 @@ def register_rows(item_ids, *, revision, type_names: dict[str, str]) -> list[Reg
         if not row.questions:
             row.relied_on, row.statement = relied_on, statement
         row.questions.append(ref)
+    if kept is None:
+        kept = kept_with_orphans(revision)
+    for item_id, kept_for in kept.items():
+        if item_id in rows:
+            rows[item_id].kept_for = kept_for
     return list(rows.values())
 
 

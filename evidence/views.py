@@ -30,6 +30,7 @@ from evidence.rules import (
     evidence_visibility,
 )
 from evidence.selectors import (
+    kept_with_orphans,
     register_items,
     register_page,
     register_rows,
@@ -180,10 +181,11 @@ def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
     )
 
 
-def _register_items(submission, revision, request):
+def _register_items(submission, revision, request, kept):
     names = template_outline(submission.template).evidence_type_names
     items = register_items(
         revision,
+        kept=kept,
         type_names=names,
         evidence_type=request.GET.get("type", ""),
         state=request.GET.get("state", ""),
@@ -197,16 +199,18 @@ def evidence_register(request: HttpRequest, public_id) -> HttpResponse:
     submission = submission_for(request.user, public_id)
     if request.GET.get("format") == "csv":
         revision = current_revision(submission)
-        items, names = _register_items(submission, revision, request)
+        kept = kept_with_orphans(revision)
+        items, names = _register_items(submission, revision, request, kept)
         ids = list(items.values_list("pk", flat=True))
-        rows = register_rows(ids, revision=revision, type_names=names)
+        rows = register_rows(ids, revision=revision, type_names=names, kept=kept)
         return _register_csv(submission, revision, rows)
     return render(request, "evidence/register.html", _register_page(request, submission))
 
 
 def _register_page(request, submission) -> dict:
     revision = current_revision(submission)
-    items, names = _register_items(submission, revision, request)
+    kept = kept_with_orphans(revision)
+    items, names = _register_items(submission, revision, request, kept)
     # The database filters, counts and sorts the files; only a page of them is read.
     page = register_page(items, number=request.GET.get("page"), per_page=REGISTER_PAGE_SIZE)
     can_add = can_add_evidence(request.user, submission)
@@ -227,7 +231,7 @@ def _register_page(request, submission) -> dict:
     return {
         "submission": submission,
         "revision": revision,
-        "rows": register_rows(page.object_list, revision=revision, type_names=names),
+        "rows": register_rows(page.object_list, revision=revision, type_names=names, kept=kept),
         "page": page,
         "query": query.urlencode(),
         "evidence_types": names,
@@ -270,6 +274,7 @@ def _register_csv(submission, revision, rows) -> HttpResponse:
             "Relied on",
             "Relied on from",
             "Why it applies",
+            "Answered in an earlier version",
             "Uploaded by",
             "Uploaded at",
         ]
@@ -290,6 +295,7 @@ def _register_csv(submission, revision, rows) -> HttpResponse:
                     "yes" if row.relied_on else "no",
                     _reliance_source(item) if row.relied_on else "",
                     row.statement if row.relied_on else "",
+                    "; ".join(row.kept_for),
                     item.uploaded_by.full_name,
                     item.uploaded_at.isoformat(timespec="seconds"),
                 )

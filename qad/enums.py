@@ -37,3 +37,16 @@ class SubmissionState(models.TextChoices):
     CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
     AGREED_COMPLETE = "agreed_complete", _("Agreed complete")
     SIGNED = "signed", _("Signed")
+
+
+class OrphanReason(models.TextChoices):
+    """Why a move to a new version kept an answer read-only instead of carrying it."""
+
+    REMOVED = "removed", _("the question was removed")
+    NOT_FOR_ROLES = "roles", _("the question no longer applies to this role")
+    NOT_FOR_ROUTE = "route", _("the question no longer applies to this route")
+    NOT_FOR_STAGE = "stage", _("the question is no longer asked in this QAD")
+    NOT_WHEN = "conditions", _("the question no longer applies in this participant's case")
+    # Kept before the portal told these apart.
+    NOT_APPLICABLE = "not_applicable", _("the question no longer applies to this participant")
+    RETYPED = "retyped", _("the question now takes a different kind of answer")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qad.enums import AnswerType, SubmissionStage, SubmissionState, VersionStatus
+from qad.enums import AnswerType, OrphanReason, SubmissionStage, SubmissionState, VersionStatus
 from qualification.enums import SignatoryCapacity
 
 
@@ -110,13 +110,29 @@ class Applicability(models.Model):
     ) -> bool:
         """Whether it applies to a qualification with these facts, in the QAD of `stage`
         (None: in either)."""
+        return not self.why_not(
+            role_codes=role_codes, route=route, conditions=conditions, stage=stage
+        )
+
+    def why_not(
+        self,
+        *,
+        role_codes: Iterable[str],
+        route: str,
+        conditions: Iterable[str],
+        stage: str | None = None,
+    ) -> str:
+        """The first fact it does not apply to ("roles", "route", "stage", "conditions"), or
+        "" when it applies."""
         if self.applies_roles and not set(self.applies_roles) & set(role_codes):
-            return False
+            return "roles"
         if self.applies_routes and route not in self.applies_routes:
-            return False
+            return "route"
         if stage is not None and self.applies_stages and stage not in self.applies_stages:
-            return False
-        return set(self.applies_when) <= set(conditions)
+            return "stage"
+        if not set(self.applies_when) <= set(conditions):
+            return "conditions"
+        return ""
 
 
 class QadTemplate(VersionedDocument):
@@ -416,12 +432,22 @@ class OrphanedAnswer(models.Model):
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="orphans")
     question_ref = models.CharField(max_length=20)
+    # The question it answered, in the version it was written under: how its value is shown
+    # (a table with its columns, a choice by its label).
+    question = models.ForeignKey(
+        "Question", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     prompt = models.TextField()
     value = models.JSONField(null=True, blank=True)
     answer_type = models.CharField(max_length=20)
     from_template = models.ForeignKey(QadTemplate, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(
+        max_length=20, choices=OrphanReason.choices, default=OrphanReason.REMOVED
+    )
     evidence = models.JSONField(
-        default=list, blank=True, help_text=_("Titles and hashes of evidence that was linked.")
+        default=list,
+        blank=True,
+        help_text=_("Title, SHA-256 and item of each evidence file that was linked."),
     )
     moved_at = models.DateTimeField(auto_now_add=True)
 

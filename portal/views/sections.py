@@ -266,7 +266,9 @@ def _add_earlier(revision: Revision, blocks: list[QuestionBlock]) -> None:
         return
     earlier = {
         orphan.question_ref: orphan
-        for orphan in revision.orphans.filter(question_ref__in=confirming).order_by("moved_at")
+        for orphan in revision.orphans.filter(question_ref__in=confirming)
+        .select_related("question", "from_template")
+        .order_by("moved_at")
     }
     for block in blocks:
         block.earlier = _earlier_answer(block.answer, earlier)

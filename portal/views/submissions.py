@@ -68,6 +68,9 @@ def _overview_context(request, submission) -> dict:
         "is_participant": is_participant(request.user, submission),
         "clarifications": clarifications,
         "signature": getattr(submission, "signature", None),
+        "orphans": list(
+            revision.orphans.select_related("from_template", "question").order_by("question_ref")
+        ),
     }
 
 

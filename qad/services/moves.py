@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qad.answers import clean_answer_value
-from qad.enums import AnswerType, VersionStatus
+from qad.enums import AnswerType, OrphanReason, VersionStatus
 from qad.models import (
     Answer,
     AnswerConflict,
@@ -33,7 +33,7 @@ from qad.models import (
     TemplateMove,
 )
 from qad.rules import can_edit_answer
-from qad.selectors import applicable_questions
+from qad.selectors import applicability_facts, applicable_questions
 from qad.services.answers import send_recompute
 from qad.signals import answers_moved
 from qad.templatetags.qad_answers import answer_plain_text
@@ -53,6 +53,8 @@ class MovePlan:
     # (answer, new question, the value carried: None when the new type cannot hold it)
     retyped: list[tuple[Answer, Question, Any]] = field(default_factory=list)
     orphaned: list[Answer] = field(default_factory=list)
+    # {answer pk: why it is kept read-only} for the orphaned answers
+    orphan_reasons: dict[int, str] = field(default_factory=dict)
     added: list[Question] = field(default_factory=list)
     blocked: str = ""
 
@@ -64,6 +66,11 @@ class MovePlan:
     def to_confirm(self) -> int:
         """Answers the participant confirms after the move: reworded or retyped questions."""
         return len({answer.pk for answer, _q in self.reworded} | self.retyped_ids)
+
+    @property
+    def orphans_explained(self) -> list[tuple[Answer, str]]:
+        """Each answer kept read-only, with why in words."""
+        return [(a, OrphanReason(self.orphan_reasons[a.pk]).label) for a in self.orphaned]
 
     @property
     def retyped_ids(self) -> set[int]:
@@ -122,11 +129,21 @@ def plan_move(qualification: Qualification, to_template: QadTemplate) -> MovePla
             template=to_template, qualification=qualification, stage=submission.stage
         )
     }
+    # A question still in the version but not asked of this participant (its roles, route,
+    # stage or conditions) is not a removed one: the participant is told which.
+    facts = applicability_facts(qualification, submission.stage)
+    in_version = {
+        question.ref: question.section.why_not(**facts) or question.why_not(**facts)
+        for question in Question.objects.filter(template=to_template).select_related("section")
+    }
     answered_refs = set()
     for answer in revision.answers.select_related("question"):
         target = new_questions.get(answer.question.ref)
         if target is None:
             plan.orphaned.append(answer)
+            plan.orphan_reasons[answer.pk] = (
+                in_version.get(answer.question.ref) or OrphanReason.REMOVED
+            )
             continue
         answered_refs.add(target.ref)
         plan.carried.append((answer, target))
@@ -174,10 +191,12 @@ def move_qualification(
                 changes["value"] = retyped[answer.pk]
                 if answer.value not in (None, "", []):
                     # What the participant wrote stays readable beside the question.
-                    _keep_read_only(answer, revision, from_template)
+                    _keep_read_only(answer, revision, from_template, OrphanReason.RETYPED)
             Answer.objects.filter(pk=answer.pk).update(question=question, **changes)
         orphaned = {
-            answer.question_id: _keep_read_only(answer, revision, from_template)
+            answer.question_id: _keep_read_only(
+                answer, revision, from_template, plan.orphan_reasons[answer.pk]
+            )
             for answer in plan.orphaned
         }
         answers_moved.send(
@@ -234,13 +253,15 @@ def answer_confirm(*, answer: Answer, by: User) -> Answer:
 
 
 def _keep_read_only(
-    answer: Answer, revision: Revision, from_template: QadTemplate
+    answer: Answer, revision: Revision, from_template: QadTemplate, reason: str
 ) -> OrphanedAnswer:
     """An answer the new version cannot hold, kept read-only beside the questions: nothing
     the participant wrote is lost in a move (the evidence app records the files it had)."""
     return OrphanedAnswer.objects.create(
         revision=revision,
         question_ref=answer.question.ref,
+        question=answer.question,
+        reason=reason,
         prompt=answer.question.prompt,
         value=answer.value,
         answer_type=answer.question.answer_type,

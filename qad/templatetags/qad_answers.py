@@ -33,6 +33,15 @@ def value_display(question, value) -> str:
     return render_to_string("qad/partials/answer_text.html", {"text": answer_text(question, value)})
 
 
+@register.simple_tag
+def orphan_display(orphan) -> str:
+    """An answer kept read-only after a move, exactly as it was shown under its own question
+    (a table as a table, a choice by its label, a date as a date)."""
+    if orphan.question_id is None:  # its question could not be found again
+        return render_to_string("qad/partials/answer_text.html", {"text": orphan.value_text})
+    return value_display(orphan.question, orphan.value)
+
+
 def answer_text(question, value) -> str:
     """An answer that is not a table, as a reader sees it."""
     kind = question.answer_type

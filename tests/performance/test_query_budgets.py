@@ -36,7 +36,7 @@ BUDGETS = {
     # The revision's item ids and the market roles the reader's Code Bodies approve (each a
     # list, so that the next query is planned in milliseconds, not tens of them), the page's
     # ids and the count, then its 50 rows by id, then their questions.
-    "evidence register": 12,
+    "evidence register": 13,  # with the files of answers a move kept read-only
     "assessor queue": 11,  # with the check results of the page's rows
     # With the latest check results of the page's criteria; the organisation, the template and
     # the assignee are read on their own (the access check reads the review with what it

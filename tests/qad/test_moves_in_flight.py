@@ -2,6 +2,7 @@
 asks the participant to check."""
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,11 @@ def test_an_answer_whose_kind_changed_is_flagged_and_kept_not_carried_silently(
     assert "takes a different kind of answer in the new version of the QAD (it was Free text)" in (
         section
     )
-    assert f"Your answer under QAD v99.0:</span> {written}" in section
+    assert re.search(
+        rf'Your answer under QAD v99\.0:</span>\s*<div class="answer-text">{re.escape(written)}',
+        section,
+    )
+    assert kept.reason == "retyped"
     checklist = text(client.get(reverse("submission-checklist", args=[submission])))
     assert "The question now takes a different kind of answer" in checklist
     assert QadTemplate.objects.get(version="99.0") == kept.from_template

@@ -15,7 +15,7 @@ from assessment.reports.documents.common import ReportPage, fingerprint_of, line
 from evidence.enums import ScanState
 from evidence.models import EvidenceLink
 from qad.enums import AnswerType
-from qad.models import Answer, Revision, Section, Signature
+from qad.models import Answer, OrphanedAnswer, Revision, Section, Signature
 from qad.rules import can_view_submission
 from qad.templatetags.qad_answers import answer_text, cell_text
 from qualification.models import QualificationRole
@@ -183,7 +183,7 @@ def _register(
     return list(entries.values()), by_question, reliance
 
 
-def _question_entry(answer: Answer, evidence: list[int]) -> QuestionEntry:
+def _question_entry(answer: Answer | OrphanedAnswer, evidence: list[int]) -> QuestionEntry:
     question, value = answer.question, answer.value
     entry = QuestionEntry(
         ref=question.ref,
@@ -202,6 +202,17 @@ def _question_entry(answer: Answer, evidence: list[int]) -> QuestionEntry:
     else:
         entry.text = lines(answer_text(question, value))
     return entry
+
+
+def _kept(revision: Revision) -> list[tuple[OrphanedAnswer, QuestionEntry | None]]:
+    """The answers a move to this version kept read-only, each drawn as under its own
+    question (None where that question could not be found again)."""
+    return [
+        (orphan, _question_entry(orphan, []) if orphan.question_id else None)
+        for orphan in revision.orphans.select_related("question", "from_template").order_by(
+            "question_ref"
+        )
+    ]
 
 
 def _sections(
@@ -232,7 +243,7 @@ def _sections(
 
 
 def qad_submission_context(revision_id: int) -> dict[str, Any]:
-    """Everything the QAD submission report shows, in seven queries."""
+    """Everything the QAD submission report shows, in eight queries."""
     revision = _load_revision(revision_id)
     submission = revision.submission
     qualification = submission.qualification
@@ -260,6 +271,7 @@ def qad_submission_context(revision_id: int) -> dict[str, Any]:
         "roles": roles,
         "mpids": sorted({role.mpid for role in roles if role.mpid}),
         "sections": _sections(revision, answers, evidence),
+        "kept": _kept(revision),
         "question_count": len(answers),
         "register": register,
         "reliance": reliance,

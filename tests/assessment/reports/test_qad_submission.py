@@ -191,7 +191,7 @@ def test_the_report_is_built_with_the_same_queries_however_much_it_holds(
 ):
     revision = submit_with_evidence(northwind)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         context = qad_submission_context(revision.pk)
 
     assert [e.number for e in context["register"]] == [1, 2, 3]
@@ -204,10 +204,10 @@ def test_the_full_shipped_qad_report_has_every_question_and_file(
     from qad.models import Question
 
     revision = build_full_revision(evidence_files=40)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         qad_submission_context(revision.pk)
     bigger = build_full_revision(evidence_files=120)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         qad_submission_context(bigger.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
