@@ -29,13 +29,36 @@ def evidence_carried_over(sender, *, source, target, question_ids, **kwargs) -> 
 
 
 @receiver(answers_moved)
-def evidence_moved(sender, *, revision, moved, orphaned, **kwargs) -> None:
+def evidence_moved(sender, *, revision, moved, orphaned, copied=None, **kwargs) -> None:
     """Files follow their answers to the new version's questions. The files of an answer no
     question holds any more come off the revision's questions and are named (title, SHA-256
     and item) on the answer kept read-only, which keeps them in the revision's evidence
     register with the question they answered and why it is gone."""
+    # A question split into several: its files support each of them.
+    for old, others in (copied or {}).items():
+        for link in EvidenceLink.objects.filter(revision=revision, question_id=old):
+            EvidenceLink.objects.bulk_create(
+                EvidenceLink(
+                    revision=revision,
+                    question_id=new,
+                    item_id=link.item_id,
+                    relied_on=link.relied_on,
+                    reliance_statement=link.reliance_statement,
+                    linked_by_id=link.linked_by_id,
+                )
+                for new in others
+            )
+    merged = {new for new in moved.values() if list(moved.values()).count(new) > 1}
     for old, new in moved.items():
-        EvidenceLink.objects.filter(revision=revision, question_id=old).update(question_id=new)
+        links = EvidenceLink.objects.filter(revision=revision, question_id=old)
+        if new in merged:
+            # Questions merged into one: a file that supported two of them is linked once.
+            links.filter(
+                item_id__in=EvidenceLink.objects.filter(revision=revision, question_id=new).values(
+                    "item_id"
+                )
+            ).delete()
+        links.update(question_id=new)
     if not orphaned:
         return
     links = EvidenceLink.objects.filter(revision=revision, question_id__in=list(orphaned))

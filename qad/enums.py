@@ -50,3 +50,4 @@ class OrphanReason(models.TextChoices):
     # Kept before the portal told these apart.
     NOT_APPLICABLE = "not_applicable", _("the question no longer applies to this participant")
     RETYPED = "retyped", _("the question now takes a different kind of answer")
+    MERGED = "merged", _("the question was merged with others into one")

@@ -140,6 +140,10 @@ class QadTemplate(VersionedDocument):
 
     document_code = models.CharField(max_length=10)
     document_name = models.CharField(max_length=150)
+    # The version of the same document this one follows, whose questions its own name in
+    # `replaces` and `split_from`; and the questions it dropped, with the reason given.
+    previous_version = models.CharField(max_length=20, blank=True)
+    removed = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["document_code", "-published_at", "-loaded_at"]
@@ -214,6 +218,10 @@ class Question(VersionContent, Applicability):
     )
     assessed_by = models.JSONField(default=list, help_text=_("Code Body codes"))
     requirements = models.JSONField(default=list, blank=True)
+    # Refs of the previous version's questions it takes the place of (one: renumbered or
+    # reworded; several: merged), or the one it was split from.
+    replaces = models.JSONField(default=list, blank=True)
+    split_from = models.CharField(max_length=20, blank=True)
     evidence = models.JSONField(
         default=list, blank=True, help_text=_("Expected evidence: [{type, required}]")
     )

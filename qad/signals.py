@@ -12,9 +12,11 @@ answers_carried_over = Signal()
 # A version move has carried a draft's answers to the questions of a new template version:
 # sent inside the move's transaction, once the answers point at their new questions and before
 # the answers that no question of the new version holds are deleted. Arguments: `revision`
-# (Revision), `moved` ({id of the old question: id of the new one}), `orphaned` ({id of the
-# old question: the OrphanedAnswer keeping what was written}). A receiver moves what hangs on
-# the old questions, or records it on the orphaned answer.
+# (Revision), `moved` ({id of the old question: id of the new one}; several old questions
+# merged into one name the same new one), `copied` ({id of an old question split into several:
+# ids of the new ones besides its `moved` one}), `orphaned` ({id of the old question: the
+# OrphanedAnswer keeping what was written}). A receiver moves what hangs on the old questions
+# (copying it to each question split from one), or records it on the orphaned answer.
 answers_moved = Signal()
 
 # A revision is about to be submitted: sent inside the submit's transaction, with the

@@ -45,6 +45,8 @@ QUESTION_KEYS = frozenset(
         "requirements",
         "evidence",
         "applies_to",
+        "replaces",
+        "split_from",
     }
 )
 DEFAULT_MAX_LENGTH = 10_000
@@ -77,6 +79,10 @@ class QuestionSpec:
     requirements: list[str]
     evidence: list[dict[str, Any]]
     applies: ApplicabilitySpec
+    # Which questions of the previous version it takes the place of (docs/version-files.md):
+    # one renumbered or reworded, several merged; or the one it was split from.
+    replaces: list[str] = field(default_factory=list)
+    split_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class TemplateSpec:
     effective_date: dt.date | None
     evidence_types: list[EvidenceTypeSpec]
     sections: list[SectionSpec]
+    previous: str = ""  # the version this one follows, which its mapping names questions of
+    removed: list[dict[str, str]] = field(default_factory=list)  # [{ref, reason}]
 
     @property
     def questions(self) -> list[QuestionSpec]:
@@ -109,6 +117,12 @@ class Vocabulary:
 
     role_approvers: Mapping[str, frozenset[str]]
     code_bodies: frozenset[str]
+    # {(document code, version): its question refs}: the versions a file may follow.
+    loaded_questions: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+
+def _ref_key(ref: str) -> list[int]:
+    return [int(part) if part.isdigit() else 0 for part in ref.split(".")]
 
 
 def read_template(source: Source, *, vocabulary: Vocabulary) -> TemplateSpec:
@@ -125,13 +139,15 @@ class _TemplateReader(Reader):
         self.question_refs: dict[str, str] = {}
         self.date_questions: set[str] = set()
         self.not_before: list[tuple[str, str, str]] = []  # (path, question ref, target ref)
+        # (path, old ref, new question ref, "replaces" or "split_from")
+        self.claims: list[tuple[str, str, str, str]] = []
 
     def read(self, document: Any) -> TemplateSpec | None:
         top = self.mapping(
             document,
             "",
             required=["format", "document", "version", "title", "sections"],
-            optional=["effective_date", "evidence_types"],
+            optional=["effective_date", "evidence_types", "previous", "removed"],
         )
         if top is None:
             return None
@@ -158,6 +174,11 @@ class _TemplateReader(Reader):
             self.problem("sections", "the template has no sections")
         self.check_parents()
         self.check_not_before()
+        previous = self.text(top, "previous", "", required=False, max_length=20)
+        removed = self.each(
+            self.items(top, "removed", "", required=False), "removed", self.read_removed
+        )
+        self.check_mapping(code, previous, removed)
         return TemplateSpec(
             document_code=code,
             document_name=name,
@@ -166,6 +187,8 @@ class _TemplateReader(Reader):
             effective_date=effective_date,
             evidence_types=evidence_types,
             sections=sections,
+            previous=previous,
+            removed=removed,
         )
 
     def read_evidence_type(self, entry: Any, path: str) -> EvidenceTypeSpec | None:
@@ -286,7 +309,111 @@ class _TemplateReader(Reader):
             requirements=self.read_requirements(node, path),
             evidence=self.read_expected_evidence(node, path),
             applies=applies,
+            **self.read_replaced(node, path, ref),
         )
+
+    def read_replaced(self, node: dict, path: str, ref: str) -> dict[str, Any]:
+        """`replaces` (refs of the previous version) or `split_from` (one ref)."""
+        replaces = [
+            self.text(
+                {"ref": old},
+                "ref",
+                join(path, f"replaces[{i}]"),
+                pattern=REF_PATTERN,
+                pattern_hint='a question ref such as "4.5.1"',
+            )
+            for i, old in enumerate(self.items(node, "replaces", path, required=False))
+        ]
+        split_from = self.text(
+            node,
+            "split_from",
+            path,
+            required=False,
+            pattern=REF_PATTERN,
+            pattern_hint='a question ref such as "4.5.1"',
+        )
+        if replaces and split_from:
+            self.problem(
+                join(path, "split_from"),
+                "a question either replaces questions or is split from one, not both",
+            )
+        for i, old in enumerate(replaces):
+            self.claims.append((join(path, f"replaces[{i}]"), old, ref, "replaces"))
+        if split_from:
+            self.claims.append((join(path, "split_from"), split_from, ref, "split_from"))
+        return {"replaces": [old for old in replaces if old], "split_from": split_from}
+
+    def read_removed(self, entry: Any, path: str) -> dict[str, str] | None:
+        node = self.mapping(entry, path, required=["ref", "reason"])
+        if node is None:
+            return None
+        return {
+            "ref": self.text(
+                node,
+                "ref",
+                path,
+                pattern=REF_PATTERN,
+                pattern_hint='a question ref such as "4.5.1"',
+            ),
+            "reason": self.text(node, "reason", path, max_length=500),
+        }
+
+    def check_mapping(self, code: str, previous: str, removed: list[dict[str, str]]) -> None:
+        """Every question of the previous version is kept (same ref, not taken by another
+        question), replaced, split or listed under `removed`; a mapping names only questions
+        that version has."""
+        if not previous:
+            for path, _old, _new, key in self.claims:
+                self.problem(path, f"`{key}` needs `previous`: the version this one follows")
+            if removed:
+                self.problem("removed", "`removed` needs `previous`: the version this one follows")
+            return
+        old_refs = self.vocabulary.loaded_questions.get((code, previous))
+        if old_refs is None:
+            self.problem(
+                "previous",
+                f"{code} v{previous} is not loaded: load the version this one follows first",
+            )
+            return
+        what = f"{code} v{previous}"
+        claimed: dict[str, list[tuple[str, str]]] = {}
+        for path, old, new, key in self.claims:
+            if old not in old_refs:
+                self.problem(path, f"{old!r} is not a question of {what}")
+            claimed.setdefault(old, []).append((key, new))
+        for old, by in claimed.items():
+            keys = {key for key, _new in by}
+            if keys == {"split_from"} and len(by) < 2:
+                self.problem(
+                    next(p for p, o, _n, k in self.claims if o == old and k == "split_from"),
+                    f"only one question is split from {old!r}: a question that takes its "
+                    "place says `replaces`",
+                )
+            elif len(keys) > 1:
+                self.problem(
+                    next(p for p, o, _n, _k in self.claims if o == old),
+                    f"{old!r} is both replaced and split: say one or the other",
+                )
+        removed_refs: dict[str, int] = {}
+        for i, entry in enumerate(removed):
+            ref = entry["ref"]
+            if ref and ref not in old_refs:
+                self.problem(f"removed[{i}].ref", f"{ref!r} is not a question of {what}")
+            elif ref in claimed:
+                self.problem(
+                    f"removed[{i}].ref",
+                    f"{ref!r} is listed as removed but a question of this version takes its "
+                    "place (`replaces` or `split_from`)",
+                )
+            removed_refs[ref] = i
+        for old in sorted(old_refs, key=_ref_key):
+            if old in claimed or old in removed_refs or old in self.question_refs:
+                continue
+            self.problem(
+                "previous",
+                f"question {old} of {what} is neither kept, replaced nor removed: name it in a "
+                "question's `replaces` or `split_from`, or list it under `removed` with a reason",
+            )
 
     def read_type_options(
         self, node: dict, path: str, ref: str, answer_type: str

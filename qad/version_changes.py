@@ -7,18 +7,20 @@ import io
 from dataclasses import dataclass, field
 
 from qad.models import QadTemplate, Question, Section
+from qad.version_mapping import version_lineage
 from qad.word_diff import word_diff
 from qualification.csv_cells import csv_safe
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # added, removed, reworded, changed
+    kind: str  # added, removed, reworded, changed; renumbered, merged, split
     what: str  # section, question, criterion
     ref: str
     aspect: str  # title, prompt, applicability, evidence, answer type...
     before: str = ""
     after: str = ""
+    note: str = ""  # why, where the version file says (a removed question's reason)
     segments: list[tuple[str, str]] = field(default_factory=list, compare=False)
 
 
@@ -45,7 +47,7 @@ def _evidence(question: Question) -> str:
 
 
 def _text_change(what, ref, aspect, before: str, after: str, kind="changed") -> Change:
-    return Change(kind, what, ref, aspect, before, after, word_diff(before, after))
+    return Change(kind, what, ref, aspect, before, after, segments=word_diff(before, after))
 
 
 def compare_templates(old: QadTemplate | None, new: QadTemplate) -> list[Change]:
@@ -75,8 +77,25 @@ def compare_templates(old: QadTemplate | None, new: QadTemplate) -> list[Change]
 
     old_questions = {q.ref: q for q in Question.objects.filter(template=old)}
     new_questions = {q.ref: q for q in Question.objects.filter(template=new).order_by("position")}
+    # The version file's mapping (renumbered, merged, split), where `new` follows `old`.
+    lineage = version_lineage(old, new)
     for ref, question in new_questions.items():
-        before = old_questions.get(ref)
+        if lineage is None:
+            before = old_questions.get(ref)
+        else:
+            found = lineage.get(ref)
+            before = old_questions.get(found.refs[0]) if found else None
+            if found and found.refs != (ref,):
+                changes.append(
+                    Change(
+                        found.kind,
+                        "question",
+                        ref,
+                        "takes the place of",
+                        ", ".join(found.refs),
+                        ref,
+                    )
+                )
         if before is None:
             changes.append(Change("added", "question", ref, "prompt", "", question.prompt))
             continue
@@ -99,9 +118,19 @@ def compare_templates(old: QadTemplate | None, new: QadTemplate) -> list[Change]
         ):
             if old_value != new_value:
                 changes.append(Change("changed", "question", ref, aspect, old_value, new_value))
+    carried = (
+        {old_ref for found in lineage.values() for old_ref in found.refs}
+        if lineage is not None
+        else set(new_questions)
+    )
+    reasons = {entry["ref"]: entry["reason"] for entry in new.removed}
     for ref, question in old_questions.items():
-        if ref not in new_questions:
-            changes.append(Change("removed", "question", ref, "prompt", question.prompt, ""))
+        if ref not in carried:
+            changes.append(
+                Change(
+                    "removed", "question", ref, "prompt", question.prompt, note=reasons.get(ref, "")
+                )
+            )
     return changes
 
 
@@ -154,7 +183,7 @@ def _check_text(check: dict) -> str:
 def changes_csv(changes: list[Change]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Change", "Item", "Reference", "Aspect", "Before", "After"])
+    writer.writerow(["Change", "Item", "Reference", "Aspect", "Before", "After", "Why"])
     for change in changes:
         writer.writerow(
             [
@@ -166,6 +195,7 @@ def changes_csv(changes: list[Change]) -> str:
                     change.aspect,
                     change.before,
                     change.after,
+                    change.note,
                 )
             ]
         )

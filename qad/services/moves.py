@@ -37,6 +37,7 @@ from qad.selectors import applicability_facts, applicable_questions
 from qad.services.answers import send_recompute
 from qad.signals import answers_moved
 from qad.templatetags.qad_answers import answer_plain_text
+from qad.version_mapping import KEPT, RENUMBERED, SPLIT, Lineage, version_lineage
 from qualification.audit import audit_record
 from qualification.contention import lock, retry_on_contention
 from qualification.models import Qualification, User
@@ -52,6 +53,11 @@ class MovePlan:
     reworded: list[tuple[Answer, Question]] = field(default_factory=list)
     # (answer, new question, the value carried: None when the new type cannot hold it)
     retyped: list[tuple[Answer, Question, Any]] = field(default_factory=list)
+    # (answer, new question, value) for each question split from one: offered to each
+    split: list[tuple[Answer, Question, Any]] = field(default_factory=list)
+    # (the answers, the question they were merged into, their value together)
+    merged: list[tuple[list[Answer], Question, Any]] = field(default_factory=list)
+    renumbered: list[tuple[Answer, Question]] = field(default_factory=list)
     orphaned: list[Answer] = field(default_factory=list)
     # {answer pk: why it is kept read-only} for the orphaned answers
     orphan_reasons: dict[int, str] = field(default_factory=dict)
@@ -64,8 +70,15 @@ class MovePlan:
 
     @property
     def to_confirm(self) -> int:
-        """Answers the participant confirms after the move: reworded or retyped questions."""
-        return len({answer.pk for answer, _q in self.reworded} | self.retyped_ids)
+        """Answers the participant confirms after the move: reworded or retyped questions,
+        and the questions split from one or merged from several."""
+        confirmed = {answer.pk for answer, _q in self.reworded} | self.retyped_ids
+        return len(confirmed) + len(self.split) + len(self.merged)
+
+    @property
+    def answered(self) -> int:
+        """The new version's questions that start with an answer."""
+        return len(self.carried) + len(self.split) + len(self.merged)
 
     @property
     def orphans_explained(self) -> list[tuple[Answer, str]]:
@@ -90,6 +103,36 @@ def converted_value(answer: Answer, question: Question) -> Any:
         return clean_answer_value(question, value)
     except (ValidationError, TypeError, ValueError, KeyError):
         return None
+
+
+def merged_value(answers: list[Answer], question: Question) -> Any:
+    """The answers of merged questions as one: free text written together, each under the
+    ref it answered; otherwise the first one the new question can hold (None: none can, or
+    the text together is over the question's limit)."""
+    if question.answer_type == AnswerType.FREE_TEXT:
+        parts = [
+            f"{answer.question.ref}: {text}"
+            for answer in answers
+            if (text := answer_plain_text(answer))
+        ]
+        try:
+            return clean_answer_value(question, "\n\n".join(parts)) if parts else None
+        except ValidationError:
+            return None
+    return next(
+        (value for answer in answers if (value := converted_value(answer, question)) is not None),
+        None,
+    )
+
+
+def _carry(plan: MovePlan, answer: Answer, target: Question, *, renumbered: bool) -> None:
+    plan.carried.append((answer, target))
+    if renumbered:
+        plan.renumbered.append((answer, target))
+    if target.answer_type != answer.question.answer_type:
+        plan.retyped.append((answer, target, converted_value(answer, target)))
+    elif target.prompt != answer.question.prompt:
+        plan.reworded.append((answer, target))
 
 
 def _draft(qualification: Qualification) -> tuple[Submission | None, Revision | None]:
@@ -129,29 +172,41 @@ def plan_move(qualification: Qualification, to_template: QadTemplate) -> MovePla
             template=to_template, qualification=qualification, stage=submission.stage
         )
     }
+    lineage = version_lineage(submission.template, to_template)
     # A question still in the version but not asked of this participant (its roles, route,
     # stage or conditions) is not a removed one: the participant is told which.
     facts = applicability_facts(qualification, submission.stage)
-    in_version = {
+    why_not = {
         question.ref: question.section.why_not(**facts) or question.why_not(**facts)
         for question in Question.objects.filter(template=to_template).select_related("section")
     }
-    answered_refs = set()
-    for answer in revision.answers.select_related("question"):
-        target = new_questions.get(answer.question.ref)
-        if target is None:
+    # The question of the new version that took each old one's place (its ref otherwise).
+    successor = {old: new for new, found in (lineage or {}).items() for old in found.refs}
+    answers = {a.question.ref: a for a in revision.answers.select_related("question")}
+    used: set[int] = set()
+    for ref, target in new_questions.items():
+        if lineage is None:
+            found = Lineage((ref,), KEPT) if ref in answers else None
+        else:
+            found = lineage.get(ref)
+        sources = [answers[old] for old in (found.refs if found else ()) if old in answers]
+        if not sources:
+            plan.added.append(target)
+            continue
+        used.update(answer.pk for answer in sources)
+        if found.kind == SPLIT:
+            plan.split.append((sources[0], target, converted_value(sources[0], target)))
+        elif len(sources) > 1:
+            plan.merged.append((sources, target, merged_value(sources, target)))
+        else:
+            _carry(plan, sources[0], target, renumbered=found.kind == RENUMBERED)
+    for answer in answers.values():
+        if answer.pk not in used:
             plan.orphaned.append(answer)
             plan.orphan_reasons[answer.pk] = (
-                in_version.get(answer.question.ref) or OrphanReason.REMOVED
+                why_not.get(successor.get(answer.question.ref, answer.question.ref))
+                or OrphanReason.REMOVED
             )
-            continue
-        answered_refs.add(target.ref)
-        plan.carried.append((answer, target))
-        if target.answer_type != answer.question.answer_type:
-            plan.retyped.append((answer, target, converted_value(answer, target)))
-        elif target.prompt != answer.question.prompt:
-            plan.reworded.append((answer, target))
-    plan.added = [q for ref, q in new_questions.items() if ref not in answered_refs]
     return plan
 
 
@@ -193,6 +248,9 @@ def move_qualification(
                     # What the participant wrote stays readable beside the question.
                     _keep_read_only(answer, revision, from_template, OrphanReason.RETYPED)
             Answer.objects.filter(pk=answer.pk).update(question=question, **changes)
+        moved = {answer.question_id: question.pk for answer, question in plan.carried}
+        copied = _split(plan, revision, from_template, moved)
+        _merge(plan, revision, from_template, moved)
         orphaned = {
             answer.question_id: _keep_read_only(
                 answer, revision, from_template, plan.orphan_reasons[answer.pk]
@@ -200,10 +258,7 @@ def move_qualification(
             for answer in plan.orphaned
         }
         answers_moved.send(
-            sender=Revision,
-            revision=revision,
-            moved={answer.question_id: question.pk for answer, question in plan.carried},
-            orphaned=orphaned,
+            sender=Revision, revision=revision, moved=moved, copied=copied, orphaned=orphaned
         )
         Answer.objects.filter(pk__in=[answer.pk for answer in plan.orphaned]).delete()
         Answer.objects.bulk_create(Answer(revision=revision, question=q) for q in plan.added)
@@ -214,7 +269,7 @@ def move_qualification(
             from_template=from_template,
             to_template=to_template,
             moved_by=by,
-            carried=len(plan.carried),
+            carried=plan.answered,
             reworded=plan.to_confirm,
             orphaned=len(plan.orphaned),
             added=len(plan.added),
@@ -232,6 +287,50 @@ def move_qualification(
         )
         send_recompute(revision)
     return move
+
+
+def _split(
+    plan: MovePlan, revision: Revision, from_template: QadTemplate, moved: dict[int, int]
+) -> dict[int, list[int]]:
+    """Each question split from one is offered its answer, to confirm: the answer goes to
+    the first of them, a copy to each of the others. Returns {old question: the others}."""
+    copied: dict[int, list[int]] = {}
+    kept: set[int] = set()
+    for answer, question, value in plan.split:
+        if answer.question_id not in moved:
+            moved[answer.question_id] = question.pk
+            Answer.objects.filter(pk=answer.pk).update(
+                question=question, value=value, needs_confirmation=True
+            )
+        else:
+            Answer.objects.create(
+                revision=revision, question=question, value=value, needs_confirmation=True
+            )
+            copied.setdefault(answer.question_id, []).append(question.pk)
+        if value is None and answer.value not in (None, "", []) and answer.pk not in kept:
+            # A new question cannot hold it: what was written stays readable.
+            kept.add(answer.pk)
+            _keep_read_only(answer, revision, from_template, OrphanReason.RETYPED)
+    return copied
+
+
+def _merge(
+    plan: MovePlan, revision: Revision, from_template: QadTemplate, moved: dict[int, int]
+) -> None:
+    """Questions merged into one give it their answers together, to confirm. Unless the new
+    question holds them all (free text written together), each is also kept read-only."""
+    for answers, question, value in plan.merged:
+        if question.answer_type != AnswerType.FREE_TEXT or value is None:
+            for answer in answers:
+                if answer.value not in (None, "", []):
+                    _keep_read_only(answer, revision, from_template, OrphanReason.MERGED)
+        head, *rest = answers
+        Answer.objects.filter(pk=head.pk).update(
+            question=question, value=value, needs_confirmation=True
+        )
+        for answer in answers:
+            moved[answer.question_id] = question.pk
+        Answer.objects.filter(pk__in=[answer.pk for answer in rest]).delete()
 
 
 def answer_confirm(*, answer: Answer, by: User) -> Answer:

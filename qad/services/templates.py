@@ -23,9 +23,15 @@ from qualification.models import CodeBody, MarketRole, User
 
 def template_vocabulary() -> Vocabulary:
     roles = MarketRole.objects.prefetch_related("approvers")
+    loaded: dict[tuple[str, str], set[str]] = {}
+    for code, version, ref in Question.objects.values_list(
+        "template__document_code", "template__version", "ref"
+    ):
+        loaded.setdefault((code, version), set()).add(ref)
     return Vocabulary(
         role_approvers={r.code: frozenset(a.code for a in r.approvers.all()) for r in roles},
         code_bodies=frozenset(CodeBody.objects.values_list("code", flat=True)),
+        loaded_questions={key: frozenset(refs) for key, refs in loaded.items()},
     )
 
 
@@ -39,6 +45,8 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
     template = QadTemplate.objects.create(
         document_code=spec.document_code,
         document_name=spec.document_name,
+        previous_version=spec.previous,
+        removed=spec.removed,
         **draft_fields(spec, source, loaded_by),
     )
     EvidenceType.objects.bulk_create(
@@ -77,6 +85,8 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
                     assessed_by=q.assessed_by,
                     requirements=q.requirements,
                     evidence=q.evidence,
+                    replaces=q.replaces,
+                    split_from=q.split_from,
                     applies_roles=q.applies.roles,
                     applies_routes=q.applies.routes,
                     applies_when=q.applies.when,

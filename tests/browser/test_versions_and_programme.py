@@ -72,3 +72,51 @@ def test_upload_compare_publish_move_and_dashboard(page, shipped_versions, tmp_p
     accessible(page, "people")
     page.goto("/organisations/")
     accessible(page, "organisations")
+
+
+def test_a_renumbered_question_is_shown_moved_and_keeps_its_answer(page, reference_data, tmp_path):
+    from tests.participants import load_journey_template
+    from tests.qad.test_version_mapping import following, question, renumbered
+    from tests.version_files import as_bytes
+
+    load_journey_template()
+    draft = Participant("Draft Energy Ltd")
+    answer = draft.answer("3.1")
+    answer_save(
+        answer=answer, value="We run settlement in house.", expected_version=0, by=draft.contributor
+    )
+    document = following("99.3", removed=[{"ref": "4.4", "reason": "Tracked as work-off."}])
+    renumbered(document, "3.1", "3.4")
+    question(document, "3.4")["prompt"] = "Describe your MHHS operating model."
+    next(s for s in document["sections"] if s["ref"] == "4")["questions"].remove(
+        question(document, "4.4")
+    )
+    path = tmp_path / "journey-99.3.yaml"
+    path.write_bytes(as_bytes(document))
+    admin = UserFactory(is_staff=True, full_name="Priya Shah")
+    sign_in(page, admin.email, PASSWORD)
+
+    page.goto("/versions/")
+    page.get_by_label("Version file (YAML)").set_input_files(str(path))
+    page.get_by_role("button", name="Check and load as a draft").click()
+    expect(page.get_by_role("heading", name="Changes since QAD v99.0")).to_be_visible()
+    changes = page.locator("table").first
+    expect(changes).to_contain_text("renumbered")
+    expect(changes).to_contain_text("Tracked as work-off.")
+    accessible(page, "comparison with a mapping")
+    screenshot(page, "comparison-mapping")
+
+    page.get_by_role("button", name="Publish: make it current for new qualifications").click()
+    page.get_by_role("link", name="Move work in flight to this version").click()
+    page.get_by_role("button", name="Preview all drafts not yet submitted").click()
+    expect(page.get_by_text("3.1 → 3.4 (renumbered)")).to_be_visible()
+    expect(page.get_by_text("4.4: the question was removed")).to_be_visible()
+    accessible(page, "move preview with a mapping")
+    screenshot(page, "move-preview-mapping")
+    page.get_by_role("button", name="Move these qualifications").click()
+    expect(page.get_by_text("Draft Energy Ltd: moved:")).to_be_visible()
+
+    sign_in(page, draft.contributor.email, PASSWORD)
+    page.goto(f"/submissions/{draft.submission.public_id}/sections/3/")
+    expect(page.locator("#q-3-4 textarea")).to_have_value("We run settlement in house.")
+    screenshot(page, "renumbered-answer")

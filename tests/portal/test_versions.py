@@ -78,14 +78,14 @@ def test_the_comparison_of_the_two_shipped_versions_reports_exactly_what_changed
     url = reverse("template-version", args=[template.pk])
     rows = admin_client.get(url + "?format=csv").content.decode().splitlines()
 
-    assert rows[0] == "Change,Item,Reference,Aspect,Before,After"
+    assert rows[0] == "Change,Item,Reference,Aspect,Before,After,Why"
     assert sorted(rows[1:]) == sorted(
         [
             'reworded,question,4.1.1,prompt,"Describe your PIT approach, scope and environments.",'
-            '"Describe your PIT approach, scope, environments and test data."',
+            '"Describe your PIT approach, scope, environments and test data.",',
             "removed,question,4.1.7,prompt,Has all PIT evidence been obfuscated in line with "
-            "the PIT Evidence Obfuscation guidance?,",
-            "added,question,4.1.8,prompt,,How many PIT test cases remain open at PIT exit?",
+            "the PIT Evidence Obfuscation guidance?,,",
+            "added,question,4.1.8,prompt,,How many PIT test cases remain open at PIT exit?,",
         ]
     )
     page = text(admin_client.get(url))

@@ -45,7 +45,7 @@ def test_the_comparison_names_every_criterion_change(admin_client, shipped_versi
     url = reverse("criteria-version", args=[draft.pk])
     rows = admin_client.get(url + "?format=csv").content.decode().splitlines()
 
-    assert rows[0] == "Change,Item,Reference,Aspect,Before,After"
+    assert rows[0] == "Change,Item,Reference,Aspect,Before,After,Why"
     changes = {tuple(row.split(",")[:4]) for row in rows[1:]}
     assert changes == {
         ("changed", "criterion", "BSC-4.3-02", "checks"),

@@ -236,7 +236,7 @@ def test_loading_a_byte_identical_file_again_changes_nothing():
         (
             lambda d: d.update(colour="blue"),
             "colour: unknown key (expected one of document, effective_date, evidence_types, "
-            "format, sections, title, version)",
+            "format, previous, removed, sections, title, version)",
         ),
     ],
     ids=[
