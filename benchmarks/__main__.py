@@ -5,7 +5,7 @@ another) so that it never touches the demo or test data. The hot paths under loa
 (`benchmarks.load`) use a PostgreSQL database of their own (BENCH_PG_URL).
 
 BENCH_ONLY picks parts, e.g. `make bench BENCH_ONLY=load` or BENCH_ONLY=versions,pages;
-by default every part runs: versions, pages, upload, checks, programme-checks, reports, load,
+by default every part runs: versions, pages, upload, checks, programme-checks, moves, reports, load,
 mix (a deadline afternoon: many people at once, benchmarks/mix.py).
 """
 
@@ -29,7 +29,17 @@ def main() -> int:
     import django
 
     django.setup()
-    from benchmarks import checks, checks_programme, load, mix, pages, reports, upload, versions
+    from benchmarks import (
+        checks,
+        checks_programme,
+        load,
+        mix,
+        moves,
+        pages,
+        reports,
+        upload,
+        versions,
+    )
     from benchmarks.report import print_table
 
     parts = {
@@ -38,6 +48,7 @@ def main() -> int:
         "upload": upload,
         "checks": checks,
         "programme-checks": checks_programme,
+        "moves": moves,
         "reports": reports,
         "load": load,
         "mix": mix,

@@ -362,10 +362,23 @@ class TemplateIndex:
         )
         self._shapes: dict[tuple, TemplateShape] = {}
 
-    def shape(self, *, role_codes: tuple[str, ...], route: str, conditions: frozenset[str]):
-        key = (role_codes, route, conditions)
+    def shape(
+        self,
+        *,
+        role_codes: tuple[str, ...],
+        route: str,
+        conditions: frozenset[str],
+        stage: str = SubmissionStage.INITIAL,
+    ):
+        """The questions a QAD of `stage` asks (the declaration only in the Final QAD)."""
+        key = (role_codes, route, conditions, stage)
         if key not in self._shapes:
-            facts = {"role_codes": role_codes, "route": route, "conditions": conditions}
+            facts = {
+                "role_codes": role_codes,
+                "route": route,
+                "conditions": conditions,
+                "stage": stage,
+            }
             sections = {s.pk for s in self.sections if s.applies_to(**facts)}
             questions = [
                 q for q in self.questions if q.section_id in sections and q.applies_to(**facts)
@@ -492,7 +505,8 @@ class _Participant:
     mpids: list[qualification_models.Mpid] = field(default_factory=list)
     qualification: qualification_models.Qualification | None = None
     roles: list[qualification_models.QualificationRole] = field(default_factory=list)
-    shape: TemplateShape | None = None
+    shape: TemplateShape | None = None  # what its Initial QAD asks
+    final_shape: TemplateShape | None = None
     # stage -> revisions, oldest first
     revisions: dict[str, list[qad_models.Revision]] = field(default_factory=dict)
     submissions: dict[str, qad_models.Submission] = field(default_factory=dict)
@@ -775,6 +789,12 @@ class _Builder:
             p.shape = self.index.shape(
                 role_codes=p.role_codes, route=p.route, conditions=p.qualification.conditions
             )
+            p.final_shape = self.index.shape(
+                role_codes=p.role_codes,
+                route=p.route,
+                conditions=p.qualification.conditions,
+                stage=SubmissionStage.FINAL,
+            )
             stages = [(SubmissionStage.INITIAL, p.scenario.initial_state)]
             if p.scenario.final_state:
                 stages.append((SubmissionStage.FINAL, p.scenario.final_state))
@@ -800,10 +820,11 @@ class _Builder:
             dates: dict[str, dt.date] = {}
             values = {
                 q.pk: sample_value(q, dates, p.organisation, route=p.route)
-                for q in p.shape.questions
+                for q in p.final_shape.questions
             }
             reopened = self._reopened_questions(p)
-            for stage_revisions in p.revisions.values():
+            for stage, stage_revisions in p.revisions.items():
+                shape = p.shape if stage == SubmissionStage.INITIAL else p.final_shape
                 for revision in stage_revisions:
                     rows = [
                         qad_models.Answer(
@@ -817,7 +838,7 @@ class _Builder:
                             else None,
                             reopened=revision.number == 2 and q.pk in reopened,
                         )
-                        for q in p.shape.questions
+                        for q in shape.questions
                     ]
                     self.answers[id(revision)] = rows
                     answers += rows

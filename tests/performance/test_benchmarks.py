@@ -5,8 +5,10 @@ import pytest
 
 from assessment.models import CheckRun
 from assessment.services.checks import applicable_criteria_sets
-from benchmarks import checks_programme, pages
+from benchmarks import checks_programme, moves, pages
 from benchmarks.report import Row
+from qad.models import QadTemplate, TemplateMove
+from qad.version_changes import compare_templates
 
 
 @pytest.mark.django_db
@@ -81,3 +83,19 @@ def test_every_step_of_the_deadline_afternoon_answers_its_person(settings, tmp_p
                 continue
             response = client.get(step["path"])
             assert response.status_code == 200, (person["kind"], step["path"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_move_benchmark_moves_every_draft_by_the_mapping_and_loses_nothing(
+    reference_data, shipped_versions
+):
+    [row] = moves.run(organisations=20)
+
+    drafts = TemplateMove.objects.filter(to_template__version=moves.VERSION)
+    assert row.runs == drafts.count() > 0
+    assert ", 0 lost (of " in row.note
+    kinds = {
+        c.kind
+        for c in compare_templates(QadTemplate.objects.get(version="3.01"), drafts[0].to_template)
+    }
+    assert {"renumbered", "split", "merged", "removed"} <= kinds

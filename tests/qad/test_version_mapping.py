@@ -206,3 +206,16 @@ def test_the_comparison_shows_what_each_question_takes_the_place_of(journey_temp
         "a renumbered question is neither a new one nor a removed one"
     )
     assert Answer.objects.count() == 0
+
+
+def test_a_change_of_the_evidence_a_question_expects_is_in_the_comparison(journey_template):
+    document = following("99.3")
+    document["evidence_types"].append({"code": "test_report", "name": "Test report"})
+    question(document, "4.5")["evidence"] = [{"type": "test_report", "required": True}]
+    template = load(document)
+
+    changes = compare_templates(journey_template, template)
+
+    assert [(c.kind, c.ref, c.aspect, c.before, c.after) for c in changes] == [
+        ("changed", "4.5", "evidence expected", "process_document", "test_report (required)")
+    ]
