@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.contrib.messages import constants as message_levels
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import cache_config, celery_config, database_config, env_bool, env_list
@@ -125,6 +126,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# British English only: a browser asking for German gets the portal as it is written.
+LANGUAGES = [("en-gb", "English")]
+# Messages are drawn as Bootstrap alerts named after their tag: Django's "error" has none.
+MESSAGE_TAGS = {message_levels.ERROR: "danger"}
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

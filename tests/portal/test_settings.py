@@ -204,3 +204,27 @@ def test_every_model_change_has_its_migration(tmp_path):
         "makemigrations", "--check", "--dry-run", DATABASE_URL=f"sqlite:///{tmp_path}/empty.db"
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_an_error_message_is_drawn_as_a_danger_alert():
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.template.loader import render_to_string
+
+    page = render_to_string(
+        "includes/messages.html",
+        {"messages": [Message(constants.ERROR, "Confirm the earlier step first.")]},
+    )
+
+    assert 'class="alert alert-danger"' in page
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_german_gets_the_portal_in_british_english(client):
+    from django.utils.translation import gettext
+
+    response = client.get("/login/", headers={"accept-language": "de"})
+
+    assert response.headers["Content-Language"] == "en-gb"
+    assert 'lang="en-GB"' in response.content.decode()
+    assert gettext("This field is required.") == "This field is required."
