@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from assessment.models import (
@@ -20,6 +21,7 @@ from assessment.reports import admin as report_admin  # noqa: F401  (registers R
 from assessment.services.activation import checklist_item_recorded
 from qad.admin import ReadOnlyInline, VersionContentAdmin
 from qualification.admin_mixins import RecordAdmin
+from qualification.models import MarketRole
 
 
 class CriterionInline(ReadOnlyInline):
@@ -184,13 +186,40 @@ class SmsExemptionDecisionAdmin(RecordAdmin):
     search_fields = ["qualification__organisation__legal_name", "reference"]
 
 
+class ActivationChecklistItemForm(forms.ModelForm):
+    class Meta:
+        model = ActivationChecklistItem
+        fields = ["label", "position", "confirmer", "market_roles", "reviews_work_off"]
+
+    def clean(self) -> dict:
+        """A step a Code Body confirms is for roles that Code Body approves: its lead
+        assessors see only those qualifications, and anywhere else the step would wait for
+        someone who cannot reach it."""
+        cleaned = super().clean()
+        confirmer = cleaned.get("confirmer")
+        if confirmer is not None:
+            roles = cleaned.get("market_roles") or MarketRole.objects.all()
+            approved = set(confirmer.approved_roles.values_list("pk", flat=True))
+            outside = sorted(role.code for role in roles if role.pk not in approved)
+            if outside:
+                self.add_error(
+                    "confirmer",
+                    f"{confirmer.code} does not approve {', '.join(outside)}: choose the market "
+                    "roles this step applies to, or another confirmer.",
+                )
+        return cleaned
+
+
 @admin.register(ActivationChecklistItem)
 class ActivationChecklistItemAdmin(admin.ModelAdmin):
     """The Programme's Service Activation checklist: a role that starts Service Activation
     takes a copy of it as it stands."""
 
+    form = ActivationChecklistItemForm
     list_display = ["label", "position", "confirmer", "roles", "reviews_work_off"]
-    list_editable = ["position", "confirmer"]
+    # Who confirms a step is checked against its market roles, so it is changed on the
+    # item's own page, where both are.
+    list_editable = ["position"]
     filter_horizontal = ["market_roles"]
 
     @admin.display(description="Market roles")
@@ -221,7 +250,7 @@ class ServiceActivationStepAdmin(RecordAdmin):
     list_display = [
         "label",
         "qualification_role",
-        "qualification",
+        "qualification_role__qualification",
         "confirmer",
         "done_at",
         "done_by",

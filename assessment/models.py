@@ -482,11 +482,6 @@ class ServiceActivationStep(models.Model):
     role's approvers had all approved it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    qualification = models.ForeignKey(
-        "qualification.Qualification",
-        on_delete=models.CASCADE,
-        related_name="activation_steps",
-    )
     qualification_role = models.ForeignKey(
         "qualification.QualificationRole",
         on_delete=models.CASCADE,
@@ -508,7 +503,7 @@ class ServiceActivationStep(models.Model):
     work_off_reviewed = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["qualification", "qualification_role", "position"]
+        ordering = ["qualification_role", "position"]
 
     def __str__(self) -> str:
         return self.label

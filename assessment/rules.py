@@ -132,3 +132,11 @@ def can_view_approval_letter(user: AnyUser, qualification_role) -> bool:
         return True
     approvers = {body.code for body in qualification_role.market_role.approvers.all()}
     return bool(set(code_body_roles(user)) & approvers)
+
+
+def can_confirm_step(user: AnyUser, step) -> bool:
+    """A Service Activation step named for a Code Body is confirmed by one of its lead
+    assessors; the others by the Programme, whose people are the portal admins."""
+    if step.confirmer_id:
+        return is_lead(user, step.confirmer)
+    return is_portal_admin(user)

@@ -27,6 +27,7 @@ from assessment.models import (
     Review,
     ServiceActivationStep,
     SmsExemptionDecision,
+    WorkOffItem,
 )
 from assessment.rules import SMS_EXEMPTION_DECIDERS
 from assessment.services.reviews import (
@@ -713,12 +714,30 @@ class RoleActivation:
 def service_activation(qualification: Qualification) -> list[RoleActivation]:
     """The roles that have started Service Activation, in the qualification's role order."""
     by_role: dict[int, list[ServiceActivationStep]] = {}
-    for step in ServiceActivationStep.objects.filter(qualification=qualification).select_related(
-        "confirmer", "done_by"
-    ):
+    for step in ServiceActivationStep.objects.filter(
+        qualification_role__qualification=qualification
+    ).select_related("confirmer", "done_by"):
         by_role.setdefault(step.qualification_role_id, []).append(step)
     return [
         RoleActivation(role=role, steps=by_role[role.pk])
         for role in qualification.roles.select_related("market_role", "mpid")
         if role.pk in by_role
+    ]
+
+
+def open_work_off(qualification_id: int) -> list[dict]:
+    """The work-off items not yet closed, as the Programme reviews them."""
+    return [
+        {
+            "reference": item.defect_reference,
+            "description": item.description,
+            "owner": item.owner,
+            "due": item.due_date.isoformat(),
+            "status": item.get_status_display(),
+            "required": item.required,
+            "excepted": hasattr(item, "exception"),
+        }
+        for item in WorkOffItem.objects.filter(qualification_id=qualification_id)
+        .exclude(status=WorkOffItem.Status.CLOSED)
+        .select_related("exception")
     ]

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from assessment import models as assessment_models
 from assessment.enums import CheckRunStatus
+from assessment.services.activation import activation_start
 from assessment.services.checks import check_plans, checks_run_all
 from demo.world import ensure_versions, ensure_waves, sample_value
 from evidence import models as evidence_models
@@ -750,36 +751,18 @@ class _Builder:
         self.activation_steps()
 
     def activation_steps(self) -> None:
-        """The approved roles work through the Programme's checklist, the first step done
-        where a Code Body confirms it."""
-        checklist = list(
-            assessment_models.ActivationChecklistItem.objects.prefetch_related("market_roles")
-        )
-        steps = []
+        """The approved roles start Service Activation as the portal starts it, the first
+        step done where a Code Body confirms it."""
         for p in self.participants:
             if p.scenario.approvals != ApprovalOutcome.APPROVED:
                 continue
             for role in p.roles:
-                items = [
-                    item
-                    for item in checklist
-                    if not item.market_roles.all() or role.market_role in item.market_roles.all()
-                ]
-                for position, item in enumerate(items):
-                    done = position == 0 and item.confirmer is not None
-                    steps.append(
-                        assessment_models.ServiceActivationStep(
-                            qualification=p.qualification,
-                            qualification_role=role,
-                            label=item.label,
-                            position=position,
-                            confirmer=item.confirmer,
-                            reviews_work_off=item.reviews_work_off,
-                            done_at=self.now - dt.timedelta(days=2) if done else None,
-                            done_by=self.leads[item.confirmer.code] if done else None,
-                        )
-                    )
-        assessment_models.ServiceActivationStep.objects.bulk_create(steps)
+                steps = activation_start(role)
+                first = steps[0] if steps else None
+                if first is not None and first.confirmer is not None:
+                    first.done_at = self.now - dt.timedelta(days=2)
+                    first.done_by = self.leads[first.confirmer.code]
+                    first.save(update_fields=["done_at", "done_by"])
 
     # -- submissions, revisions, answers
 

@@ -3,7 +3,7 @@ EvidenceConfig.ready; docs/events.md lists every event)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.dispatch import receiver
 
@@ -48,7 +48,7 @@ def evidence_moved(sender, *, revision, moved, orphaned, copied=None, **kwargs) 
                 )
                 for new in others
             )
-    merged = {new for new in moved.values() if list(moved.values()).count(new) > 1}
+    merged = {new for new, count in Counter(moved.values()).items() if count > 1}
     for old, new in moved.items():
         links = EvidenceLink.objects.filter(revision=revision, question_id=old)
         if new in merged:

@@ -12,21 +12,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import ActivationChecklistItem, ServiceActivationStep, WorkOffItem
-from assessment.rules import is_lead
+from assessment.models import ActivationChecklistItem, ServiceActivationStep
+from assessment.rules import can_confirm_step
+from assessment.selectors import open_work_off
 from qualification.audit import audit_record
 from qualification.enums import QualificationState
 from qualification.models import QualificationRole, User
-from qualification.rules import is_portal_admin
 from qualification.services import qualification_transition
-
-
-def can_confirm_step(user: User, step: ServiceActivationStep) -> bool:
-    """A step named for a Code Body is confirmed by one of its lead assessors; the others
-    by the Programme, whose people are the portal admins."""
-    if step.confirmer_id:
-        return is_lead(user, step.confirmer)
-    return is_portal_admin(user)
 
 
 def checklist_item_recorded(
@@ -64,7 +56,6 @@ def activation_start(role: QualificationRole) -> list[ServiceActivationStep]:
     )
     steps = ServiceActivationStep.objects.bulk_create(
         ServiceActivationStep(
-            qualification_id=role.qualification_id,
             qualification_role=role,
             label=item.label,
             position=position,
@@ -100,7 +91,7 @@ def activation_step_confirm(
     with transaction.atomic():
         step = (
             ServiceActivationStep.objects.select_for_update(of=("self",))
-            .select_related("qualification", "qualification_role__market_role")
+            .select_related("qualification_role__qualification", "qualification_role__market_role")
             .get(pk=step.pk)
         )
         if step.done_at:
@@ -120,7 +111,7 @@ def activation_step_confirm(
                 % {"earlier": earlier.label}
             )
         if step.reviews_work_off:
-            step.work_off_reviewed = open_work_off(step.qualification_id)
+            step.work_off_reviewed = open_work_off(step.qualification_role.qualification_id)
             if step.work_off_reviewed and not note:
                 raise ValidationError(
                     _("Write what the Programme concluded about the open work-off items.")
@@ -134,7 +125,7 @@ def activation_step_confirm(
             kind="activation.step",
             actor=by,
             summary=f"{role.market_role.name}: Service Activation: {step.label}",
-            qualification=step.qualification,
+            qualification=role.qualification,
             target=step,
             after={
                 "note": step.note,
@@ -144,24 +135,6 @@ def activation_step_confirm(
         if not role.activation_steps.filter(done_at__isnull=True).exists():
             _role_activated(role)
     return step
-
-
-def open_work_off(qualification_id: int) -> list[dict]:
-    """The work-off items not yet closed, as the Programme reviews them."""
-    return [
-        {
-            "reference": item.defect_reference,
-            "description": item.description,
-            "owner": item.owner,
-            "due": item.due_date.isoformat(),
-            "status": item.get_status_display(),
-            "required": item.required,
-            "excepted": hasattr(item, "exception"),
-        }
-        for item in WorkOffItem.objects.filter(qualification_id=qualification_id)
-        .exclude(status=WorkOffItem.Status.CLOSED)
-        .select_related("exception")
-    ]
 
 
 def _role_activated(role: QualificationRole) -> None:

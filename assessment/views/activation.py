@@ -19,10 +19,13 @@ from qualification.rules import can_view_qualification
 @login_required
 def activation_step_view(request: HttpRequest, public_id) -> HttpResponse:
     step = get_object_or_404(
-        ServiceActivationStep.objects.select_related("qualification", "confirmer"),
+        ServiceActivationStep.objects.select_related(
+            "qualification_role__qualification__organisation", "confirmer"
+        ),
         public_id=public_id,
     )
-    if not can_view_qualification(request.user, step.qualification):
+    qualification = step.qualification_role.qualification
+    if not can_view_qualification(request.user, qualification):
         raise Http404
     try:
         activation_step_confirm(step=step, by=request.user, note=request.POST.get("note", ""))
@@ -30,4 +33,4 @@ def activation_step_view(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, _("Recorded: %(step)s.") % {"step": step.label})
-    return redirect(step.qualification.get_absolute_url() + "#activation")
+    return redirect(qualification.get_absolute_url() + "#activation")

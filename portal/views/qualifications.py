@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.models import Review
-from assessment.rules import can_decide, can_view_approval_letter, can_view_review, is_lead
-from assessment.selectors import service_activation, sms_exemption
-from assessment.services.activation import can_confirm_step, open_work_off
+from assessment.rules import (
+    can_confirm_step,
+    can_decide,
+    can_view_approval_letter,
+    can_view_review,
+    is_lead,
+)
+from assessment.selectors import open_work_off, service_activation, sms_exemption
 from assessment.services.decisions import role_qualified
 from evidence.models import EvidenceItem
 from evidence.rules import evidence_visibility

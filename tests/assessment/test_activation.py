@@ -268,3 +268,24 @@ def test_the_qualification_page_shows_each_role_s_activation_and_who_confirms_ne
         )
     )
     assert "first: the steps are done in order." in refused
+
+
+def test_a_step_cannot_be_given_to_a_code_body_that_does_not_approve_its_roles(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    item = ActivationChecklistItem.objects.get(label="Migration slot agreed")
+
+    response = client.post(
+        reverse("admin:assessment_activationchecklistitem_change", args=[item.pk]),
+        {
+            "label": item.label,
+            "position": str(item.position),
+            "confirmer": str(code_body("BSC").pk),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "BSC does not approve MSA, MSS" in response.content.decode()
+    item.refresh_from_db()
+    assert item.confirmer is None, "nothing changed"
+    assert not AuditEvent.objects.filter(kind="activation.checklist").exists()

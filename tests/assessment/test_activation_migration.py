@@ -39,7 +39,7 @@ def test_the_steps_of_a_qualification_in_activation_are_given_to_each_of_its_rol
     executor.loader.build_graph()
     executor.migrate(leaf)
 
-    steps = ServiceActivationStep.objects.filter(qualification=qualification)
+    steps = ServiceActivationStep.objects.filter(qualification_role__qualification=qualification)
     assert sorted(
         (s.qualification_role.market_role.code, s.label, s.confirmer_name, s.done_at)
         for s in steps.select_related("qualification_role__market_role", "confirmer")

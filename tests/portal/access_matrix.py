@@ -484,7 +484,11 @@ def build_world() -> World:
         old_version_qualification=old_version_qualification,
         final=final,
         approval=_approval(awaiting, "DIP"),
-        activation_step=activating.activation_steps.order_by("position").first(),
+        activation_step=ServiceActivationStep.objects.filter(
+            qualification_role__qualification=activating
+        )
+        .order_by("position")
+        .first(),
         pqs_draft=pqs_draft,
         pqs_submitted=pqs_submitted,
         pack=pack,

@@ -479,7 +479,10 @@ ACCESS: dict[str, Access] = {
     ),
     # A's letter for its Qualified role: A's people and the Code Bodies that approved it.
     "report-request-letter": Access(
-        named(public_id="activation_step.qualification.public_id", role_code=Fixed("ADS")),
+        named(
+            public_id="activation_step.qualification_role.qualification.public_id",
+            role_code=Fixed("ADS"),
+        ),
         get=METHOD_NOT_ALLOWED,
         post=only(SEES_A, ok=302),
         body=nothing,
