@@ -27,7 +27,6 @@ from assessment.models import (
     Review,
     ServiceActivationStep,
     SmsExemptionDecision,
-    WorkOffItem,
 )
 from assessment.rules import SMS_EXEMPTION_DECIDERS
 from assessment.services.reviews import (
@@ -722,22 +721,4 @@ def service_activation(qualification: Qualification) -> list[RoleActivation]:
         RoleActivation(role=role, steps=by_role[role.pk])
         for role in qualification.roles.select_related("market_role", "mpid")
         if role.pk in by_role
-    ]
-
-
-def open_work_off(qualification_id: int) -> list[dict]:
-    """The work-off items not yet closed, as the Programme reviews them."""
-    return [
-        {
-            "reference": item.defect_reference,
-            "description": item.description,
-            "owner": item.owner,
-            "due": item.due_date.isoformat(),
-            "status": item.get_status_display(),
-            "required": item.required,
-            "excepted": hasattr(item, "exception"),
-        }
-        for item in WorkOffItem.objects.filter(qualification_id=qualification_id)
-        .exclude(status=WorkOffItem.Status.CLOSED)
-        .select_related("exception")
     ]

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import ActivationChecklistItem, ServiceActivationStep
+from assessment.models import ActivationChecklistItem, ServiceActivationStep, WorkOffItem
 from assessment.rules import can_confirm_step
-from assessment.selectors import open_work_off
 from qualification.audit import audit_record
 from qualification.enums import QualificationState
 from qualification.models import QualificationRole, User
@@ -135,6 +134,24 @@ def activation_step_confirm(
         if not role.activation_steps.filter(done_at__isnull=True).exists():
             _role_activated(role)
     return step
+
+
+def open_work_off(qualification_id: int) -> list[dict]:
+    """The work-off items not yet closed, as the Programme reviews them."""
+    return [
+        {
+            "reference": item.defect_reference,
+            "description": item.description,
+            "owner": item.owner,
+            "due": item.due_date.isoformat(),
+            "status": item.get_status_display(),
+            "required": item.required,
+            "excepted": hasattr(item, "exception"),
+        }
+        for item in WorkOffItem.objects.filter(qualification_id=qualification_id)
+        .exclude(status=WorkOffItem.Status.CLOSED)
+        .select_related("exception")
+    ]
 
 
 def _role_activated(role: QualificationRole) -> None:

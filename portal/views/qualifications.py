@@ -18,7 +18,8 @@ from assessment.rules import (
     can_view_review,
     is_lead,
 )
-from assessment.selectors import open_work_off, service_activation, sms_exemption
+from assessment.selectors import service_activation, sms_exemption
+from assessment.services.activation import open_work_off
 from assessment.services.decisions import role_qualified
 from evidence.models import EvidenceItem
 from evidence.rules import evidence_visibility
