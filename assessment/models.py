@@ -268,6 +268,17 @@ class Review(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A review keeps the criteria it started with: a criteria version published while it is
+    # under way reaches it only when its lead assessor moves it (recorded).
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text="The criteria this review assesses against; empty until the Code Body has "
+        "published criteria for the submission's template version.",
+    )
 
     class Meta:
         ordering = ["waiting_since", "pk"]

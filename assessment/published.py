@@ -23,8 +23,8 @@ class CriteriaOutline:
     criteria: tuple[Criterion, ...]  # in order; `questions.all()` is loaded, by position
 
 
-def _outline(code_body_id: int, template_id: int) -> CriteriaOutline:
-    criteria_set = (
+def _current_set(code_body_id: int, template_id: int) -> CriteriaSet | None:
+    return (
         CriteriaSet.objects.filter(
             code_body_id=code_body_id, template_id=template_id, status=VersionStatus.PUBLISHED
         )
@@ -32,6 +32,9 @@ def _outline(code_body_id: int, template_id: int) -> CriteriaOutline:
         .order_by("-published_at")
         .first()
     )
+
+
+def _outline(criteria_set: CriteriaSet | None) -> CriteriaOutline:
     if criteria_set is None:
         return CriteriaOutline(None, ())
     criteria = tuple(
@@ -43,6 +46,17 @@ def _outline(code_body_id: int, template_id: int) -> CriteriaOutline:
 
 
 def criteria_outline(*, code_body_id: int, template_id: int) -> CriteriaOutline:
+    """The Code Body's current criteria for the template version: what a review starts with."""
     return remembered(
-        f"criteria:{code_body_id}:{template_id}", lambda: _outline(code_body_id, template_id)
+        f"criteria:{code_body_id}:{template_id}",
+        lambda: _outline(_current_set(code_body_id, template_id)),
     )
+
+
+def criteria_set_outline(criteria_set_id: int) -> CriteriaOutline:
+    """One criteria set's criteria, as a review that keeps it reads them."""
+
+    def build() -> CriteriaOutline:
+        return _outline(CriteriaSet.objects.select_related("code_body").get(pk=criteria_set_id))
+
+    return remembered(f"criteria-set:{criteria_set_id}", build)

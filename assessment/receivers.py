@@ -9,9 +9,15 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Clarification
 from assessment.services.checks import enqueue_for_revision, enqueue_for_revisions
+from assessment.services.criteria import template_criteria_check
 from assessment.services.reviews import reviews_open
 from evidence.signals import file_checked
-from qad.signals import revision_signed, revision_submitted, revision_submitting
+from qad.signals import (
+    revision_signed,
+    revision_submitted,
+    revision_submitting,
+    template_publishing,
+)
 
 
 @receiver(revision_submitting)
@@ -48,3 +54,10 @@ def checks_after_signing(sender, *, revision, **kwargs) -> None:
 def checks_after_file_checked(sender, *, revision_ids, **kwargs) -> None:
     """What a file's scan found can change the checks of the submitted revisions linking it."""
     enqueue_for_revisions(revision_ids, trigger="evidence_scanned")
+
+
+@receiver(template_publishing)
+def criteria_for_every_body(sender, *, template, by, accepted_gaps, reason, **kwargs) -> None:
+    """A template version is published once every Code Body assessing it has criteria for it
+    (or the admin accepted the gap, recorded)."""
+    template_criteria_check(template=template, by=by, accepted_gaps=accepted_gaps, reason=reason)

@@ -21,6 +21,11 @@ urlpatterns = [
         "reviews/<uuid:public_id>/complete/", reviews.review_complete_view, name="review-complete"
     ),
     path("reviews/<uuid:public_id>/checks/rerun/", reviews.checks_rerun_view, name="checks-rerun"),
+    path(
+        "reviews/<uuid:public_id>/criteria/move/",
+        reviews.review_criteria_move_view,
+        name="review-criteria-move",
+    ),
     path("reviews/<uuid:public_id>/changes/", reviews.review_changes, name="review-changes"),
     path("qualifications/<uuid:public_id>/work-off/", workoff.work_off_plan, name="work-off"),
     path("approvals/<uuid:public_id>/", decisions.approval_view, name="approval-decide"),

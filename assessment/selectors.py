@@ -21,7 +21,6 @@ from assessment.models import (
     CheckRun,
     Clarification,
     ClarificationMessage,
-    CriteriaSet,
     Criterion,
     CriterionOutcome,
     Review,
@@ -36,8 +35,8 @@ from assessment.services.reviews import (
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.selectors import question_links
-from qad.enums import SubmissionStage, VersionStatus
-from qad.models import Answer, QadTemplate, Revision
+from qad.enums import SubmissionStage
+from qad.models import Answer, Revision
 from qad.selectors import submitted_revision
 from qad.templatetags.qad_answers import answer_plain_text
 from qad.word_diff import word_diff
@@ -637,25 +636,6 @@ def board_meetings(code_body: CodeBody, *, since: dt.date) -> list[BoardMeeting]
             meeting.participants.append(MeetingParticipant(qualification))
         meeting.participants[-1].approvals.append(approval)
     return list(meetings.values())
-
-
-def code_bodies_without_criteria(template: QadTemplate) -> list[CodeBody]:
-    """The Code Bodies that assess questions of this version but have no published criteria
-    bound to it: their reviews of work on it would have no criteria to record outcomes on."""
-    codes = {
-        code
-        for assessed_by in template.questions.values_list("assessed_by", flat=True)
-        for code in assessed_by or []
-    }
-    return list(
-        CodeBody.objects.filter(code__in=codes)
-        .exclude(
-            pk__in=CriteriaSet.objects.filter(
-                template=template, status=VersionStatus.PUBLISHED
-            ).values("code_body")
-        )
-        .order_by("position", "code")
-    )
 
 
 @dataclass(frozen=True)

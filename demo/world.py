@@ -26,11 +26,11 @@ from assessment.services.reviews import (
     reviews_open,
 )
 from evidence.services import evidence_upload
-from qad.enums import AnswerType, SubmissionStage, SubmissionState
+from qad.enums import AnswerType, SubmissionStage, SubmissionState, VersionStatus
 from qad.models import Answer, Question, Submission
 from qad.services.answers import answer_save
 from qad.services.submissions import final_qad_start, submission_transition
-from qad.services.templates import qad_template_load
+from qad.services.templates import qad_template_load, qad_template_publish
 from qualification.enums import (
     CodeBodyRole,
     ContactPurpose,
@@ -315,14 +315,19 @@ WAVES = [
 
 def ensure_versions() -> None:
     """Load the shipped template and criteria; a file already loaded is left as it is."""
-    qad_template_load(
+    # The criteria first: a template version is published once every Code Body assessing it
+    # has criteria for it.
+    template = qad_template_load(
         filename=str(SHIPPED_TEMPLATE.relative_to(settings.BASE_DIR)),
         content=SHIPPED_TEMPLATE.read_bytes(),
-    )
+        publish=False,
+    ).version
     for path in SHIPPED_CRITERIA:
         criteria_set_load(
             filename=str(path.relative_to(settings.BASE_DIR)), content=path.read_bytes()
         )
+    if template.status == VersionStatus.DRAFT:
+        qad_template_publish(template=template)
 
 
 def build_demo(*, password: str | None = None) -> tuple[str, list[DemoUser]]:

@@ -33,3 +33,11 @@ revision_submitted = Signal()
 # The agreed revision has been signed: sent inside the signing's transaction. Arguments:
 # `submission` (Submission), `revision` (Revision).
 revision_signed = Signal()
+
+# A draft template version is about to become the current one: sent inside the publish's
+# transaction with the version locked, before anything is written. Arguments: `template`
+# (QadTemplate), `by` (User or None), `accepted_gaps` (frozenset of the codes of Code Bodies
+# the admin accepts will assess questions of it with nothing to assess against for now),
+# `reason` (why, as the admin gave it). A receiver refuses the publish by raising
+# PublishedVersionError, whose message the admin sees.
+template_publishing = Signal()

@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
 $PY manage.py migrate --no-input
-$PY manage.py load_qad_template data/qad/qad-v3.01.yaml
+# The template is published once every Code Body assessing it has its criteria.
+$PY manage.py load_qad_template data/qad/qad-v3.01.yaml --draft
 for file in data/criteria/*.yaml; do
     $PY manage.py load_criteria "$file"
 done
+$PY manage.py publish_qad_template 3.01
 $PY manage.py load_demo --password "$DEMO_PASSWORD"
 
 if [ -n "${REDIS_URL:-}" ]; then

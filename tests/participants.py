@@ -2,7 +2,7 @@
 
 from qad.models import Revision, Submission
 from qad.services.answers import answer_save
-from qad.services.templates import qad_template_load
+from qad.services.templates import qad_template_load, qad_template_publish
 from qualification.enums import MembershipRole, Route
 from tests.qualification.factories import OrganisationFactory, member_of, start_qualification
 from tests.version_files import JOURNEY_CRITERIA, JOURNEY_TEMPLATE, as_bytes
@@ -14,11 +14,17 @@ def load_journey_template(*, criteria: bool = True):
     from assessment.services.criteria import criteria_set_load
 
     template = qad_template_load(
-        filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE)
+        filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE), publish=False
     ).version
     for code, document in JOURNEY_CRITERIA.items() if criteria else ():
         criteria_set_load(filename=f"journey-{code}.yaml", content=as_bytes(document))
-    return template
+    if criteria:
+        return qad_template_publish(template=template)
+    return qad_template_publish(
+        template=template,
+        accepted_gaps=("BSC", "REC", "DIP"),
+        reason="A test of what a QAD without criteria does",
+    )
 
 
 class Participant:

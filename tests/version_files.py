@@ -298,3 +298,22 @@ def journey_criteria_doc(**changes: Any) -> dict[str, Any]:
     document = copy.deepcopy(JOURNEY_CHECKED_CRITERIA)
     document.update(changes)
     return document
+
+
+def template_published(filename: str, document: Any, *, criteria: list[Any] = ()):
+    """Load a template version, load and publish the criteria given for it, and publish it;
+    Code Bodies given no criteria are accepted as gaps (the test is not about them)."""
+    from assessment.services.criteria import criteria_set_load
+    from qad.services.templates import qad_template_load, qad_template_publish
+
+    content = document if isinstance(document, bytes) else as_bytes(document)
+    template = qad_template_load(filename=filename, content=content, publish=False).version
+    for n, criteria_document in enumerate(criteria):
+        criteria_set_load(filename=f"criteria-{n}.yaml", content=as_bytes(criteria_document))
+    if template.is_published:
+        return template
+    return qad_template_publish(
+        template=template,
+        accepted_gaps=("BSC", "REC", "DIP"),
+        reason="This test is not about the criteria of this version",
+    )

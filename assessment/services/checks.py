@@ -53,7 +53,7 @@ from assessment.checks.context import CriterionView, RevisionContext
 from assessment.checks.registry import CHECKS_VERSION
 from assessment.checks.runner import evaluate
 from assessment.enums import CheckRunStatus, CheckStatus
-from assessment.models import CheckResult, CheckRun, CriteriaSet, Criterion
+from assessment.models import CheckResult, CheckRun, CriteriaSet, Criterion, Review
 from evidence.models import EvidenceItem, EvidenceLink, EvidencePack
 from qad.enums import VersionStatus
 from qad.models import Question, Revision, Signature, Submission
@@ -100,6 +100,11 @@ def applicable_criteria_sets(revision: Revision) -> list[CriteriaSet]:
     latest: dict[int, CriteriaSet] = {}
     for criteria_set in candidates:
         latest.setdefault(criteria_set.code_body_id, criteria_set)
+    # A review under way keeps the criteria it started with: its checks run against them.
+    for review in Review.objects.filter(
+        submission_id=submission.pk, code_body_id__in=list(latest), criteria_set__isnull=False
+    ).select_related("criteria_set__code_body"):
+        latest[review.code_body_id] = review.criteria_set
     return list(latest.values())
 
 
@@ -654,12 +659,12 @@ def _rerun(
 
 
 def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
-    """The latest submitted revision of each submission whose checks use `criteria_set`
-    (its Code Body's latest published criteria for the template the submission answers)."""
-    if criteria_set.status != VersionStatus.PUBLISHED:
+    """The latest submitted revision of each submission whose checks use `criteria_set`: its
+    Code Body's review keeps this set, or has none yet and this is the Code Body's latest
+    published criteria for the template the submission answers. A superseded set is still
+    used by the reviews that keep it."""
+    if criteria_set.status == VersionStatus.DRAFT:
         return []
-    # Every candidate answers this template for a role this Code Body approves, so the set
-    # its checks use is the same for all of them: the Code Body's latest published one.
     latest_set = (
         CriteriaSet.objects.filter(
             code_body_id=criteria_set.code_body_id,
@@ -669,10 +674,18 @@ def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
         .order_by("-published_at", "-pk")
         .first()
     )
-    if latest_set is None or latest_set.pk != criteria_set.pk:
-        return []
+    kept = models.Q(
+        submission__reviews__code_body_id=criteria_set.code_body_id,
+        submission__reviews__criteria_set_id=criteria_set.pk,
+    )
+    if latest_set is not None and latest_set.pk == criteria_set.pk:
+        kept_elsewhere = Review.objects.filter(
+            code_body_id=criteria_set.code_body_id, criteria_set__isnull=False
+        ).exclude(criteria_set_id=criteria_set.pk)
+        kept |= ~models.Q(submission__in=kept_elsewhere.values("submission_id"))
     candidates = (
         Revision.objects.filter(
+            kept,
             submitted_at__isnull=False,
             submission__template_id=criteria_set.template_id,
             submission__qualification__roles__market_role__approvers=criteria_set.code_body_id,
@@ -690,7 +703,7 @@ def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
 def checks_rerun_criteria_set(*, criteria_set: CriteriaSet, by: User) -> str:
     """Run the checks again on every submission whose checks use `criteria_set`, even if
     nothing they read changed. Returns the request's key; `rerun_progress` follows it."""
-    if criteria_set.status != VersionStatus.PUBLISHED:
+    if criteria_set.status == VersionStatus.DRAFT:
         raise ValidationError(
             _("Only a published criteria version is used by the checks: publish it first.")
         )

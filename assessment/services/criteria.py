@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assessment.checks.params import QuestionFacts, TemplateFacts
 from assessment.criteria_file import CriteriaSpec, TemplateRef, read_criteria
@@ -13,6 +14,7 @@ from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
 from qad.services import versions
 from qad.version_file_reader import Source
+from qualification.audit import audit_record
 from qualification.models import CodeBody, User
 
 
@@ -79,11 +81,9 @@ def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) 
 def criteria_set_publish(*, criteria_set: CriteriaSet, by: User | None = None) -> CriteriaSet:
     """Make a draft criteria set current for its Code Body and template version."""
     with transaction.atomic():
+        # Criteria may be published before their template version: it cannot be published
+        # until every Code Body assessing it has criteria for it (`criteria_for_every_body`).
         locked = versions.lock_draft(CriteriaSet, criteria_set.pk)
-        if not locked.template.is_published:
-            raise PublishedVersionError(
-                f"{locked.template} is still a draft; publish it before the criteria bound to it"
-            )
         superseded = CriteriaSet.objects.filter(
             code_body=locked.code_body, template=locked.template, status=VersionStatus.PUBLISHED
         )
@@ -114,3 +114,53 @@ CRITERIA_FILES: versions.VersionKind[CriteriaSpec, CriteriaSet] = versions.Versi
         f"{criteria_set.template} ({criteria_set.get_status_display().lower()})"
     ),
 )
+
+
+def code_bodies_without_criteria(template: QadTemplate) -> list[CodeBody]:
+    """The Code Bodies that assess questions of this version but have no published criteria
+    bound to it: their reviews of work on it would have no criteria to record outcomes on."""
+    codes = {
+        code
+        for assessed_by in template.questions.values_list("assessed_by", flat=True)
+        for code in assessed_by or []
+    }
+    return list(
+        CodeBody.objects.filter(code__in=codes)
+        .exclude(
+            pk__in=CriteriaSet.objects.filter(
+                template=template, status=VersionStatus.PUBLISHED
+            ).values("code_body")
+        )
+        .order_by("position", "code")
+    )
+
+
+def template_criteria_check(
+    *, template: QadTemplate, by: User | None, accepted_gaps: frozenset[str], reason: str
+) -> None:
+    """Refuse to publish a template version while a Code Body that assesses its questions has
+    no published criteria for it, unless the admin accepted that gap and said why (recorded)."""
+    missing = [body.code for body in code_bodies_without_criteria(template)]
+    refused = [code for code in missing if code not in accepted_gaps]
+    if refused:
+        raise PublishedVersionError(
+            _(
+                "%(t)s cannot be published: %(bodies)s assess its questions but have no "
+                "published criteria for it. Load and publish their criteria for %(t)s first, "
+                "or publish without them, saying why."
+            )
+            % {"t": template, "bodies": ", ".join(refused)}
+        )
+    if missing and not reason:
+        raise PublishedVersionError(
+            _("Say why %(t)s is published without criteria from %(bodies)s.")
+            % {"t": template, "bodies": ", ".join(missing)}
+        )
+    if missing:
+        audit_record(
+            kind="version.published_without_criteria",
+            actor=by,
+            summary=f"{template} published without criteria from {', '.join(missing)}: {reason}",
+            target=template,
+            after={"code_bodies": missing, "reason": reason},
+        )

@@ -14,9 +14,12 @@ from assessment import selectors
 from assessment.models import Criterion, CriterionOutcome, Review
 from assessment.services.checks import checks_rerun_submission
 from assessment.services.reviews import (
+    criteria_set_for,
+    newer_criteria,
     outcome_record,
     review_assign,
     review_complete,
+    review_criteria_move,
     review_send_clarifications,
 )
 from assessment.views.access import code_body_for, review_and_access_for, review_for
@@ -84,6 +87,8 @@ def review_detail(request: HttpRequest, public_id) -> HttpResponse:
                 "is_lead": access.is_lead,
                 "outcome_choices": CriterionOutcome.Outcome.choices,
                 "can_rerun_checks": is_portal_admin(request.user),
+                "criteria_set": criteria_set_for(review),
+                "newer_criteria": newer_criteria(review),
             }
         )
         return context
@@ -106,6 +111,27 @@ def checks_rerun_view(request: HttpRequest, public_id) -> HttpResponse:
         messages.success(
             request,
             _("The automated checks are running again; their results replace these when done."),
+        )
+    return redirect(review.get_absolute_url())
+
+
+@require_POST
+@login_required
+def review_criteria_move_view(request: HttpRequest, public_id) -> HttpResponse:
+    """The lead assessor moves the review onto its Code Body's current criteria."""
+    review = review_for(request.user, public_id)
+    try:
+        target = review_criteria_move(review=review, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "This review now uses %(c)s. Outcomes on criteria it keeps word for word were "
+                "carried; the automated checks are running on the new criteria."
+            )
+            % {"c": target},
         )
     return redirect(review.get_absolute_url())
 

@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import CriteriaSet
-from assessment.selectors import code_bodies_without_criteria
 from assessment.services.checks import checks_rerun_criteria_set, rerun_progress
-from assessment.services.criteria import criteria_set_load, criteria_set_publish
+from assessment.services.criteria import (
+    code_bodies_without_criteria,
+    criteria_set_load,
+    criteria_set_publish,
+)
 from portal.views.access import portal_admin_required
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate
@@ -132,7 +135,12 @@ def _counts(changes) -> dict[str, int]:
 def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(QadTemplate, pk=pk)
     try:
-        qad_template_publish(template=template, by=request.user)
+        qad_template_publish(
+            template=template,
+            by=request.user,
+            accepted_gaps=request.POST.getlist("accept_gap"),
+            reason=request.POST.get("reason", ""),
+        )
     except PublishedVersionError as error:
         messages.error(request, str(error))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Unpack
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from qad.services.versions import (
     lock_draft,
     publish_over,
 )
+from qad.signals import template_publishing
 from qad.template_file import TemplateSpec, Vocabulary, read_template
 from qad.version_file_reader import Source
 from qualification.models import CodeBody, MarketRole, User
@@ -98,10 +100,26 @@ def _write_template(spec: TemplateSpec, source: Source, loaded_by: User | None) 
     return template
 
 
-def qad_template_publish(*, template: QadTemplate, by: User | None = None) -> QadTemplate:
-    """Make a draft version the current one for its document; earlier ones are superseded."""
+def qad_template_publish(
+    *,
+    template: QadTemplate,
+    by: User | None = None,
+    accepted_gaps: Collection[str] = (),
+    reason: str = "",
+) -> QadTemplate:
+    """Make a draft version the current one for its document; earlier ones are superseded.
+    The apps above may refuse it (`template_publishing`): every Code Body that assesses its
+    questions needs something to assess them against, unless the admin accepts the gap
+    (`accepted_gaps`, Code Body codes) and says why (`reason`)."""
     with transaction.atomic():
         locked = lock_draft(QadTemplate, template.pk)
+        template_publishing.send(
+            sender=QadTemplate,
+            template=locked,
+            by=by,
+            accepted_gaps=frozenset(accepted_gaps),
+            reason=reason.strip(),
+        )
         superseded = QadTemplate.objects.filter(
             document_code=locked.document_code, status=VersionStatus.PUBLISHED
         )

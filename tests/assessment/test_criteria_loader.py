@@ -8,17 +8,33 @@ from django.core.management import CommandError, call_command
 from assessment.models import CriteriaSet
 from assessment.services.criteria import criteria_set_load
 from qad.enums import VersionStatus
-from qad.services.templates import qad_template_load
+from qad.models import PublishedVersionError
+from qad.services.templates import qad_template_load, qad_template_publish
 from qad.version_file_reader import VersionFileError
+from qualification.models import AuditEvent
 from tests.qad.test_template_loader import row_counts
-from tests.version_files import as_bytes, criteria_doc, template_doc
+from tests.version_files import as_bytes, criteria_doc, template_doc, template_published
 
 pytestmark = pytest.mark.django_db
+
+REC_CRITERIA = criteria_doc(
+    code_body="REC",
+    version="2.9",
+    title="Test REC criteria v2.9",
+    criteria=[
+        {
+            "ref": "REC-3-01",
+            "title": "Participant identified",
+            "looks_for": "A legal name.",
+            "questions": ["3.1"],
+        }
+    ],
+)
 
 
 @pytest.fixture
 def template():
-    return qad_template_load(filename="t.yaml", content=as_bytes(template_doc())).version
+    return template_published("t.yaml", template_doc())
 
 
 def load(document, **kwargs):
@@ -129,11 +145,45 @@ def test_a_byte_identical_file_is_a_no_op(template):
     assert row_counts() == before
 
 
-def test_criteria_bound_to_a_draft_template_cannot_be_published():
-    qad_template_load(filename="t.yaml", content=as_bytes(template_doc()), publish=False)
-    assert problems_of(criteria_doc()) == [
-        "TST v1.0 is still a draft; publish it before the criteria bound to it"
-    ]
+def test_criteria_are_published_before_their_template_version_so_it_can_be():
+    draft = qad_template_load(
+        filename="t.yaml", content=as_bytes(template_doc()), publish=False
+    ).version
+    load(criteria_doc())  # BSC's, published while the template is still a draft
+
+    with pytest.raises(PublishedVersionError) as refused:
+        qad_template_publish(template=draft)
+    assert str(refused.value) == (
+        "TST v1.0 cannot be published: REC assess its questions but have no published "
+        "criteria for it. Load and publish their criteria for TST v1.0 first, or publish "
+        "without them, saying why."
+    )
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+
+    load(REC_CRITERIA)
+    qad_template_publish(template=draft)
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
+
+
+def test_a_gap_accepted_without_a_reason_is_refused_and_with_one_is_recorded(admin_user):
+    draft = qad_template_load(
+        filename="t.yaml", content=as_bytes(template_doc()), publish=False
+    ).version
+    load(criteria_doc())
+
+    with pytest.raises(PublishedVersionError, match=r"Say why TST v1\.0 is published without"):
+        qad_template_publish(template=draft, accepted_gaps=["REC"], reason="  ")
+    qad_template_publish(
+        template=draft, by=admin_user, accepted_gaps=["REC"], reason="REC criteria due Friday"
+    )
+
+    event = AuditEvent.objects.get(kind="version.published_without_criteria")
+    assert (event.actor, event.after) == (
+        admin_user,
+        {"code_bodies": ["REC"], "reason": "REC criteria due Friday"},
+    )
 
 
 def test_the_command_lists_problems_and_loads_nothing(template, tmp_path):

@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from qad.enums import SubmissionState
 from qad.services.submissions import final_qad_start, submission_transition
-from qad.services.templates import qad_template_load
 from qualification.enums import MembershipRole, QualificationState
 from qualification.services import qualification_transition
 from tests.browser.conftest import axe_violations, screenshot, sign_in
@@ -17,14 +16,14 @@ from tests.qualification.factories import (
     market_role,
     member_of,
 )
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes
+from tests.version_files import JOURNEY_TEMPLATE, template_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def northwind(reference_data):
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
+    template_published("journey.yaml", JOURNEY_TEMPLATE)
     organisation = OrganisationFactory(legal_name="Northwind Energy Supply Ltd")
     MpidFactory(organisation=organisation, market_role=market_role("SUP"), code="NWES")
     admin = member_of(organisation, MembershipRole.ORG_ADMIN, full_name="Olivia Hart")

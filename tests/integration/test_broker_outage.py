@@ -8,17 +8,15 @@ from django.core import mail
 
 from assessment.enums import CheckRunStatus
 from assessment.models import CheckRun, Review
-from assessment.services.criteria import criteria_set_load
 from qad.enums import SubmissionState
 from qad.services.submissions import submission_submit
-from qad.services.templates import qad_template_load
 from qualification.models import OutboxMessage
 from qualification.outbox import outbox_flush
 from tests.assessment.test_check_runs import ANSWERS
 from tests.integration.conftest import wait_for
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes, journey_criteria_doc
+from tests.version_files import JOURNEY_TEMPLATE, journey_criteria_doc, template_published
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +25,7 @@ def test_follow_up_work_of_a_submission_made_while_the_broker_is_down_is_done_wh
     private_broker, reference_data
 ):
     redis, worker = private_broker
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
-    criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
+    template_published("journey.yaml", JOURNEY_TEMPLATE, criteria=[journey_criteria_doc()])
     participant = Participant()
     fill(participant, ANSWERS)
     OutboxMessage.objects.all().delete()  # only what the submission leaves

@@ -11,10 +11,8 @@ import pytest
 from assessment.enums import CheckRunStatus
 from assessment.models import CheckResult, CheckRun
 from assessment.selectors import latest_check_results
-from assessment.services.criteria import criteria_set_load
 from assessment.tasks import run_checks
 from qad.services.submissions import submission_submit
-from qad.services.templates import qad_template_load
 from qualification.models import CodeBody
 from tests.assessment.files import execution_log, passing_log
 from tests.assessment.support import submit
@@ -23,7 +21,7 @@ from tests.evidence.factories import attach
 from tests.integration.conftest import wait_for
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes, journey_criteria_doc
+from tests.version_files import JOURNEY_TEMPLATE, journey_criteria_doc, template_published
 
 pytestmark = pytest.mark.integration
 
@@ -44,9 +42,9 @@ REC_CRITERIA = journey_criteria_doc(
 
 
 def test_a_submitted_revision_is_checked_by_a_real_worker(celery_worker_process, reference_data):
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
-    criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
-    criteria_set_load(filename="journey-rec.yaml", content=as_bytes(REC_CRITERIA))
+    template_published(
+        "journey.yaml", JOURNEY_TEMPLATE, criteria=[journey_criteria_doc(), REC_CRITERIA]
+    )
     participant = Participant()
     fill(participant, ANSWERS)
     attach(
@@ -117,8 +115,7 @@ def _pool_processes(worker_pid: int) -> list[int]:
 def long_run_to_check(*, submitted: bool = True):
     """A participant whose QAD takes long enough to check to be killed in the middle of: ten
     large test logs; its revision submitted (or not yet, to attach them later)."""
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
-    criteria_set_load(filename="journey-criteria.yaml", content=as_bytes(journey_criteria_doc()))
+    template_published("journey.yaml", JOURNEY_TEMPLATE, criteria=[journey_criteria_doc()])
     participant = Participant()
     fill(participant, ANSWERS)
     attach_long_logs(participant, prefix="R")

@@ -11,7 +11,7 @@ from qad.models import SubmissionTransition
 from qad.services.submissions import AlreadySubmitted, submission_submit
 from tests.participants import Participant
 from tests.qad.test_submit_and_sign import fill
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes
+from tests.version_files import JOURNEY_TEMPLATE, template_published
 
 pytestmark = [
     pytest.mark.integration,
@@ -24,9 +24,8 @@ pytestmark = [
 
 
 def test_simultaneous_submissions_create_one(reference_data):
-    from qad.services.templates import qad_template_load
 
-    qad_template_load(filename="journey.yaml", content=as_bytes(JOURNEY_TEMPLATE))
+    template_published("journey.yaml", JOURNEY_TEMPLATE)
     participant = Participant()
     fill(participant)
     barrier = threading.Barrier(2)

@@ -463,6 +463,13 @@ def build_world() -> World:
         content=as_bytes({**JOURNEY_CRITERIA["BSC"], "version": "99.1"}),
         publish=False,
     ).version
+    # Newer BSC criteria published while the reviews are under way: they keep 99.0 until the
+    # lead assessor moves them.
+    criteria_set_load(
+        filename="journey-bsc-99.2.yaml",
+        content=as_bytes({**JOURNEY_CRITERIA["BSC"], "version": "99.2"}),
+        publish=True,
+    )
     bsc_criteria = bsc_review.code_body.criteria_sets.get(version="99.0")
     # B, a Supplier, asks for the Smart Meter Segment exemption (P476): the BSC and the REC
     # each record their decision on it.

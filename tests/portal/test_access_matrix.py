@@ -218,6 +218,11 @@ def assign_body(world: World) -> dict[str, Any]:
     return {"assignee": world.users[K.BSC_LEAD].pk}
 
 
+def publish_body(world: World) -> dict[str, Any]:
+    # v99.1 has no criteria of its own: the admin accepts that, saying why.
+    return {"accept_gap": ["BSC", "REC", "DIP"], "reason": "Criteria are being written"}
+
+
 def outcome_body(world: World) -> dict[str, Any]:
     return {"outcome": "not_met", "comment": "The operating model is not described."}
 
@@ -585,6 +590,14 @@ ACCESS: dict[str, Access] = {
         body=nothing,
         proof=K.BSC_ASSESSOR,
     ),
+    "review-criteria-move": Access(
+        uuid_of("bsc_review"),
+        get=METHOD_NOT_ALLOWED,
+        # Refused with a message on the review page.
+        post=only({K.BSC_LEAD}, ok=302, seen_by=BSC_DESK, denied=302),
+        body=nothing,
+        proof=K.BSC_LEAD,
+    ),
     "review-complete": Access(
         uuid_of("bsc_review"),
         get=METHOD_NOT_ALLOWED,
@@ -627,7 +640,7 @@ ACCESS: dict[str, Access] = {
         named(pk="draft_template.pk"),
         get=METHOD_NOT_ALLOWED,
         post=only(PORTAL_ADMIN, ok=302, hidden=403),
-        body=nothing,
+        body=publish_body,
         proof=K.PORTAL_ADMIN,
     ),
     "template-move": Access(

@@ -16,7 +16,7 @@ from qad.services.templates import current_template, qad_template_load
 from tests.participants import Participant
 from tests.qad.test_template_loader import row_counts
 from tests.qualification.factories import UserFactory, member_of
-from tests.version_files import as_bytes, template_doc
+from tests.version_files import as_bytes, template_doc, template_published
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,10 @@ def upload(client, content: bytes, name="version.yaml", kind="template"):
 
 
 def load_302(publish=True):
+    if publish:
+        return template_published("qad-v3.02.yaml", V302.read_bytes())
     return qad_template_load(
-        filename="qad-v3.02.yaml", content=V302.read_bytes(), publish=publish
+        filename="qad-v3.02.yaml", content=V302.read_bytes(), publish=False
     ).version
 
 
@@ -99,9 +101,10 @@ def test_publishing_makes_it_current_and_publishing_twice_is_refused(
 ):
     template = load_302(publish=False)
     publish = reverse("template-publish", args=[template.pk])
-    admin_client.post(publish)
+    accepted = {"accept_gap": ["BSC", "REC", "DIP"], "reason": "Criteria follow"}
+    admin_client.post(publish, accepted)
     assert current_template() == template
-    response = admin_client.post(publish, follow=True)
+    response = admin_client.post(publish, accepted, follow=True)
     assert "QAD v3.02 is already published" in text(response)
     assert QadTemplate.objects.get(version="3.01").status == VersionStatus.SUPERSEDED
 

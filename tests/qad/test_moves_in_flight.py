@@ -13,17 +13,16 @@ from django.urls import reverse
 from assessment.reports.documents import qad_submission_context
 from assessment.services.clarifications import clarification_raise, clarifications_send
 from assessment.services.criteria import criteria_set_load
-from qad.enums import SubmissionState
+from qad.enums import SubmissionState, VersionStatus
 from qad.models import OrphanedAnswer, QadTemplate, TemplateMove
 from qad.services.answers import answer_save
 from qad.services.moves import plan_move
 from qad.services.submissions import submission_transition
-from qad.services.templates import qad_template_load
 from tests.participants import Participant
 from tests.portal.test_versions import load_302, text
 from tests.qad.test_submit_and_sign import fill
 from tests.qualification.factories import CodeBodyMemberFactory, UserFactory, code_body
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes
+from tests.version_files import JOURNEY_TEMPLATE, as_bytes, template_published
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +135,18 @@ def test_publishing_and_moving_warn_which_code_bodies_have_no_criteria_for_the_v
     for code in ("BSC", "REC", "DIP"):
         assert f"<li>{code} (" in before_publishing
 
-    published = text(admin_client.post(reverse("template-publish", args=[v302.pk]), follow=True))
+    refused = text(admin_client.post(reverse("template-publish", args=[v302.pk]), follow=True))
+    assert "QAD v3.02 cannot be published: BSC, REC, DIP assess its questions" in refused
+    v302.refresh_from_db()
+    assert v302.status == VersionStatus.DRAFT
+
+    published = text(
+        admin_client.post(
+            reverse("template-publish", args=[v302.pk]),
+            {"accept_gap": ["BSC", "REC", "DIP"], "reason": "Criteria are being written"},
+            follow=True,
+        )
+    )
     assert "QAD v3.02 is published" in published
     assert "No published criteria for QAD v3.02 from BSC, REC, DIP" in published
     assert f"3 Code Bodies {MISSING}" in text(admin_client.get(move_page))
@@ -167,7 +177,7 @@ def journey_991():
     } | {"answer_type": "free_text"}
     for section in document["sections"]:
         section["questions"] = [questions[q["ref"]] for q in section.get("questions", [])]
-    return qad_template_load(filename="journey-99.1.yaml", content=as_bytes(document)).version
+    return template_published("journey-99.1.yaml", document)
 
 
 def test_an_answer_whose_kind_changed_is_flagged_and_kept_not_carried_silently(

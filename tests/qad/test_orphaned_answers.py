@@ -13,11 +13,10 @@ from django.urls import reverse
 from assessment.reports.documents import qad_submission_context
 from qad.models import OrphanedAnswer
 from qad.services.moves import move_qualification
-from qad.services.templates import qad_template_load
 from tests.evidence.factories import attach
 from tests.qad.test_submit_and_sign import fill
 from tests.qualification.factories import UserFactory
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes
+from tests.version_files import JOURNEY_TEMPLATE, template_published
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def journey_992():
         for question in section["questions"]:
             if question["ref"] == "3.3":
                 question["applies_to"] = {"roles": ["ADS"]}
-    return qad_template_load(filename="journey-99.2.yaml", content=as_bytes(document)).version
+    return template_published("journey-99.2.yaml", document)
 
 
 @pytest.fixture

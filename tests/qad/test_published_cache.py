@@ -12,7 +12,7 @@ from qad.models import QadTemplate, Section
 from qad.published import GENERATION_KEY, template_outline
 from qad.services.templates import qad_template_load
 from qualification.models import CodeBody
-from tests.version_files import as_bytes, template_doc
+from tests.version_files import as_bytes, template_doc, template_published
 
 BSC_CRITERIA = settings.BASE_DIR / "data" / "criteria" / "bsc-v5.0.yaml"
 
@@ -71,7 +71,7 @@ def test_loading_a_version_tells_every_web_process(shipped_versions):
     template_outline(_shipped_template())
     generation = cache.get(GENERATION_KEY)
 
-    qad_template_load(filename="tst-v1.0.yaml", content=as_bytes(template_doc()))
+    template_published("tst-v1.0.yaml", template_doc())
 
     # Other processes compare their copies with this shared value before using them.
     assert cache.get(GENERATION_KEY) != generation

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError, QadTemplate, Question
-from qad.services.templates import current_template, qad_template_load
+from qad.services.templates import current_template, qad_template_load, qad_template_publish
 from qad.version_file_reader import VersionFileError
+from qualification.models import AuditEvent
 from tests.version_files import as_bytes, template_doc
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,19 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def load(document, filename="test.yaml", **kwargs):
-    return qad_template_load(filename=filename, content=as_bytes(document), **kwargs)
+def load(document, filename="test.yaml", *, publish=True, **kwargs):
+    """Load the file; published (its Code Bodies' criteria accepted as gaps) unless not."""
+    result = qad_template_load(
+        filename=filename, content=as_bytes(document), publish=False, **kwargs
+    )
+    if publish and result.created:
+        qad_template_publish(
+            template=result.version,
+            accepted_gaps=("BSC", "REC"),
+            reason="The criteria are not what this test is about",
+        )
+        result.version.refresh_from_db()
+    return result
 
 
 def problems_of(document) -> list[str]:
@@ -345,8 +357,37 @@ def test_the_command_loads_a_good_file(tmp_path, capsys):
     path = tmp_path / "good.yaml"
     path.write_bytes(as_bytes(template_doc()))
 
-    call_command("load_qad_template", str(path))
+    call_command("load_qad_template", str(path), "--draft")
 
-    assert "Loaded TST v1.0: 3 sections, 4 questions, 1 evidence types (published)" in (
+    assert "Loaded TST v1.0: 3 sections, 4 questions, 1 evidence types (draft)" in (
         capsys.readouterr().out
     )
+
+
+def test_the_command_publishes_only_once_every_assessing_code_body_has_criteria(tmp_path, capsys):
+    path = tmp_path / "good.yaml"
+    path.write_bytes(as_bytes(template_doc()))
+    call_command("load_qad_template", str(path), "--draft")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("publish_qad_template", "1.0", "--document", "TST")
+    assert "BSC, REC assess its questions but have no published criteria for it" in str(
+        refused.value
+    )
+    assert current_template("TST") is None
+
+    call_command(
+        "publish_qad_template",
+        "1.0",
+        "--document",
+        "TST",
+        "--without-criteria",
+        "BSC",
+        "REC",
+        "--reason",
+        "Criteria follow next week",
+    )
+    assert "TST v1.0 is published" in capsys.readouterr().out
+    assert current_template("TST").version == "1.0"
+    event = AuditEvent.objects.get(kind="version.published_without_criteria")
+    assert event.after == {"code_bodies": ["BSC", "REC"], "reason": "Criteria follow next week"}

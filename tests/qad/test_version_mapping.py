@@ -9,13 +9,12 @@ import pytest
 from evidence.models import EvidenceLink
 from qad.models import Answer, OrphanedAnswer
 from qad.services.moves import move_qualification
-from qad.services.templates import qad_template_load
 from qad.version_changes import compare_templates
 from qad.version_file_reader import VersionFileError
 from tests.evidence.factories import attach
 from tests.qad.test_submit_and_sign import fill
 from tests.qualification.factories import UserFactory
-from tests.version_files import JOURNEY_TEMPLATE, as_bytes
+from tests.version_files import JOURNEY_TEMPLATE, template_published
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +37,7 @@ def section(document, ref: str) -> dict:
 
 
 def load(document):
-    return qad_template_load(
-        filename=f"journey-{document['version']}.yaml", content=as_bytes(document)
-    ).version
+    return template_published(f"journey-{document['version']}.yaml", document)
 
 
 def problems_of(document) -> list[str]:

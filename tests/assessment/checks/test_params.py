@@ -12,10 +12,9 @@ from assessment.checks import CHECKS
 from assessment.enums import CheckStatus
 from assessment.models import CriteriaSet
 from assessment.services.criteria import criteria_set_load
-from qad.services.templates import qad_template_load
 from qad.version_file_reader import VersionFileError
 from tests.assessment.support import run_check, submit
-from tests.version_files import as_bytes, criteria_doc, template_doc
+from tests.version_files import as_bytes, criteria_doc, template_doc, template_published
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ WORK_OFF_PLAN = {
 def template():
     document = template_doc()
     document["sections"][1]["questions"].append(WORK_OFF_PLAN)
-    return qad_template_load(filename="t.yaml", content=as_bytes(document)).version
+    return template_published("t.yaml", document)
 
 
 def with_checks(*checks, criterion: int = 1) -> dict:
