@@ -13,13 +13,12 @@ from django.views.decorators.http import require_POST
 from assessment import selectors
 from assessment.models import Criterion, CriterionOutcome, Review
 from assessment.services.checks import checks_rerun_submission
+from assessment.services.review_criteria import newer_criteria, review_criteria_move
 from assessment.services.reviews import (
     criteria_set_for,
-    newer_criteria,
     outcome_record,
     review_assign,
     review_complete,
-    review_criteria_move,
     review_send_clarifications,
 )
 from assessment.views.access import code_body_for, review_and_access_for, review_for
