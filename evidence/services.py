@@ -27,6 +27,10 @@ from qad.services.templates import current_template
 from qualification.audit import audit_record
 from qualification.models import User
 from qualification.outbox import enqueue_on_commit
+from qualification.text_limits import text_within
+
+# A file's title and a pack's name (their columns' length).
+TITLE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,9 @@ def evidence_upload(
     _check_type(submission, evidence_type)
     revision = submission.revisions.order_by("-number").first()
     answers = _check_questions(revision, questions, by)
-    title = title.strip() or safe_display_name(upload.name)
+    title = text_within(title.strip(), limit=TITLE_LIMIT, what=_("A title")) or (
+        safe_display_name(upload.name)
+    )
     stored, created = None, False
     try:
         with transaction.atomic():
@@ -113,7 +119,7 @@ def _record_upload(
             organisation=organisation,
             submission=submission,
             stored_file=stored,
-            title=title[:200],
+            title=title,
             evidence_type=evidence_type,
             original_name=safe_display_name(upload.name),
             uploaded_by=by,
@@ -355,9 +361,10 @@ def pack_create(*, publisher, name: str, description: str, by: User):
         raise PermissionDenied(_("Only the organisation admin can publish evidence packs."))
     if not name.strip():
         raise ValidationError(_("Give the pack a name."))
+    name = text_within(name.strip(), limit=TITLE_LIMIT, what=_("A pack's name"))
     with transaction.atomic():
         pack = EvidencePack.objects.create(
-            publisher=publisher, name=name.strip()[:200], description=description.strip()
+            publisher=publisher, name=name, description=description.strip()
         )
         audit_record(
             kind="pack.created",
@@ -383,13 +390,16 @@ def pack_upload(
         raise PermissionDenied(_("Only the organisation admin can add to this pack."))
     if evidence_type not in pack_evidence_types():
         raise ValidationError(_("Choose one of the evidence types listed."))
+    title = text_within(title.strip(), limit=TITLE_LIMIT, what=_("A title")) or (
+        safe_display_name(upload.name)
+    )
     stored, created = _stored_file_for(upload, sha256)
     with transaction.atomic():
         item = EvidenceItem.objects.create(
             organisation=pack.publisher,
             pack=pack,
             stored_file=stored,
-            title=(title.strip() or safe_display_name(upload.name))[:200],
+            title=title,
             evidence_type=evidence_type,
             original_name=safe_display_name(upload.name),
             uploaded_by=by,

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from qad.enums import SubmissionState
+from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission
-from qualification.enums import CodeBodyRole, MembershipRole, QualificationState
+from qualification.enums import CodeBodyRole, DeadlineStage, MembershipRole, QualificationState
 from qualification.models import (
     CodeBody,
     Organisation,
@@ -22,7 +22,13 @@ from qualification.models import (
     WaveDeadline,
 )
 from qualification.rules import code_body_roles, is_portal_admin
-from qualification.selectors import activity_timeline, next_deadline, wave_calendar
+from qualification.selectors import (
+    DEADLINE_STAGES,
+    Deadline,
+    activity_timeline,
+    next_deadline,
+    wave_calendar,
+)
 
 AWAITING_CODE_BODY = (
     SubmissionState.SUBMITTED,
@@ -72,6 +78,29 @@ def _with_progress(
     )
 
 
+# The deadline each QAD is due by.
+QAD_DEADLINES = {
+    SubmissionStage.INITIAL: DeadlineStage.INITIAL_QAD,
+    SubmissionStage.FINAL: DeadlineStage.FINAL_QAD,
+}
+AGREED = (SubmissionState.AGREED_COMPLETE, SubmissionState.SIGNED)
+
+
+def _agreed_deadlines(qualification: Qualification) -> set[str]:
+    """The deadline stages met: their QAD is agreed complete (its submissions are read from
+    the prefetch)."""
+    return {QAD_DEADLINES[s.stage] for s in qualification.submissions.all() if s.state in AGREED}
+
+
+def pending_deadline(qualification: Qualification) -> Deadline | None:
+    """The qualification's next deadline, unless the QAD it is for is already agreed
+    complete: nothing is pending then."""
+    stage = DEADLINE_STAGES.get(qualification.state)
+    if stage is not None and stage in _agreed_deadlines(qualification):
+        return None
+    return next_deadline(qualification)
+
+
 def participant_panels(user: User) -> list[OrganisationPanel]:
     panels: dict[int, OrganisationPanel] = {}
     for membership in user.memberships.select_related("organisation").order_by(
@@ -89,7 +118,7 @@ def participant_panels(user: User) -> list[OrganisationPanel]:
         templates=False,
     )
     for qualification in qualifications:
-        qualification.deadline = next_deadline(qualification)
+        qualification.deadline = pending_deadline(qualification)
         panels[qualification.organisation_id].qualifications.append(qualification)
     return list(panels.values())
 
@@ -165,10 +194,10 @@ def qualification_overview(
     """What the qualification page shows; `hidden`: (model label, id) of the objects whose
     events the reader may not see (evidence of a draft, for an assessor)."""
     qualification = _with_progress(Qualification.objects.filter(pk=qualification.pk)).get()
-    qualification.deadline = next_deadline(qualification)
+    qualification.deadline = pending_deadline(qualification)
     return {
         "qualification": qualification,
-        "wave_calendar": wave_calendar(qualification),
+        "wave_calendar": wave_calendar(qualification, met=_agreed_deadlines(qualification)),
         "approvals": [
             (role, list(role.approvals.select_related("code_body", "decided_by")))
             for role in qualification.roles.all()

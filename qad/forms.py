@@ -20,6 +20,8 @@ from qad.enums import AnswerType, TableColumnType
 from qad.models import Answer, AnswerConflict, Question
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+# Beside every date a person enters: the order of day and month is not guessed.
+DATE_HINT = _("Day, month, year: for example 31/12/2026")
 
 
 def question_prefix(question: Question) -> str:
@@ -29,6 +31,18 @@ def question_prefix(question: Question) -> str:
 def _described_by(question: Question) -> str:
     # The guidance beside the question, and its save status (where errors appear).
     return f"guidance-{question.pk} status-{question.pk}"
+
+
+class AnswerText(forms.CharField):
+    """Text with a limit that the browser does not enforce: a `maxlength` attribute cuts
+    pasted text at the limit without a word, so the limit is given as `data-limit` (shown
+    with a live count, static/js/limits.js) and text over it is refused with a message."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["data-limit"] = attrs.pop("maxlength")
+        return attrs
 
 
 def value_field(question: Question) -> forms.Field:
@@ -45,7 +59,7 @@ def value_field(question: Question) -> forms.Field:
             if limit > 300
             else widgets.TextInput(attrs=attrs)
         )
-        return forms.CharField(max_length=limit, widget=widget, strip=False, **common)
+        return AnswerText(max_length=limit, widget=widget, strip=False, **common)
     if kind == AnswerType.YES_NO:
         return forms.ChoiceField(
             choices=YES_NO_CHOICES, widget=forms.RadioSelect(attrs=attrs), **common
@@ -53,6 +67,7 @@ def value_field(question: Question) -> forms.Field:
     if kind == AnswerType.DATE:
         return forms.DateField(
             widget=widgets.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
+            help_text=DATE_HINT,
             **common,
         )
     if kind == AnswerType.SINGLE_CHOICE:
@@ -143,7 +158,7 @@ def _cell_field(column: dict[str, str], attrs: dict[str, str]) -> forms.Field:
             choices=[("", "—"), *YES_NO_CHOICES],
             widget=forms.Select(attrs=attrs),
         )
-    return forms.CharField(
+    return AnswerText(
         label=label, required=False, max_length=2000, widget=widgets.TextInput(attrs=attrs)
     )
 

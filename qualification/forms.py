@@ -89,6 +89,10 @@ class PreQualificationForm(forms.ModelForm):
             "preferred_wave": _("Preferred Qualification Testing Wave"),
             "pit_approach": _("How you will run Pre-Integration Testing (PIT)"),
         }
+        help_texts = dict.fromkeys(
+            ("pit_starts", "pit_ends", "target_migration_date"),
+            _("Day, month, year: for example 31/12/2026"),
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

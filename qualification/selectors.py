@@ -78,10 +78,11 @@ class StageDeadline(Deadline):
 
 
 def wave_calendar(
-    qualification: Qualification, *, today: dt.date | None = None
+    qualification: Qualification, *, today: dt.date | None = None, met: Collection[str] = ()
 ) -> list[StageDeadline]:
     """Every stage's due date from the qualification's Wave, with what is done and what is
-    late, so that a participant sees the whole road and not only the next step."""
+    late, so that a participant sees the whole road and not only the next step. `met`: the
+    stages the caller knows are done (a QAD agreed complete before the next stage began)."""
     if qualification.wave is None:
         return []
     today = today or timezone.localdate()
@@ -92,7 +93,8 @@ def wave_calendar(
             stage=deadline.get_stage_display(),
             due_date=deadline.due_date,
             days_left=(deadline.due_date - today).days,
-            done=behind is not None and order.index(deadline.stage) < behind,
+            done=behind is not None
+            and (order.index(deadline.stage) < behind or deadline.stage in met),
             stopped=behind is None,
         )
         for deadline in sorted(

@@ -19,6 +19,7 @@ from qualification.audit import audit_record
 from qualification.enums import ApprovalOutcome, QualificationState
 from qualification.models import CodeBody, Qualification, QualificationRole, RoleApproval, User
 from qualification.services import qualification_transition
+from qualification.text_limits import text_within
 
 DECIDED = (
     ApprovalOutcome.APPROVED,
@@ -214,6 +215,7 @@ def sms_exemption_record(
     reference = reference.strip()
     if not reference:
         raise ValidationError(_("Give the decision's reference, e.g. the paper or minute."))
+    text_within(reference, limit=100, what=_("A reference"))
     if decided_on > timezone.localdate():
         raise ValidationError(_("A decision cannot be dated after today."))
     with transaction.atomic():
@@ -231,7 +233,7 @@ def sms_exemption_record(
             qualification=qualification, code_body=code_body
         )
         decision.decided_on = decided_on
-        decision.reference = reference[:100]
+        decision.reference = reference
         decision.recorded_by = by
         decision.save()
         audit_record(

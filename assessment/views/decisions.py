@@ -18,6 +18,7 @@ from assessment.services.decisions import (
     approval_schedule,
     sms_exemption_record,
 )
+from qualification.date_input import date_typed
 from qualification.enums import ApprovalOutcome
 from qualification.models import CodeBody, Qualification, RoleApproval
 from qualification.rules import can_view_qualification
@@ -90,7 +91,7 @@ def _confirmation(request: HttpRequest, approval: RoleApproval, decision: dict) 
 def _date(text: str, message: str) -> dt.date:
     # Only the date typed is reported as one; errors of the services keep their own words.
     try:
-        return dt.date.fromisoformat(text)
+        return date_typed(text)
     except ValueError:
         raise ValidationError(message) from None
 

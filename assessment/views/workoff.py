@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from assessment.rules import is_lead
 from assessment.services.workoff import can_edit_work_off, work_off_exception, work_off_save
 from evidence.models import EvidenceItem
 from evidence.rules import visible_evidence
+from qualification.date_input import date_typed
 from qualification.identifiers import as_uuid
 from qualification.models import CodeBody, Qualification
 from qualification.rules import approving_code_bodies, can_view_qualification
@@ -85,9 +84,9 @@ def _save(request, qualification) -> HttpResponse:
         .first()
     )
     try:
-        due = dt.date.fromisoformat(request.POST.get("due_date", ""))
+        due = date_typed(request.POST.get("due_date", ""))
     except ValueError:
-        messages.error(request, _("Enter the due date as a date."))
+        messages.error(request, _("Enter the due date as a date, e.g. 31/12/2026."))
         return redirect("work-off", public_id=qualification.public_id)
     try:
         work_off_save(

@@ -28,8 +28,6 @@ from evidence.selectors import (
     files_needing_a_look,
     revision_links,
 )
-from qad.answer_rows import stored_values
-from qad.answers import is_answered
 from qad.checklist import question_anchor
 from qad.enums import AnswerType, VersionStatus
 from qad.forms import QuestionForm
@@ -38,7 +36,6 @@ from qad.models import (
     Answer,
     AnswerConflict,
     OrphanedAnswer,
-    Question,
     Revision,
     Section,
     Submission,
@@ -288,18 +285,12 @@ def _type_choices(question, names: dict[str, str]) -> list[tuple[str, str]]:
     return [(code, names.get(code, code)) for code in ordered]
 
 
-def _progress(answers: list[Answer]) -> tuple[int, int]:
-    required = [a for a in answers if a.question.required]
-    return sum(1 for a in required if is_answered(a.question, a.value)), len(required)
-
-
-def _section_progress(questions: dict[int, Question], revision: Revision, section: Section):
-    """(answered, required) of the section's required questions (of the template's published
-    `questions`), reading only their values."""
-    required = [pk for pk, q in questions.items() if q.section_id == section.pk and q.required]
-    values = stored_values(revision.pk, required)
-    answered = sum(1 for pk, value in values if is_answered(questions[pk], value))
-    return answered, len(values)
+def _section_counts(section_progress: dict | None, section: Section) -> tuple[int, int]:
+    """(complete, required) of the section's required questions, as the revision keeps them:
+    the one count the sidebar, the overview, the checklist and the home page show too
+    (`qad.services.answers.question_complete`: answered, and its required evidence there)."""
+    done, required = (section_progress or {}).get(section.ref) or (0, 0)
+    return done, required
 
 
 def _render(
@@ -316,7 +307,7 @@ def _page_context(
 ) -> dict:
     sections = sections if sections is not None else submission_sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
-    answered, required = _progress([b.answer for b in blocks])
+    answered, required = _section_counts(revision.section_progress, section)
     url = _reverse_each("submission-section", "section_ref", public_id=submission.public_id)
     for item in sections:
         item.answered_required = (revision.section_progress or {}).get(item.ref)
@@ -493,7 +484,10 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
         outcome = _save_block(request, block)
         status = {"saved": 200, "conflict": 409, "invalid": 400, "locked": 403}[outcome]
     section = answer.question.section
-    answered, required = _section_progress(found.outline.questions, revision, section)
+    # Read after the save: the save has counted itself in the revision's progress.
+    answered, required = _section_counts(
+        Revision.objects.values_list("section_progress", flat=True).get(pk=revision.pk), section
+    )
     response = render(
         request,
         "qad/partials/answer_status.html",

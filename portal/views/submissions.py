@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assessment.models import Clarification
 from assessment.services.checks import precheck_draft
 from assessment.services.clarifications import clarification_answer
+from portal.selectors import pending_deadline
 from qad.checklist import revision_checklist
 from qad.forms import QuestionForm
 from qad.links import section_url
@@ -35,7 +36,6 @@ from qad.services.answers import (
 )
 from qad.services.submissions import AlreadySubmitted, NotReadyToSubmit, submission_submit
 from qad.views.access import current_revision, submission_for
-from qualification.selectors import next_deadline
 
 
 def _overview_context(request, submission) -> dict:
@@ -61,7 +61,7 @@ def _overview_context(request, submission) -> dict:
         "revision": revision,
         "revisions": submission.revisions.order_by("-number").select_related("submitted_by"),
         "sections": sections,
-        "deadline": next_deadline(submission.qualification),
+        "deadline": pending_deadline(submission.qualification),
         "can_edit": can_edit_submission(request.user, submission) and not revision.is_frozen,
         "can_submit": can_submit(request.user, submission) and not revision.is_frozen,
         "can_sign": signing_capacity(request.user, submission) is not None,

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from qad.widgets import flat_attrs
 
@@ -39,8 +41,45 @@ def answer_field(field: BoundField) -> SafeString:
             _errors(field, errors),
         )
     return format_html(
-        '<div id="div_{}" class="mb-3">{}{}</div>', field.auto_id, body, _help(field)
+        '<div id="div_{}" class="mb-3">{}{}{}</div>',
+        field.auto_id,
+        body,
+        _count(field),
+        _help(field),
     )
+
+
+def _count(field: BoundField) -> SafeString:
+    """The limit of a text answer and how much of it is used, kept up to date as the person
+    types (static/js/limits.js)."""
+    limit = field.field.widget.attrs.get("data-limit")
+    if not limit:
+        return mark_safe("")
+    used = len(str(field.value() or ""))
+    return format_html(
+        '<div id="{}_count" class="form-text char-count{}" data-count-for="{}">{}</div>',
+        field.auto_id,
+        " text-danger fw-semibold" if used > int(limit) else "",
+        field.auto_id,
+        character_count(used, int(limit)),
+    )
+
+
+def character_count(used: int, limit: int) -> str:
+    """What the count under a text answer says (the same words as static/js/limits.js)."""
+    if used > limit:
+        return _(
+            "%(used)s of %(limit)s characters: %(over)s too many. It is not saved until it "
+            "is shorter."
+        ) % {
+            "used": number_format(used, force_grouping=True),
+            "limit": number_format(limit, force_grouping=True),
+            "over": number_format(used - limit, force_grouping=True),
+        }
+    return _("%(used)s of %(limit)s characters") % {
+        "used": number_format(used, force_grouping=True),
+        "limit": number_format(limit, force_grouping=True),
+    }
 
 
 def _radios(field: BoundField, errors: list) -> SafeString:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qad.enums import AnswerType, TableColumnType
@@ -48,7 +49,7 @@ def answer_text(question, value) -> str:
     if kind == AnswerType.YES_NO:
         return _("Yes") if value else _("No")
     if kind == AnswerType.DATE:
-        return dt.date.fromisoformat(value).strftime("%d %B %Y")
+        return date_format(dt.date.fromisoformat(value), "j M Y")
     if kind == AnswerType.SINGLE_CHOICE:
         labels = {c["value"]: c["label"] for c in question.options.get("choices", [])}
         return labels.get(value, value)
@@ -66,7 +67,7 @@ def cell_text(column, cell) -> str:
     if column["type"] == TableColumnType.YES_NO:
         return _("Yes") if cell else _("No")
     if column["type"] == TableColumnType.DATE:
-        return dt.date.fromisoformat(cell).strftime("%d %b %Y")
+        return date_format(dt.date.fromisoformat(cell), "j M Y")
     return str(cell)
 
 

@@ -76,6 +76,11 @@ def test_each_decision_is_audited_with_who_recorded_it_and_what_it_replaced(aski
             {"decided_on": timezone.localdate() + dt.timedelta(days=1)},
             "A decision cannot be dated after today.",
         ),
+        (
+            {"reference": "PAB/" + "9" * 100},
+            "A reference can be up to 100 characters long; this one has 104. Shorten it: "
+            "nothing was saved.",
+        ),
     ],
 )
 def test_a_decision_without_its_reference_or_dated_ahead_is_refused(asking, changes, message):

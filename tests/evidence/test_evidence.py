@@ -625,3 +625,12 @@ def test_a_rejected_file_is_shown_on_the_section_page_without_opening_anything(s
     )
 
     assert "PIT report" in page and "Rejected" in page
+
+
+def test_a_title_over_its_limit_is_refused_not_cut_and_nothing_is_stored(signed_in, supplier):
+    response = upload(signed_in, supplier, "log.csv", CSV_CLEAN, title="PIT log " * 30)
+
+    assert not EvidenceItem.objects.exists()
+    assert "A title can be up to 200 characters long; this one has 239." in text(
+        signed_in.get(response.url) if response.status_code == 302 else response
+    )

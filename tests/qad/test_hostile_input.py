@@ -114,3 +114,44 @@ def test_markup_in_an_answer_is_shown_as_text_on_every_page(client, northwind):
     review = Review.objects.get(submission=northwind.submission, code_body__code="BSC")
     screen = text(client.get(reverse("review-detail", args=[review.public_id])))
     assert MARKUP not in screen and "&lt;script&gt;" in screen
+
+
+def test_the_browser_is_never_told_to_cut_an_answer_and_the_limit_is_shown(client, northwind):
+    client.force_login(northwind.contributor)
+    answer = northwind.answer("3.1")
+    answer.value = "x" * 1234
+    answer.save()
+
+    page = client.get(section_url(northwind, "3")).content.decode()
+
+    field = f'id="id_{prefix(northwind, "3.1")}-value"'
+    assert field in page
+    assert "maxlength" not in page, "a browser cuts pasted text at maxlength without a word"
+    assert 'data-limit="10000"' in page
+    assert "1,234 of 10,000 characters" in page
+
+
+def test_an_answer_over_its_limit_is_refused_and_stays_in_the_box(client, northwind):
+    client.force_login(northwind.contributor)
+    typed = "Our operating model. " * 500  # 10,500 characters
+
+    response = autosave(client, northwind, "3.1", value=typed)
+
+    assert response["X-Save-Outcome"] == "400"
+    assert "at most 10000 characters (it has 10500)" in text(response)
+    assert "Not saved: what you typed is still in the box." in text(response)
+    assert "Saved at" not in text(response)
+    assert northwind.answer("3.1").value is None
+
+
+def test_a_date_answer_typed_day_first_is_kept_and_month_first_is_refused(client, northwind):
+    client.force_login(northwind.contributor)
+
+    refused = autosave(client, northwind, "4.1", value="12/31/2026")
+    assert "Enter a valid date." in text(refused)
+    assert northwind.answer("4.1").value is None
+
+    autosave(client, northwind, "4.1", value="31/12/2026")
+    assert northwind.answer("4.1").value == "2026-12-31"
+    page = text(client.get(section_url(northwind, "4")))
+    assert "Day, month, year: for example 31/12/2026" in page

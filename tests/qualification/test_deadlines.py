@@ -71,3 +71,28 @@ def test_the_code_bodies_see_the_same_late_stage(client, in_a_wave):
     lead = CodeBodyMemberFactory(code_body=code_body("BSC"), role="lead_assessor").user
     client.force_login(lead)
     assert rows(client, in_a_wave)[1].endswith("3 days overdue")
+
+
+def test_an_initial_qad_agreed_complete_has_no_deadline_pending(client, in_a_wave):
+    from qad.enums import SubmissionState
+    from qad.models import Submission
+
+    client.force_login(in_a_wave.contributor)
+    submission_page = reverse("submission-detail", args=[in_a_wave.submission.public_id])
+    assert "Initial QAD" in text_of(client.get(reverse("home")))
+    assert "3 days overdue" in text_of(client.get(reverse("home")))
+    assert "3 days overdue" in text_of(client.get(submission_page))
+
+    # Agreed complete by every Code Body; the Final QAD not started yet.
+    Submission.objects.filter(pk=in_a_wave.submission.pk).update(
+        state=SubmissionState.AGREED_COMPLETE
+    )
+
+    assert "overdue" not in text_of(client.get(reverse("home")))
+    assert "overdue" not in text_of(client.get(submission_page))
+    pqs, initial, final = rows(client, in_a_wave)
+    assert initial.startswith("Initial QAD") and initial.endswith("Done")
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
