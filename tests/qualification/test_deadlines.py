@@ -90,7 +90,7 @@ def test_an_initial_qad_agreed_complete_has_no_deadline_pending(client, in_a_wav
 
     assert "overdue" not in text_of(client.get(reverse("home")))
     assert "overdue" not in text_of(client.get(submission_page))
-    pqs, initial, final = rows(client, in_a_wave)
+    _pqs, initial, _final = rows(client, in_a_wave)
     assert initial.startswith("Initial QAD") and initial.endswith("Done")
 
 
