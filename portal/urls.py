@@ -81,6 +81,11 @@ urlpatterns = [
     path("people/<uuid:public_id>/", people.person, name="person"),
     path("organisations/", people.organisations, name="organisations"),
     path(
+        "organisations/<uuid:public_id>/people/",
+        people.organisation_people,
+        name="organisation-people",
+    ),
+    path(
         "invitations/<str:token>/",
         people.invitation_accept_view,
         name="invitation-accept",

@@ -1,4 +1,5 @@
-"""Organisations and people, managed by portal admins: invitations, roles, deactivation."""
+"""Organisations and people: invitations, roles, deactivation. Portal admins manage everyone;
+an organisation's admins manage the people of their organisation and its roles only."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from qualification.models import (
     User,
 )
 from qualification.outbox import enqueue_on_commit
-from qualification.rules import is_portal_admin
+from qualification.rules import can_administer_organisation, is_portal_admin
 from qualification.services import organisation_create
 
 INVITATION_DAYS = 7
@@ -32,6 +33,15 @@ INVITATION_DAYS = 7
 def _require_admin(by: User) -> None:
     if not is_portal_admin(by):
         raise PermissionDenied(_("Only portal admins manage people."))
+
+
+def _require_manager(by: User, organisation: Organisation | None) -> None:
+    if is_portal_admin(by):
+        return
+    if organisation is None or not can_administer_organisation(by, organisation):
+        raise PermissionDenied(
+            _("Only the organisation's admins and portal admins manage its people.")
+        )
 
 
 def _hash(token: str) -> str:
@@ -48,9 +58,13 @@ def invitation_create(
     code_body: CodeBody | None = None,
     code_body_role: str = "",
     portal_admin: bool = False,
-) -> tuple[Invitation, str]:
-    """Invite a person by e-mail; returns the invitation and its one-time token."""
-    _require_admin(by)
+) -> tuple[Invitation | None, str]:
+    """Invite a person by e-mail; returns the invitation and its one-time token. A person who
+    already has an account is given the role at once instead (returns None and no token):
+    nobody gets a second account."""
+    _require_manager(by, organisation)
+    if not is_portal_admin(by) and (code_body or code_body_role or portal_admin):
+        raise PermissionDenied(_("Only portal admins give Code Body roles or portal admin."))
     email = email.strip().lower()
     if not email or "@" not in email:
         raise ValidationError(_("Enter the person's e-mail address."))
@@ -58,8 +72,30 @@ def invitation_create(
         raise ValidationError(_("Enter the person's name."))
     if bool(organisation) != bool(membership_role) or bool(code_body) != bool(code_body_role):
         raise ValidationError(_("Choose a role together with its organisation or Code Body."))
+    if membership_role and membership_role not in MembershipRole.values:
+        raise ValidationError(_("Choose one of the roles listed."))
+    if organisation and code_body:
+        # An assessor does not assess an organisation they work for.
+        raise ValidationError(
+            _(
+                "A person is invited either to an organisation or to a Code Body, not both: "
+                "someone who assesses QADs cannot also write one."
+            )
+        )
     if not (organisation or code_body or portal_admin):
         raise ValidationError(_("Give the person at least one portal role."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        _give_roles(
+            existing,
+            by=by,
+            organisation=organisation,
+            membership_role=membership_role,
+            code_body=code_body,
+            code_body_role=code_body_role,
+            portal_admin=portal_admin,
+        )
+        return None, ""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -86,6 +122,35 @@ def invitation_create(
         )
         enqueue_on_commit("qad.people.send_invitation", invitation_id=invitation.pk, token=token)
     return invitation, token
+
+
+def _give_roles(
+    user: User,
+    *,
+    by: User,
+    organisation: Organisation | None,
+    membership_role: str,
+    code_body: CodeBody | None,
+    code_body_role: str,
+    portal_admin: bool,
+) -> None:
+    """The roles of an invitation, given to a person who already has an account."""
+    if organisation:
+        membership_add(user=user, organisation=organisation, role=membership_role, by=by)
+    if code_body:
+        code_body_role_set(user=user, code_body=code_body, role=code_body_role, by=by)
+    if portal_admin and not user.is_staff:
+        with transaction.atomic():
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            audit_record(
+                kind="person.portal_admin",
+                actor=by,
+                summary=f"{user.email} is now a portal admin",
+                target=user,
+                before=False,
+                after=True,
+            )
 
 
 def invitation_for(token: str) -> Invitation | None:
@@ -140,9 +205,14 @@ def invitation_accept(*, token: str, password: str) -> User:
 def membership_add(
     *, user: User, organisation: Organisation, role: str, by: User, capacity: str = ""
 ) -> Membership:
-    _require_admin(by)
+    _require_manager(by, organisation)
     if role not in MembershipRole.values:
         raise ValidationError(_("Choose a role."))
+    if not is_portal_admin(by) and user.code_body_memberships.exists():
+        raise ValidationError(
+            _("%(name)s assesses QADs for a Code Body and cannot also write one.")
+            % {"name": user.full_name or user.email}
+        )
     if role == MembershipRole.SIGNATORY and capacity not in SignatoryCapacity.values:
         capacity = SignatoryCapacity.DIRECTOR
     with transaction.atomic():
@@ -164,8 +234,22 @@ def membership_add(
 
 
 def membership_remove(*, membership: Membership, by: User) -> None:
-    _require_admin(by)
+    organisation = membership.organisation
+    _require_manager(by, organisation)
     with transaction.atomic():
+        if membership.role == MembershipRole.ORG_ADMIN and not (
+            Membership.objects.select_for_update()
+            .filter(organisation=organisation, role=MembershipRole.ORG_ADMIN, user__is_active=True)
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _(
+                    "%(org)s keeps at least one organisation admin: make someone else an "
+                    "admin first."
+                )
+                % {"org": organisation.legal_name}
+            )
         audit_record(
             kind="membership.removed",
             actor=by,

@@ -4,6 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# Links in e-mails (invitations, assignments) point where the portal is served; the worker
+# that sends them reads it too.
+export PORTAL_URL="${PORTAL_URL:-http://$HOST:$PORT}"
 
 $PY manage.py migrate --no-input
 # The template is published once every Code Body assessing it has its criteria.

@@ -1,19 +1,31 @@
-"""Organisation and user management for portal admins, and accepting an invitation."""
+"""People: everyone, for portal admins; an organisation's own people, for its admins; and
+accepting an invitation."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.views.access import portal_admin_required
 from qualification.backends import SIGN_IN_BACKEND
 from qualification.enums import CodeBodyRole, MembershipRole
-from qualification.models import CodeBody, MarketRole, Membership, Organisation, User
+from qualification.identifiers import as_pk, as_uuid
+from qualification.models import (
+    CodeBody,
+    Invitation,
+    MarketRole,
+    Membership,
+    Organisation,
+    User,
+)
 from qualification.people import (
     code_body_role_set,
     invitation_accept,
@@ -24,6 +36,7 @@ from qualification.people import (
     organisation_register,
     user_set_active,
 )
+from qualification.rules import can_administer_organisation, can_view_organisation
 
 
 def _errors(error: ValidationError) -> str:
@@ -200,3 +213,108 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if problems else 200,
     )
+
+
+@login_required
+def organisation_people(request: HttpRequest, public_id) -> HttpResponse:
+    """An organisation's admins (and portal admins) invite colleagues, change their roles in
+    the organisation and remove their access."""
+    organisation = get_object_or_404(Organisation, public_id=public_id)
+    if not can_view_organisation(request.user, organisation):
+        raise Http404
+    if not can_administer_organisation(request.user, organisation):
+        raise PermissionDenied(_("Only the organisation's admins manage its people."))
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        outcome = _people_change(request, organisation)
+        if outcome is None:
+            return redirect("organisation-people", public_id=organisation.public_id)
+        typed = outcome
+    memberships = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "role")
+    )
+    people_rows: dict[int, dict] = {}
+    for membership in memberships:
+        row = people_rows.setdefault(
+            membership.user_id, {"person": membership.user, "memberships": []}
+        )
+        row["memberships"].append(membership)
+    for row in people_rows.values():
+        held = {m.role for m in row["memberships"]}
+        row["roles_to_add"] = [(v, label) for v, label in MembershipRole.choices if v not in held]
+    return render(
+        request,
+        "qualification/organisation_people.html",
+        {
+            "organisation": organisation,
+            "people": list(people_rows.values()),
+            "invitations": Invitation.objects.filter(
+                organisation=organisation, used_at__isnull=True, expires_at__gt=timezone.now()
+            ).order_by("-created_at"),
+            "membership_roles": MembershipRole.choices,
+            "typed": typed,
+        },
+        status=400 if typed else 200,
+    )
+
+
+def _people_change(request: HttpRequest, organisation: Organisation) -> dict[str, str] | None:
+    """Make the change posted; None when done (a message says what), else what was typed,
+    to show again with the error."""
+    data = request.POST
+    action = data.get("action", "")
+    try:
+        if action == "invite":
+            invitation, _token = invitation_create(
+                email=data.get("email", ""),
+                full_name=data.get("full_name", ""),
+                organisation=organisation,
+                membership_role=data.get("membership_role", ""),
+                by=request.user,
+            )
+            if invitation is None:
+                message = _(
+                    "%(email)s already has an account: they are now %(role)s of %(org)s."
+                ) % {
+                    "email": data.get("email", "").strip().lower(),
+                    "role": MembershipRole(data["membership_role"]).label,
+                    "org": organisation.legal_name,
+                }
+            else:
+                message = _("Invitation sent to %(email)s; the link works once, for 7 days.") % {
+                    "email": invitation.email
+                }
+        else:
+            person = get_object_or_404(
+                User.objects.filter(memberships__organisation=organisation).distinct(),
+                public_id=as_uuid(data.get("person")),
+            )
+            held = Membership.objects.filter(user=person, organisation=organisation)
+            if action == "add_role":
+                membership_add(
+                    user=person,
+                    organisation=organisation,
+                    role=data.get("role", ""),
+                    by=request.user,
+                )
+            elif action == "remove_role":
+                membership_remove(
+                    membership=get_object_or_404(held, pk=as_pk(data.get("membership"))),
+                    by=request.user,
+                )
+            elif action == "remove_person":
+                with transaction.atomic():
+                    for membership in held.order_by("-role"):
+                        membership_remove(membership=membership, by=request.user)
+            else:
+                raise ValidationError(_("Choose what to change."))
+            message = _("Saved: %(name)s.") % {"name": person.full_name or person.email}
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(
+            request, _errors(error) if isinstance(error, ValidationError) else str(error)
+        )
+        return {key: data.get(key, "") for key in ("full_name", "email", "membership_role")}
+    messages.success(request, message)
+    return None

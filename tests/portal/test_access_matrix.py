@@ -218,6 +218,15 @@ def assign_body(world: World) -> dict[str, Any]:
     return {"assignee": world.users[K.BSC_LEAD].pk}
 
 
+def colleague_body(world: World) -> dict[str, Any]:
+    return {
+        "action": "invite",
+        "full_name": "Ravi Kumar",
+        "email": "ravi@new-colleague.example",
+        "membership_role": "contributor",
+    }
+
+
 def publish_body(world: World) -> dict[str, Any]:
     # v99.1 has no criteria of its own: the admin accepts that, saying why.
     return {"accept_gap": ["BSC", "REC", "DIP"], "reason": "Criteria are being written"}
@@ -340,6 +349,14 @@ ACCESS: dict[str, Access] = {
         proof=K.PORTAL_ADMIN,
     ),
     # Organisation A and its qualifications.
+    # The organisation's own people, managed by its admins (and portal admins).
+    "organisation-people": Access(
+        uuid_of("a.organisation"),
+        get=only(A_ORG_ADMINS, seen_by=A_ORGANISATION),
+        post=only(A_ORG_ADMINS, ok=302, seen_by=A_ORGANISATION),
+        body=colleague_body,
+        proof=K.ORG_ADMIN,
+    ),
     "qualification-start": Access(
         uuid_of("a.organisation"),
         get=only(A_ORG_ADMINS, seen_by=A_ORGANISATION),
