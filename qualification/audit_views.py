@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from qualification.audit_kinds import audit_kind_label
 from qualification.enums import MembershipRole
 from qualification.identifiers import as_uuid
 from qualification.models import AuditEvent, Organisation
@@ -25,6 +26,7 @@ logger = logging.getLogger("qualification.csp")
 
 
 def _page(request: HttpRequest, events) -> dict:
+    visible = events
     kind = request.GET.get("kind", "")
     if kind:
         events = events.filter(kind=kind)
@@ -38,9 +40,14 @@ def _page(request: HttpRequest, events) -> dict:
         "page": page,
         "query": query.urlencode(),
         "kind": kind,
-        # order_by() of its own: the model's ordering would make every event a distinct row.
-        "kinds": list(
-            AuditEvent.objects.order_by("kind").values_list("kind", flat=True).distinct()
+        # The kinds of the events this reader may see, by their labels. order_by() of its
+        # own: the model's ordering would make every event a distinct row.
+        "kinds": sorted(
+            (
+                (code, audit_kind_label(code))
+                for code in visible.order_by().values_list("kind", flat=True).distinct()
+            ),
+            key=lambda pair: pair[1],
         ),
     }
 

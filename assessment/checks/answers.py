@@ -25,6 +25,7 @@ def answered(ctx: RevisionContext, ref: str) -> bool:
 
 @register(
     "required_answers_present",
+    label="Required questions answered",
     summary="Every required question the criterion covers (of those that apply) is answered; "
     "an evidence-only question counts as answered once a file that was not rejected is "
     "attached.",

@@ -54,6 +54,7 @@ def _label(text: str) -> str:
 
 @register(
     "dates_in_order",
+    label="Dates in order",
     summary="Dates are in order. Each pair in `pairs` (default: the order the template sets "
     "with `not_before` among the criterion's questions) has the earlier date on or before "
     "the later one; each date in `not_after_submission` (e.g. test completion) is on or "

@@ -32,6 +32,7 @@ def _none_attached(criterion: CriterionView) -> CheckOutcome:
 
 @register(
     "evidence_types_attached",
+    label="Expected evidence attached",
     summary="The evidence types the criterion expects are attached to its questions. Without "
     "`types`, every evidence type a question marks as required must be attached to that "
     "question. With `types`, each listed type must be attached to one of the criterion's "
@@ -135,6 +136,7 @@ def _scan_problem(item: EvidenceItem) -> tuple[CheckStatus, str] | None:
 
 @register(
     "evidence_scan_clean",
+    label="Files passed their checks",
     summary="Every file attached to the criterion's questions passed the upload checks: its "
     "type matches its content, it holds no malware, and any personal data findings were "
     "resolved (a clean replacement) or justified by the participant. A file still being "
@@ -189,6 +191,7 @@ def evidence_scan_clean(
 
 @register(
     "evidence_within_window",
+    label="Evidence recent enough",
     summary="Evidence is dated within `max_age_days` before the revision was submitted. The "
     "date is the answer to `date_question` when given; otherwise the date each attached file "
     "records about itself (a PDF's creation date, a Word or Excel file's last-modified "

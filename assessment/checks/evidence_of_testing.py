@@ -223,6 +223,7 @@ def summarise_log(ctx: RevisionContext, item: EvidenceItem, threshold: float):
 
 @register(
     "test_results_summary",
+    label="Test results match the logs",
     summary="Reads the test execution logs (CSV or Excel) attached to the criterion's "
     "questions, counts the passed, failed and blocked test cases (a test case listed more "
     "than once counts once, with its last result), and compares the pass rate — passed over "
@@ -302,6 +303,7 @@ def _requirements_in_scope(
 
 @register(
     "rttm_coverage",
+    label="Requirements traced to tests (RTTM)",
     summary="Reads the latest RTTM (CSV or Excel) attached to the criterion's questions — "
     "columns for the requirement reference, scenario, test case, result and evidence "
     "reference — and checks that every MHHS requirement in scope has at least one test case "

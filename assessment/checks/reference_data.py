@@ -87,6 +87,7 @@ def _row_problems(ctx: RevisionContext, ref: str, number: int, row: dict) -> tup
 
 @register(
     "identifiers_match_reference_data",
+    label="Identifiers match the reference data",
     summary="Each row of the criterion's identifier tables (a table question with an `mpid` "
     "column) names an MPID registered to the participant in the portal, for the market role "
     "the row gives (its code or name), with a market role code of 1 or 2 characters, and "

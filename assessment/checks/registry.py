@@ -69,6 +69,7 @@ class InvalidParams(ValueError):
 @dataclass(frozen=True)
 class Check:
     name: str
+    label: str  # what a participant or an assessor reads, in place of the name
     summary: str
     function: CheckFunction
     params: tuple[Param, ...] = field(default_factory=tuple)
@@ -97,17 +98,34 @@ CHECKS: dict[str, Check] = {}
 
 
 def register(
-    name: str, *, summary: str, params: Iterable[Param] = ()
+    name: str, *, label: str = "", summary: str, params: Iterable[Param] = ()
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Add a check to the registry under `name` (which criteria files use)."""
+    """Add a check to the registry under `name` (which criteria files use); `label` is what
+    people read (the name, in words, when not given)."""
 
     def decorate(function: CheckFunction) -> CheckFunction:
         if name in CHECKS:
             raise ValueError(f"a check named {name!r} is registered already")
-        CHECKS[name] = Check(name=name, summary=summary, function=function, params=tuple(params))
+        CHECKS[name] = Check(
+            name=name,
+            label=label or _in_words(name),
+            summary=summary,
+            function=function,
+            params=tuple(params),
+        )
         return function
 
     return decorate
+
+
+def _in_words(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def check_label(name: str) -> str:
+    """What people read for the check named `name` (also one no longer registered)."""
+    check = CHECKS.get(name)
+    return check.label if check else _in_words(name)
 
 
 def unregister(name: str) -> None:

@@ -45,6 +45,7 @@ def _problems(ctx: RevisionContext, link: EvidenceLink) -> list[str]:
 
 @register(
     "reliance_references_valid",
+    label="Relied-on evidence may be relied on",
     summary="Each file marked as relied on is one the participant may rely on — its own "
     "evidence from another QAD that was submitted, or an item of an evidence pack shared "
     "with it — is clean, and has a statement saying why it applies. `scope` chooses the "

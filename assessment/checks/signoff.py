@@ -14,6 +14,7 @@ from qad.enums import SubmissionStage
 
 @register(
     "sign_off_matches",
+    label="Signed off as the QAD requires",
     summary="For the stages listed in `stages` (default: the Final QAD), a Director (or "
     "permitted delegate) has signed this revision and the content hash recorded with the "
     "signature equals the hash of the revision's answers and evidence computed now. Not yet "

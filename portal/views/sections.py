@@ -43,7 +43,13 @@ from qad.models import (
 from qad.published import remembered, template_outline
 from qad.rules import answers_editable, can_edit_submission
 from qad.selectors import submission_sections
-from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
+from qad.services.answers import (
+    AnswerLocked,
+    RevisionFrozen,
+    StaleAnswer,
+    answer_save,
+    section_counts,
+)
 from qad.services.moves import answer_confirm
 from qad.views.access import current_revision, latest_answer_for, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
@@ -285,14 +291,6 @@ def _type_choices(question, names: dict[str, str]) -> list[tuple[str, str]]:
     return [(code, names.get(code, code)) for code in ordered]
 
 
-def _section_counts(section_progress: dict | None, section: Section) -> tuple[int, int]:
-    """(complete, required) of the section's required questions, as the revision keeps them:
-    the one count the sidebar, the overview, the checklist and the home page show too
-    (`qad.services.answers.question_complete`: answered, and its required evidence there)."""
-    done, required = (section_progress or {}).get(section.ref) or (0, 0)
-    return done, required
-
-
 def _render(
     request, submission, revision, section, blocks, *, status=200, restored=False, sections=None
 ):
@@ -307,7 +305,7 @@ def _page_context(
 ) -> dict:
     sections = sections if sections is not None else submission_sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
-    answered, required = _section_counts(revision.section_progress, section)
+    answered, required = section_counts(revision, section.ref)
     url = _reverse_each("submission-section", "section_ref", public_id=submission.public_id)
     for item in sections:
         item.answered_required = (revision.section_progress or {}).get(item.ref)
@@ -485,8 +483,8 @@ def answer_autosave(request: HttpRequest, public_id, question_ref: str) -> HttpR
         status = {"saved": 200, "conflict": 409, "invalid": 400, "locked": 403}[outcome]
     section = answer.question.section
     # Read after the save: the save has counted itself in the revision's progress.
-    answered, required = _section_counts(
-        Revision.objects.values_list("section_progress", flat=True).get(pk=revision.pk), section
+    answered, required = section_counts(
+        Revision.objects.only("section_progress").get(pk=revision.pk), section.ref
     )
     response = render(
         request,

@@ -326,6 +326,26 @@ def revision_recompute_completeness(*, revision_id: int) -> Revision:
     return revision
 
 
+def section_counts(revision: Revision, section_ref: str) -> tuple[int, int]:
+    """(complete, required) of one section's required questions, by the one rule
+    (`question_complete`): as the revision keeps them, or counted now while it keeps nothing
+    for the section (before its first count)."""
+    stored = (revision.section_progress or {}).get(section_ref)
+    if stored is not None:
+        done, required = stored
+        return done, required
+    answers = list(
+        Answer.objects.filter(
+            revision=revision, question__section__ref=section_ref, question__required=True
+        ).select_related("question")
+    )
+    if not answers:
+        return 0, 0
+    attached = attachments().evidence_types(revision)
+    done = sum(question_complete(a, attached.get(a.question_id, set())) for a in answers)
+    return done, len(answers)
+
+
 def question_complete(answer: Answer, attached_types: set[str]) -> bool:
     question = answer.question
     evidence_ok = set(question.required_evidence_types) <= attached_types

@@ -3,6 +3,8 @@ import datetime as dt
 from django import template
 from django.utils.translation import gettext
 
+from qualification.audit_kinds import audit_kind_label
+
 register = template.Library()
 
 
@@ -48,3 +50,9 @@ def field_problems(form) -> list[tuple[str, str, str]]:
 def _first_input(field) -> str:
     # A group of radios or checkboxes has no single input: its first option stands for it.
     return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+
+
+@register.filter
+def audit_kind(kind: str) -> str:
+    """An audit event's kind by its label."""
+    return audit_kind_label(kind)

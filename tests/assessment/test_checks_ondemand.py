@@ -89,6 +89,8 @@ def test_a_precheck_finds_what_the_draft_still_lacks(client, journey):
     assert ADVISORY in page
     assert 'class="check-fail"' in page
     assert "3.1" in page
+    assert "Required questions answered" in page, "each check by its label"
+    assert "required_answers_present" not in page
     assert not CheckRun.objects.exists()
 
 

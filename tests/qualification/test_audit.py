@@ -231,3 +231,25 @@ def test_the_next_page_of_the_trail_keeps_the_organisation_filter(client, two_or
     organisation = str(northwind.organisation.public_id)
     page = client.get(reverse("audit"), {"organisation": organisation}).content.decode()
     assert f"organisation={organisation}&amp;page=2" in page
+
+
+def test_the_trail_names_each_kind_of_change_in_words_and_filters_by_them(
+    client, two_organisations
+):
+    northwind, meterline = two_organisations
+    membership_add(
+        user=UserFactory(),
+        organisation=meterline.organisation,
+        role="contributor",
+        by=meterline.admin,
+    )
+    client.force_login(northwind.admin)
+    url = reverse("organisation-audit", args=[northwind.organisation.public_id])
+
+    page = client.get(url).content.decode()
+
+    assert "Answer saved" in page and "answer.saved" not in page.split("<tbody>", 1)[1]
+    assert '<option value="answer.saved">Answer saved</option>' in page
+    assert 'value="membership.added"' not in page, "only the kinds of its own events"
+    filtered = client.get(url, {"kind": "answer.saved"}).content.decode()
+    assert "operates in house" in filtered

@@ -116,9 +116,9 @@ def test_the_report_holds_every_criterion_with_its_outcome_checks_and_clarificat
         "J-4-01 Testing dates in order Outcome: Clarification needed",
         "J-4-03 Test results Outcome: No outcome yet",
         # the automated checks' results
-        "Pass · test_results_summary: “PIT execution log”: all 12 test cases passed",
-        "Pass · evidence_scan_clean: The file is clean: “PIT execution log”.",
-        "Pass · dates_in_order: Dates are in order: 4.2 (30 May 2025) is not before 4.1",
+        "Pass · Test results match the logs: “PIT execution log”: all 12 test cases passed",
+        "Pass · Files passed their checks: The file is clean: “PIT execution log”.",
+        "Pass · Dates in order: Dates are in order: 4.2 (30 May 2025) is not before 4.1",
         # the clarification and the participant's answer
         "On question 4.2 · Answered · raised by James Whitfield",
         f"James Whitfield (Code Body), {timezone.localdate():%-d %b %Y}: {CLARIFICATION}",
