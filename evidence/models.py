@@ -121,9 +121,30 @@ class EvidenceItem(models.Model):
 
     @property
     def state_label(self) -> str:
-        if self.stored_file.scan_state == ScanState.NEEDS_ATTENTION and self.findings_justification:
+        """The file's state in words: "Clean" only once every check has run and passed."""
+        stored = self.stored_file
+        if stored.scan_state == ScanState.NEEDS_ATTENTION and self.findings_justification:
             return _("Clean: personal data findings justified")
+        if self.state == ScanState.CLEAN and stored.malware_state == MalwareState.NOT_SCANNED:
+            return _("Checked, but not scanned for malware")
         return ScanState(self.state).label
+
+    @property
+    def state_advice(self) -> str:
+        """What the participant should do about the file in this state ("" when nothing)."""
+        return {
+            ScanState.PENDING: _(
+                "The portal is checking this file; this usually takes a few seconds. You can "
+                "carry on meanwhile; it cannot be submitted until the checks have passed."
+            ),
+            ScanState.NEEDS_ATTENTION: _(
+                "Say why the personal data is needed, or replace the file with one without it."
+            ),
+            ScanState.REJECTED: _(
+                "This file cannot be used for the reason given. Replace it with a corrected "
+                "file, or remove it."
+            ),
+        }.get(self.state, "")
 
 
 class EvidenceLink(models.Model):

@@ -188,6 +188,77 @@ def evidence_unlink(*, link: EvidenceLink, by: User) -> None:
         send_recompute(revision)
 
 
+def evidence_change(
+    *,
+    item: EvidenceItem,
+    title: str,
+    evidence_type: str,
+    questions: Iterable[Question],
+    by: User,
+) -> EvidenceItem:
+    """Correct an uploaded file's title and evidence type, and which questions of the draft
+    it supports; recorded with what it was before. A file that is part of a submitted revision
+    keeps what the Code Bodies saw: only its links in the draft change."""
+    submission = item.submission
+    if submission is None or item.pack_id is not None:
+        raise PermissionDenied(_("This file belongs to an evidence pack: change it there."))
+    if not can_add_evidence(by, submission):
+        raise PermissionDenied(_("Evidence cannot be changed in this QAD now."))
+    _check_type(submission, evidence_type)
+    title = text_within(title.strip(), limit=TITLE_LIMIT, what=_("A title"))
+    if not title:
+        raise ValidationError(_("Give the file a title."))
+    revision = submission.revisions.order_by("-number").first()
+    answers = _check_questions(revision, questions, by)
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        links = list(
+            EvidenceLink.objects.filter(revision=revision, item=item).select_related("question")
+        )
+        before = {
+            "title": item.title,
+            "type": item.evidence_type,
+            "questions": sorted(link.question.ref for link in links),
+        }
+        submitted = EvidenceLink.objects.filter(item=item, revision__submitted_at__isnull=False)
+        if (title, evidence_type) != (item.title, item.evidence_type) and submitted.exists():
+            raise ValidationError(
+                _(
+                    "This file is part of a submitted revision, so its title and type stay as "
+                    "the Code Bodies saw them; upload a new version to change them."
+                )
+            )
+        wanted = {answer.question_id for answer in answers}
+        dropped = [link for link in links if link.question_id not in wanted]
+        if dropped:  # taking a file off a question is a change to that question's answer
+            _check_questions(revision, [link.question for link in dropped], by)
+        for link in dropped:
+            link.delete()
+        for answer in answers:
+            EvidenceLink.objects.get_or_create(
+                revision=revision, question=answer.question, item=item, defaults={"linked_by": by}
+            )
+        item.title, item.evidence_type = title, evidence_type
+        item.save(update_fields=["title", "evidence_type"])
+        after = {
+            "title": title,
+            "type": evidence_type,
+            "questions": sorted(answer.question.ref for answer in answers),
+        }
+        if after != before:
+            audit_record(
+                kind="evidence.changed",
+                actor=by,
+                summary=f"Evidence “{title}” changed",
+                qualification=submission.qualification,
+                target=item,
+                before=before,
+                after=after,
+            )
+        send_recompute(revision)
+    return item
+
+
 def evidence_replace(
     *,
     link: EvidenceLink,

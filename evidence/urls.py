@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("evidence/<uuid:public_id>/download/", views.evidence_download, name="evidence-download"),
     path("evidence/<uuid:public_id>/state/", views.evidence_state, name="evidence-state"),
+    path("evidence/<uuid:public_id>/change/", views.evidence_change_view, name="evidence-change"),
     path(
         "evidence/<uuid:public_id>/justify/", views.evidence_justify_view, name="evidence-justify"
     ),

@@ -37,6 +37,7 @@ from evidence.selectors import (
     reusable_evidence,
 )
 from evidence.services import (
+    evidence_change,
     evidence_justify,
     evidence_rely,
     evidence_replace,
@@ -128,6 +129,15 @@ def evidence_upload_view(request: HttpRequest, public_id) -> HttpResponse:
     return _receive(request, submission, back)
 
 
+def _each(values: list[str], count: int, *, shared: str | None = None) -> list[str]:
+    """One value per file: the values given file by file, or the one given for all (`shared`
+    in its place, when given)."""
+    if len(values) == count:
+        return values
+    first = values[0] if values else ""
+    return [first if shared is None else shared] * count
+
+
 @csrf_protect
 @refuses_unreadable_text
 def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
@@ -147,17 +157,22 @@ def _receive(request: HttpRequest, submission, back: str) -> HttpResponse:
             answers__revision=revision,
         )
     )
+    # Each file may come with its own type and title (in the files' order), or one of each
+    # for all of them (a title only when there is one file).
+    types = _each(request.POST.getlist("evidence_type"), len(files))
+    titles = _each(request.POST.getlist("title"), len(files), shared="" if len(files) > 1 else None)
     results = []
     try:
-        for upload, digest in zip(files, received, strict=True):
-            title = request.POST.get("title", "") if len(files) == 1 else ""
+        for upload, digest, evidence_type, title in zip(
+            files, received, types, titles, strict=True
+        ):
             results.append(
                 evidence_upload(
                     submission=submission,
                     upload=upload,
                     sha256=digest.sha256,
                     title=title,
-                    evidence_type=request.POST.get("evidence_type", ""),
+                    evidence_type=evidence_type,
                     questions=questions,
                     by=request.user,
                 )
@@ -498,3 +513,65 @@ def evidence_rely_view(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("Reliance recorded for %(ref)s.") % {"ref": question.ref})
     return redirect("evidence-register", public_id=submission.public_id)
+
+
+@login_required
+def evidence_change_view(request: HttpRequest, public_id) -> HttpResponse:
+    """Correct a file's title and type, and the questions of the draft it supports."""
+    item = get_object_or_404(
+        EvidenceItem.objects.select_related("stored_file", "submission__template"),
+        public_id=public_id,
+    )
+    submission = item.submission
+    if submission is None or not is_participant(request.user, submission):
+        raise Http404
+    if not can_add_evidence(request.user, submission):
+        raise PermissionDenied(_("Evidence cannot be changed in this QAD now."))
+    revision = current_revision(submission)
+    linked = set(
+        EvidenceLink.objects.filter(revision=revision, item=item).values_list(
+            "question_id", flat=True
+        )
+    )
+    typed = {"title": item.title, "evidence_type": item.evidence_type, "questions": linked}
+    status = 200
+    if request.method == "POST":
+        chosen = {int(q) for q in request.POST.getlist("questions") if q.isdigit()}
+        typed = {
+            "title": request.POST.get("title", ""),
+            "evidence_type": request.POST.get("evidence_type", ""),
+            "questions": chosen,
+        }
+        try:
+            evidence_change(
+                item=item,
+                title=typed["title"],
+                evidence_type=typed["evidence_type"],
+                questions=Question.objects.filter(template=submission.template, pk__in=chosen),
+                by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+            status = 400
+        else:
+            messages.success(request, _("“%(title)s” changed.") % {"title": typed["title"]})
+            return redirect("evidence-register", public_id=submission.public_id)
+    outline = template_outline(submission.template)
+    questions = (
+        Question.objects.filter(template=submission.template, answers__revision=revision)
+        .order_by("position")
+        .only("pk", "ref", "prompt")
+    )
+    return render(
+        request,
+        "evidence/change.html",
+        {
+            "item": item,
+            "submission": submission,
+            "typed": typed,
+            "evidence_types": list(outline.evidence_type_names.items()),
+            "questions": questions,
+        },
+        status=status,
+    )

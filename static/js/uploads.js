@@ -41,7 +41,78 @@
     return item;
   }
 
-  function sendOne(form, file, list) {
+  /* Several files chosen at once: each gets its own evidence type and title, the type
+     preset to the form's (the question's expected type first). */
+  function typeSelect(form) {
+    return form.querySelector("select[name=evidence_type]") ||
+      document.querySelector("select[name=evidence_type][form='" + form.id + "']");
+  }
+
+  function perFileBox(input) {
+    var id = (input.id || input.name) + "-each";
+    var box = document.getElementById(id);
+    if (!box) {
+      box = document.createElement("div");
+      box.id = id;
+      box.className = "upload-each mt-2";
+      var zone = input.closest("[data-drop]") || input.parentNode;
+      zone.appendChild(box);
+    }
+    return box;
+  }
+
+  function showPerFile(input) {
+    var form = input.form || (input.getAttribute("form") && document.getElementById(input.getAttribute("form")));
+    if (!form) { return; }
+    var select = typeSelect(form);
+    var box = perFileBox(input);
+    box.textContent = "";
+    if (!select || input.files.length < 2) { return; }
+    var heading = document.createElement("p");
+    heading.className = "small fw-semibold mb-1";
+    heading.textContent = "Each file's evidence type and title";
+    box.appendChild(heading);
+    Array.prototype.forEach.call(input.files, function (file, index) {
+      var row = document.createElement("fieldset");
+      row.className = "border rounded p-2 mb-2";
+      var legend = document.createElement("legend");
+      legend.className = "fs-6 mb-1 text-break";
+      legend.textContent = file.name;
+      row.appendChild(legend);
+      var typeId = box.id + "-type-" + index;
+      var typeLabel = document.createElement("label");
+      typeLabel.className = "form-label small mb-0";
+      typeLabel.htmlFor = typeId;
+      typeLabel.textContent = "Evidence type";
+      var own = select.cloneNode(true);
+      own.id = typeId;
+      own.removeAttribute("name");
+      own.removeAttribute("form");
+      own.className = "form-select form-select-sm mb-1";
+      own.value = select.value;
+      own.setAttribute("data-file-type", String(index));
+      var titleId = box.id + "-title-" + index;
+      var titleLabel = document.createElement("label");
+      titleLabel.className = "form-label small mb-0";
+      titleLabel.htmlFor = titleId;
+      titleLabel.textContent = "Title (optional)";
+      var title = document.createElement("input");
+      title.type = "text";
+      title.id = titleId;
+      title.className = "form-control form-control-sm";
+      title.setAttribute("data-limit", "200");
+      title.setAttribute("data-file-title", String(index));
+      row.append(typeLabel, own, titleLabel, title);
+      box.appendChild(row);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches("input[type=file][name=files]")) { showPerFile(input); }
+  });
+
+  function sendOne(form, file, list, index, input) {
     return new Promise(function (resolve) {
       var line = say(list, file.name + ": 0%");
       var bar = document.createElement("progress");
@@ -49,6 +120,11 @@
       bar.setAttribute("aria-label", "Upload progress of " + file.name);
       if (line) { line.appendChild(bar); }
       var data = fieldsOf(form);
+      var box = input && document.getElementById((input.id || input.name) + "-each");
+      var ownType = box && box.querySelector("[data-file-type='" + index + "']");
+      var ownTitle = box && box.querySelector("[data-file-title='" + index + "']");
+      if (ownType) { data.set("evidence_type", ownType.value); }
+      if (ownTitle) { data.set("title", ownTitle.value); }
       data.append("files", file, file.name);
       var request = new XMLHttpRequest();
       request.open("POST", form.action);
@@ -108,11 +184,13 @@
       say(list, file.name + ": larger than the " + Math.round(limit / 1048576) +
         " MB limit, not uploaded.", "text-danger");
     });
-    var sending = files.filter(function (file) { return !(limit && file.size > limit); });
     var chain = Promise.resolve([]);
-    sending.forEach(function (file) {
+    files.forEach(function (file, index) {
+      if (limit && file.size > limit) { return; }
       chain = chain.then(function (results) {
-        return sendOne(form, file, list).then(function (ok) { return results.concat([ok]); });
+        return sendOne(form, file, list, index, input).then(function (ok) {
+          return results.concat([ok]);
+        });
       });
     });
     chain.then(function (results) {

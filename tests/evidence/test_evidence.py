@@ -14,6 +14,7 @@ from evidence.models import EvidenceItem, EvidenceLink, EvidencePack, StoredFile
 from qad.content_hash import revision_content_hash
 from qad.enums import SubmissionState
 from qad.services.submissions import revision_open_for_clarifications, submission_transition
+from qualification.models import AuditEvent
 from tests.evidence.factories import evidence_item, link
 from tests.evidence.scanning.files import EICAR, make_pdf, pe_executable, valid_mpan, zip_bytes
 from tests.qualification.factories import CodeBodyMemberFactory, code_body
@@ -634,3 +635,72 @@ def test_a_title_over_its_limit_is_refused_not_cut_and_nothing_is_stored(signed_
     assert "A title can be up to 200 characters long; this one has 239." in text(
         signed_in.get(response.url) if response.status_code == 302 else response
     )
+
+
+def test_each_file_of_one_batch_keeps_its_own_evidence_type(signed_in, supplier):
+    answer = supplier.answer("4.1.5")
+    files = [io.BytesIO(CSV_CLEAN), io.BytesIO(b"Completion report: every case passed.\n")]
+    files[0].name, files[1].name = "pit-log.csv", "pit-report.txt"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        signed_in.post(
+            reverse("evidence-upload", args=[supplier.submission.public_id]),
+            {
+                "files": files,
+                "questions": [answer.question_id],
+                "evidence_type": ["test_execution_log", "test_completion_report"],
+                "title": ["PIT execution log", "PIT completion report"],
+            },
+        )
+
+    stored = dict(EvidenceItem.objects.values_list("title", "evidence_type"))
+    assert stored == {
+        "PIT execution log": "test_execution_log",
+        "PIT completion report": "test_completion_report",
+    }
+
+
+def test_a_file_s_title_type_and_questions_are_changed_afterwards_and_recorded(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    item = EvidenceItem.objects.get()
+    other = supplier.answer("4.1.1").question
+    url = reverse("evidence-change", args=[item.public_id])
+    register = text(
+        signed_in.get(reverse("evidence-register", args=[supplier.submission.public_id]))
+    )
+    assert url in register
+
+    signed_in.post(
+        url,
+        {
+            "title": "PIT log, week 1",
+            "evidence_type": "test_completion_report",
+            "questions": [other.pk],
+        },
+    )
+
+    item.refresh_from_db()
+    assert (item.title, item.evidence_type) == ("PIT log, week 1", "test_completion_report")
+    assert [link.question.ref for link in EvidenceLink.objects.filter(item=item)] == ["4.1.1"]
+    event = AuditEvent.objects.get(kind="evidence.changed")
+    assert event.before == {
+        "title": "log.csv",
+        "type": "test_execution_log",
+        "questions": ["4.1.5"],
+    }
+    assert event.after["questions"] == ["4.1.1"] and event.actor == supplier.contributor
+
+
+def test_a_file_is_clean_only_once_its_checks_have_run_and_passed(signed_in, supplier, settings):
+    register_url = reverse("evidence-register", args=[supplier.submission.public_id])
+    settings.CLAMAV_URL = "tcp://127.0.0.1:9"  # the scanner cannot be reached: still checking
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+
+    page = text(signed_in.get(register_url))
+    assert "Being checked" in page and ">Clean</span>" not in page
+    assert (
+        "You can carry on meanwhile; it cannot be submitted until the checks have passed." in page
+    )
+
+    StoredFile.objects.update(scan_state=ScanState.CLEAN, malware_state=MalwareState.NOT_SCANNED)
+    page = text(signed_in.get(register_url))
+    assert "Checked, but not scanned for malware" in page and ">Clean</span>" not in page

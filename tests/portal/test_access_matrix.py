@@ -184,6 +184,14 @@ def upload_body(world: World) -> dict[str, Any]:
     }
 
 
+def change_body(world: World) -> dict[str, Any]:
+    return {
+        "title": "Draft procedures, renamed",
+        "evidence_type": "process_document",
+        "questions": [world.a.draft_link.question_id],
+    }
+
+
 def rely_body(world: World) -> dict[str, Any]:
     return {
         "item": str(world.a.evidence.public_id),
@@ -544,6 +552,13 @@ ACCESS: dict[str, Access] = {
     ),
     "evidence-download": page(uuid_of("a.evidence"), only(SEES_A)),
     "evidence-state": page(uuid_of("a.evidence"), only(SEES_A)),
+    "evidence-change": Access(
+        uuid_of("a.draft_link.item"),
+        get=only(A_MEMBERS),
+        post=only(A_MEMBERS, ok=302),
+        body=change_body,
+        proof=K.CONTRIBUTOR,
+    ),
     "evidence-justify": Access(
         uuid_of("a.flagged"),
         get=METHOD_NOT_ALLOWED,
