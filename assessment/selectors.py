@@ -35,10 +35,10 @@ from assessment.services.reviews import (
 from assessment.working_days import add_working_days, working_days_between
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.selectors import question_links
-from qad.enums import SubmissionStage
+from qad.enums import AnswerType, SubmissionStage
 from qad.models import Answer, Revision
 from qad.selectors import submitted_revision
-from qad.templatetags.qad_answers import answer_plain_text
+from qad.templatetags.qad_answers import answer_plain_text, cell_text
 from qad.word_diff import word_diff
 from qualification.enums import Route
 from qualification.models import (
@@ -377,6 +377,36 @@ class AnswerChange:
     before: str
     after: str
     segments: list[tuple[str, str]]
+    table: TableChange | None = None  # a table answer: compared cell by cell
+
+
+@dataclass
+class TableChange:
+    """A table answer before and after, row by row: each row "added", "removed" or "kept",
+    each cell with its text before and after (the same when it did not change)."""
+
+    columns: list[str]
+    rows: list[tuple[str, list[tuple[str, str]]]]
+
+
+def _table_change(question, before: list | None, after: list | None) -> TableChange:
+    columns = question.options.get("columns", [])
+
+    def cells(row: dict | None) -> list[str]:
+        return [cell_text(c, (row or {}).get(c["key"])) for c in columns]
+
+    old_rows, new_rows = before or [], after or []
+    rows = []
+    for number in range(max(len(old_rows), len(new_rows))):
+        old = old_rows[number] if number < len(old_rows) else None
+        new = new_rows[number] if number < len(new_rows) else None
+        state = "added" if old is None else "removed" if new is None else "kept"
+        old_cells = cells(old) if old is not None else [""] * len(columns)
+        new_cells = cells(new) if new is not None else old_cells
+        if old is None:
+            old_cells = new_cells
+        rows.append((state, list(zip(old_cells, new_cells, strict=True))))
+    return TableChange([c["label"] for c in columns], rows)
 
 
 @dataclass
@@ -407,11 +437,18 @@ def revision_changes(review: Review) -> dict:
         old = before.get(answer.question_id)
         if old is not None and old.value != answer.value:
             old_text, new_text = answer_plain_text(old), answer_plain_text(answer)
-            changes.append(AnswerChange(answer, old_text, new_text, word_diff(old_text, new_text)))
+            change = AnswerChange(answer, old_text, new_text, word_diff(old_text, new_text))
         elif old is None and answer.value not in (None, "", []):
             # A question answered for the first time in this revision (a reopened condition).
             new_text = answer_plain_text(answer)
-            changes.append(AnswerChange(answer, "", new_text, word_diff("", new_text)))
+            change = AnswerChange(answer, "", new_text, word_diff("", new_text))
+        else:
+            continue
+        if answer.question.answer_type == AnswerType.TABLE:
+            change.table = _table_change(
+                answer.question, old.value if old is not None else None, answer.value
+            )
+        changes.append(change)
 
     def files(revision) -> dict[int, dict[str, EvidenceItem]]:
         by_question: dict[int, dict[str, EvidenceItem]] = {}
@@ -702,3 +739,19 @@ def service_activation(qualification: Qualification) -> list[RoleActivation]:
         for role in qualification.roles.select_related("market_role", "mpid")
         if role.pk in by_role
     ]
+
+
+def criteria_progress(review: Review) -> tuple[int, int]:
+    """(with an outcome, all) of the review's criteria."""
+    revision = submitted_revision(review.submission)
+    if revision is None:
+        return 0, 0
+    criteria = applicable_criteria(review, revision)
+    decided = set(review.outcomes.values_list("criterion_id", flat=True))
+    return sum(1 for criterion in criteria if criterion.pk in decided), len(criteria)
+
+
+def criteria_left(review: Review) -> int:
+    """How many of the review's criteria still have no outcome (what its assessor has left)."""
+    decided, total = criteria_progress(review)
+    return total - decided

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from portal.next_actions import next_actions
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission
 from qualification.enums import CodeBodyRole, DeadlineStage, MembershipRole, QualificationState
@@ -181,8 +182,10 @@ def programme_counts() -> dict[str, Any]:
 
 
 def home_for(user: User) -> dict[str, Any]:
+    panels = participant_panels(user)
     return {
-        "participant_panels": participant_panels(user),
+        "next_actions": next_actions(user, [q for panel in panels for q in panel.qualifications]),
+        "participant_panels": panels,
         "code_body_panels": code_body_panels(user),
         "programme": programme_counts() if is_portal_admin(user) else None,
     }

@@ -161,8 +161,9 @@ def outcome_record_view(request: HttpRequest, public_id, criterion_id: int) -> H
         Criterion, pk=criterion_id, criteria_set__code_body=review.code_body
     )
     question = Question.objects.filter(pk=as_pk(request.POST.get("question"))).first()
+    recorded, problem = None, ""
     try:
-        outcome_record(
+        recorded = outcome_record(
             review=review,
             criterion=criterion,
             outcome=request.POST.get("outcome", ""),
@@ -173,13 +174,37 @@ def outcome_record_view(request: HttpRequest, public_id, criterion_id: int) -> H
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
-        messages.error(request, f"{criterion.ref}: {_error_text(error)}")
+        problem = _error_text(error)
+    back = f"{review.get_absolute_url()}?criterion={criterion.pk}#criterion-{criterion.pk}"
+    drafted = recorded is not None and recorded.outcome == CriterionOutcome.Outcome.CLARIFICATION
+    if request.htmx and drafted:
+        # A drafted clarification joins the panel of those to send: the page is drawn again.
+        messages.success(request, _("%(ref)s recorded.") % {"ref": criterion.ref})
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = back
+        return response
+    if request.htmx:
+        # Saved in place: the criterion's status line, and the review's count beside it.
+        decided, total = selectors.criteria_progress(review)
+        response = render(
+            request,
+            "assessment/partials/outcome_status.html",
+            {
+                "criterion": criterion,
+                "outcome": recorded,
+                "problem": problem,
+                "decided": decided,
+                "total": total,
+            },
+        )
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    if problem:
+        messages.error(request, f"{criterion.ref}: {problem}")
     else:
         messages.success(request, _("%(ref)s recorded.") % {"ref": criterion.ref})
     # Back to the page of criteria that holds this one.
-    return redirect(
-        f"{review.get_absolute_url()}?criterion={criterion.pk}#criterion-{criterion.pk}"
-    )
+    return redirect(back)
 
 
 @require_POST

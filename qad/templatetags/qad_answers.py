@@ -26,7 +26,11 @@ def value_display(question, value) -> str:
     kind = question.answer_type
     if kind == AnswerType.TABLE:
         columns = question.options.get("columns", [])
-        rows = [[cell_text(column, row.get(column["key"])) for column in columns] for row in value]
+        # Each cell with its column's label: a phone shows a card per row, each cell labelled.
+        rows = [
+            [(column["label"], cell_text(column, row.get(column["key"]))) for column in columns]
+            for row in value
+        ]
         return render_to_string(
             "qad/partials/answer_table.html",
             {"columns": columns, "rows": rows, "question": question},

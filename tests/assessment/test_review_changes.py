@@ -80,3 +80,37 @@ def test_the_changes_name_added_removed_and_replaced_files(client, northwind, pe
     assert "added “test-summary.txt”" in changes
     assert "removed “old-annex.txt”" in changes
     assert "added “process-v1.txt”" not in changes and "removed “process-v1.txt”" not in changes
+
+
+def test_a_changed_table_answer_marks_its_changed_cells_and_rows(client, submitted, people):
+    from tests.assessment.test_reviews import answer_all, edit, resubmit, send
+
+    client.force_login(people.bsc)
+    record(
+        client,
+        submitted,
+        "BSC-4",
+        "clarification",
+        comment="When will DEF-1 be closed?",
+        question=submitted.answer("4.4").question_id,
+    )
+    send(client, submitted, "BSC")
+    edit(
+        submitted,
+        "4.4",
+        [{"reference": "DEF-1", "due": "2027-01-31"}, {"reference": "DEF-2", "due": "2027-02-28"}],
+    )
+    answer_all(submitted)
+    resubmit(submitted, 2)
+
+    page = client.get(reverse("review-changes", args=[review(submitted, "BSC").public_id]))
+    html = text(page)
+
+    assert 'class="table table-sm table-bordered table-diff table-stack"' in html
+    assert '<td data-label="Defect reference">DEF-1</td>' in html, "an unchanged cell as it is"
+    assert (
+        '<td data-label="Due date" class="cell-changed"><del><span class="visually-hidden">was: '
+        '</span>31 Dec 2026</del> <ins><span class="visually-hidden">now: </span>31 Jan 2027'
+        "</ins></td>"
+    ) in html
+    assert '<tr class="row-added">' in html and "DEF-2" in html

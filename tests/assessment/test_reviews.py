@@ -631,3 +631,22 @@ def test_a_completed_assessment_opened_again_by_a_new_revision_is_recorded(submi
     assert review(submitted, "BSC").state == Review.State.WAITING
     reopened = AuditEvent.objects.get(kind="review.reopened")
     assert reopened.actor == submitted.admin and "BSC assessment opened again" in reopened.summary
+
+
+def test_an_outcome_is_saved_in_place_without_reloading_the_review(client, submitted, people):
+    client.force_login(people.bsc)
+    bsc = review(submitted, "BSC")
+    url = reverse("outcome-record", args=[bsc.public_id, criterion(submitted, "BSC-3").pk])
+
+    saved = client.post(url, {"outcome": "met", "comment": ""}, headers={"HX-Request": "true"})
+
+    assert saved.status_code == 200
+    assert "BSC-3 recorded as “Met” at" in text(saved)
+    assert '<span id="review-progress" hx-swap-oob="true">1 of 2 criteria have an outcome' in text(
+        saved
+    )
+    refused = client.post(
+        url, {"outcome": "not_met", "comment": ""}, headers={"HX-Request": "true"}
+    )
+    assert "Not saved: Say why, so the participant knows what to do." in text(refused)
+    assert CriterionOutcome.objects.get(review=bsc).outcome == "met"
