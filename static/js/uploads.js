@@ -67,7 +67,17 @@
     var select = typeSelect(form);
     var box = perFileBox(input);
     box.textContent = "";
-    if (!select || input.files.length < 2) { return; }
+    var several = Boolean(select) && input.files.length > 1;
+    // With several files, each file's own fields stand in for the form's single ones.
+    var title = form.querySelector("input[name=title]") ||
+      document.querySelector("input[name=title][form='" + form.id + "']");
+    [select, title].forEach(function (field) {
+      if (!field) { return; }
+      field.hidden = several;
+      var label = field.id && document.querySelector("label[for='" + field.id + "']");
+      if (label) { label.hidden = several; }
+    });
+    if (!several) { return; }
     var heading = document.createElement("p");
     heading.className = "small fw-semibold mb-1";
     heading.textContent = "Each file's evidence type and title";
