@@ -82,6 +82,7 @@ def test_the_focus_ring_shows_on_the_navbar(page, reference_data):
     admin = UserFactory(is_staff=True, full_name="Priya Shah")
     sign_in(page, admin.email, PASSWORD)
     link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Versions")
+
     def around() -> bytes:  # the ring is drawn just outside the link: its box and 8 px more
         box = link.bounding_box()
         return page.screenshot(
@@ -118,9 +119,7 @@ def test_the_section_page_skips_to_the_questions(page, reference_data):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    first = page.locator(
-        "#questions :is(input:not([type=hidden]), textarea, select):visible"
-    ).first
+    first = page.locator("#questions :is(input:not([type=hidden]), textarea, select):visible").first
     expect(first).to_be_focused()
 
 
