@@ -200,6 +200,8 @@ def test_text_typed_when_the_session_has_expired_comes_back_after_signing_in(cli
     next_url = response["HX-Redirect"].split("next=", 1)[1]
     from urllib.parse import unquote
 
+    sign_in_page = text(client.get(response["HX-Redirect"]))
+    assert "What you typed is kept: sign in again and it is back in its box" in sign_in_page
     client.post(
         reverse("login"),
         {"username": northwind.contributor.email, "password": "a-long-test-password-42"},
