@@ -13,11 +13,10 @@ from django.utils.translation import ngettext
 from assessment.models import Clarification, Review
 from assessment.selectors import criteria_left
 from qad.enums import SubmissionState
-from qad.models import Revision, Submission
+from qad.models import Submission
 from qad.rules import can_edit_submission, is_participant, signing_capacity
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState
 from qualification.models import Qualification, RoleApproval, User
-from qualification.rules import code_body_roles
 
 # Enough to act on at a glance; the lists below on the page hold the rest.
 SHOWN = 6
@@ -29,11 +28,13 @@ class NextAction:
     url: str
 
 
-def next_actions(user: User, qualifications: list[Qualification]) -> list[NextAction]:
+def next_actions(
+    user: User, qualifications: list[Qualification], roles: dict[str, str]
+) -> list[NextAction]:
     """The person's next actions: as a participant on `qualifications` (their organisations',
-    loaded for the home page), then as an assessor and as a lead assessor."""
+    loaded for the home page with their revisions' progress), then as an assessor and as a
+    lead assessor (`roles`: their Code Body roles, {code: role})."""
     actions = _participant_actions(user, qualifications)
-    roles = code_body_roles(user)
     if roles:
         actions += _assessor_actions(user)
         leads = [code for code, role in roles.items() if role == CodeBodyRole.LEAD_ASSESSOR]
@@ -79,11 +80,6 @@ def _participant_actions(user: User, qualifications: list[Qualification]) -> lis
                     reverse("submission-sign", args=[submission.public_id]),
                 )
             )
-    progress = dict(
-        Revision.objects.filter(
-            pk__in=[s.latest_revision.pk for _q, s in drafts if s.latest_revision]
-        ).values_list("pk", "section_progress")
-    )
     open_threads = _open_clarifications([s for _q, s in drafts])
     for _qualification, submission in drafts:
         stage = submission.get_stage_display()
@@ -102,7 +98,7 @@ def _participant_actions(user: User, qualifications: list[Qualification]) -> lis
             )
             continue
         revision = submission.latest_revision
-        sections = (progress.get(revision.pk) if revision else None) or {}
+        sections = (revision.section_progress if revision else None) or {}
         unfinished = sorted(
             (ref for ref, (done, required) in sections.items() if done < required),
             key=_section_key,

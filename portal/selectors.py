@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from portal.next_actions import next_actions
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission
+from qad.rules import remember_participant_roles
 from qualification.enums import CodeBodyRole, DeadlineStage, MembershipRole, QualificationState
 from qualification.models import (
     CodeBody,
@@ -58,11 +59,14 @@ PROGRESS_FIELDS = ("submission_id", "number", "submitted_at", "required_count", 
 
 
 def _with_progress(
-    queryset: QuerySet[Qualification], *, templates: bool = True
+    queryset: QuerySet[Qualification],
+    *,
+    templates: bool = True,
+    fields: tuple[str, ...] = PROGRESS_FIELDS,
 ) -> QuerySet[Qualification]:
     """With roles, submissions (with their templates unless `templates` is False), the
     progress of their revisions, and the Wave's deadlines."""
-    latest_revisions = Revision.objects.order_by("-number").only(*PROGRESS_FIELDS)
+    latest_revisions = Revision.objects.order_by("-number").only(*fields)
     submissions = Submission.objects.all()
     if templates:
         submissions = submissions.select_related("template")
@@ -104,6 +108,7 @@ def pending_deadline(qualification: Qualification) -> Deadline | None:
 
 def participant_panels(user: User) -> list[OrganisationPanel]:
     panels: dict[int, OrganisationPanel] = {}
+    codes: dict[int, set[str]] = {}
     for membership in user.memberships.select_related("organisation").order_by(
         "organisation__legal_name"
     ):
@@ -111,21 +116,27 @@ def participant_panels(user: User) -> list[OrganisationPanel]:
             membership.organisation_id, OrganisationPanel(membership.organisation, [])
         )
         panel.roles.append(membership.get_role_display())
+        codes.setdefault(membership.organisation_id, set()).add(membership.role)
         panel.is_admin = panel.is_admin or membership.role == MembershipRole.ORG_ADMIN
     if not panels:
         return []
     qualifications = _with_progress(
         Qualification.objects.filter(organisation_id__in=panels).order_by("-created_at"),
         templates=False,
+        # Where each section stands: the next action names the first one to finish.
+        fields=(*PROGRESS_FIELDS, "section_progress"),
     )
     for qualification in qualifications:
         qualification.deadline = pending_deadline(qualification)
+        for submission in qualification.submissions.all():
+            remember_participant_roles(user, submission, codes[qualification.organisation_id])
         panels[qualification.organisation_id].qualifications.append(qualification)
     return list(panels.values())
 
 
-def code_body_panels(user: User) -> list[CodeBodyPanel]:
-    roles = code_body_roles(user)
+def code_body_panels(user: User, roles: dict[str, str] | None = None) -> list[CodeBodyPanel]:
+    """`roles`: the user's Code Body roles ({code: role}), when the caller has read them."""
+    roles = code_body_roles(user) if roles is None else roles
     if not roles:
         return []
     bodies = CodeBody.objects.filter(code__in=roles).order_by("position")
@@ -183,10 +194,13 @@ def programme_counts() -> dict[str, Any]:
 
 def home_for(user: User) -> dict[str, Any]:
     panels = participant_panels(user)
+    roles = code_body_roles(user)
     return {
-        "next_actions": next_actions(user, [q for panel in panels for q in panel.qualifications]),
+        "next_actions": next_actions(
+            user, [q for panel in panels for q in panel.qualifications], roles
+        ),
         "participant_panels": panels,
-        "code_body_panels": code_body_panels(user),
+        "code_body_panels": code_body_panels(user, roles),
         "programme": programme_counts() if is_portal_admin(user) else None,
     }
 

@@ -98,6 +98,7 @@
       own.id = typeId;
       own.removeAttribute("name");
       own.removeAttribute("form");
+      own.hidden = false;
       own.className = "form-select form-select-sm mb-1";
       own.value = select.value;
       own.setAttribute("data-file-type", String(index));

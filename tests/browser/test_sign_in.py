@@ -29,7 +29,10 @@ def test_a_participant_signs_in_and_sees_its_qualification(page, shipped_version
 
     sign_in(page, user.email, PASSWORD)
 
-    assert page.get_by_role("heading", level=2).first.inner_text() == "Northwind Energy Supply Ltd"
+    # Their next step first, then their organisation's qualifications.
+    headings = page.get_by_role("heading", level=2)
+    assert headings.nth(0).inner_text() == "What to do next"
+    assert headings.nth(1).inner_text() == "Northwind Energy Supply Ltd"
     assert page.get_by_role("link", name="Supplier").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "home-participant")
