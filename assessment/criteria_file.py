@@ -40,6 +40,9 @@ class CriterionSpec:
 class TemplateRef:
     document: str
     version: str
+    # Later versions of the same document the criteria also apply to: their questions are
+    # matched by reference.
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class _CriteriaReader(Reader):
         self.template_facts = template_facts
         self.template: TemplateFacts | None = None
         self.refs: dict[str, str] = {}
+        # {later version named in qad_template.also: {question ref: who assesses it}}
+        self.also: dict[str, Mapping[str, list[str]]] = {}
 
     def read(self, document: Any) -> CriteriaSpec | None:
         top = self.mapping(
@@ -92,15 +97,30 @@ class _CriteriaReader(Reader):
         version = self.version(top, example="5.0")
         template_node = (
             self.mapping(
-                top.get("qad_template", {}), "qad_template", required=["document", "version"]
+                top.get("qad_template", {}),
+                "qad_template",
+                required=["document", "version"],
+                optional=["also"],
             )
             or {}
         )
         template = TemplateRef(
             document=self.text(template_node, "document", "qad_template"),
             version=self.text(template_node, "version", "qad_template"),
+            also=self.read_also(template_node),
         )
         questions: Mapping[str, list[str]] | None = None
+        for index, also in enumerate(template.also):
+            facts = self.template_facts(TemplateRef(template.document, also))
+            if facts is None:
+                self.problem(
+                    join("qad_template.also", index),
+                    f"{template.document} v{also} is not loaded; load the template first",
+                )
+            else:
+                self.also[also] = {
+                    ref: list(question.assessed_by) for ref, question in facts.questions.items()
+                }
         if template.document and template.version:
             self.template = self.template_facts(template)
             if self.template is not None:
@@ -170,6 +190,16 @@ class _CriteriaReader(Reader):
                     f"question {item!r} is assessed by {', '.join(questions[item])}, "
                     f"not {code_body}",
                 )
+            elif missing := [
+                version
+                for version, asked in self.also.items()
+                if item not in asked or (code_body and code_body not in asked[item])
+            ]:
+                self.problem(
+                    item_path,
+                    f"question {item!r} is not one {code_body or 'this Code Body'} assesses in "
+                    f"v{', v'.join(missing)} (named in qad_template.also)",
+                )
             else:
                 refs.append(item)
         return CriterionSpec(
@@ -179,6 +209,21 @@ class _CriteriaReader(Reader):
             questions=refs,
             checks=self.read_checks(node, path),
         )
+
+    def read_also(self, node: dict) -> tuple[str, ...]:
+        """The later versions named in `qad_template.also`, each once."""
+        found: list[str] = []
+        for index, item in enumerate(self.items(node, "also", "qad_template", required=False)):
+            if not isinstance(item, str):
+                self.problem(
+                    join("qad_template.also", index),
+                    f"expected a version in quotes, found {describe(item)}",
+                )
+            elif item == node.get("version") or item in found:
+                self.problem(join("qad_template.also", index), f"v{item} is named already")
+            else:
+                found.append(item)
+        return tuple(found)
 
     def read_checks(self, node: dict, path: str) -> list[CheckSpec]:
         checks: list[CheckSpec] = []

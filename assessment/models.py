@@ -19,13 +19,22 @@ from qad.models import QadTemplate, Question, VersionContent, VersionedDocument
 
 
 class CriteriaSet(VersionedDocument):
-    """One version of a Code Body's assessment criteria, bound to one QAD template version."""
+    """One version of a Code Body's assessment criteria, written against one QAD template
+    version and applying to it and to any later versions it names."""
 
     code_body = models.ForeignKey(
         "qualification.CodeBody", on_delete=models.PROTECT, related_name="criteria_sets"
     )
     template = models.ForeignKey(
         QadTemplate, on_delete=models.PROTECT, related_name="criteria_sets"
+    )
+    # A criteria version may serve later template versions too (`qad_template.also` in its
+    # file): its criteria are linked to their questions by reference.
+    also_for = models.ManyToManyField(
+        QadTemplate,
+        blank=True,
+        related_name="criteria_sets_also",
+        help_text="Later versions of the template these criteria also apply to.",
     )
 
     class Meta:
@@ -38,6 +47,12 @@ class CriteriaSet(VersionedDocument):
 
     def __str__(self) -> str:
         return f"{self.code_body.code} criteria v{self.version}"
+
+    @staticmethod
+    def applying_to(template_id: int) -> Q:
+        """The criteria sets that apply to a template version: written against it, or
+        naming it among the later versions they also serve."""
+        return Q(template_id=template_id) | Q(also_for=template_id)
 
 
 class Criterion(VersionContent):

@@ -26,7 +26,9 @@ class CriteriaOutline:
 def _current_set(code_body_id: int, template_id: int) -> CriteriaSet | None:
     return (
         CriteriaSet.objects.filter(
-            code_body_id=code_body_id, template_id=template_id, status=VersionStatus.PUBLISHED
+            CriteriaSet.applying_to(template_id),
+            code_body_id=code_body_id,
+            status=VersionStatus.PUBLISHED,
         )
         .select_related("code_body")
         .order_by("-published_at")

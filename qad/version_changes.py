@@ -148,7 +148,7 @@ def compare_criteria(old, new) -> list[Change]:
         return {
             "title": criterion.title,
             "looks for": criterion.looks_for,
-            "questions": ", ".join(sorted(q.ref for q in criterion.questions.all())),
+            "questions": ", ".join(sorted({q.ref for q in criterion.questions.all()})),
             "checks": ", ".join(_check_text(c) for c in criterion.checks),
         }
 

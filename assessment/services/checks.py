@@ -89,7 +89,7 @@ def applicable_criteria_sets(revision: Revision) -> list[CriteriaSet]:
     ).values_list("market_role_id", flat=True)
     candidates = (
         CriteriaSet.objects.filter(
-            template_id=submission.template_id,
+            CriteriaSet.applying_to(submission.template_id),
             status=VersionStatus.PUBLISHED,
             code_body__approved_roles__in=list(role_ids),
         )
@@ -360,7 +360,14 @@ def _criteria_views(
     criteria = sorted(
         Criterion.objects.filter(criteria_set__in=sets)
         .select_related("criteria_set__code_body")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position"))),
+        # The criteria's questions in the version the revision answers (a set serving several
+        # versions links its criteria to the same questions in each).
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.filter(template_id=ctx.template.pk).order_by("position"),
+            )
+        ),
         key=lambda c: (order[c.criteria_set_id], c.position),
     )
     views = []
@@ -660,34 +667,42 @@ def _rerun(
 
 def revisions_bound_to(criteria_set: CriteriaSet) -> list[int]:
     """The latest submitted revision of each submission whose checks use `criteria_set`: its
-    Code Body's review keeps this set, or has none yet and this is the Code Body's latest
-    published criteria for the template the submission answers. A superseded set is still
-    used by the reviews that keep it."""
+    Code Body's review keeps this set, or keeps none and this is the Code Body's latest
+    published criteria for the template version the submission answers (one it was written
+    against or names as served too). A superseded set is still used by the reviews that
+    keep it."""
     if criteria_set.status == VersionStatus.DRAFT:
         return []
-    latest_set = (
-        CriteriaSet.objects.filter(
-            code_body_id=criteria_set.code_body_id,
-            template_id=criteria_set.template_id,
-            status=VersionStatus.PUBLISHED,
-        )
-        .order_by("-published_at", "-pk")
-        .first()
-    )
     kept = models.Q(
         submission__reviews__code_body_id=criteria_set.code_body_id,
         submission__reviews__criteria_set_id=criteria_set.pk,
     )
-    if latest_set is not None and latest_set.pk == criteria_set.pk:
+    served = [criteria_set.template_id, *criteria_set.also_for.values_list("pk", flat=True)]
+    current_for = [
+        template_id
+        for template_id in served
+        if CriteriaSet.objects.filter(
+            CriteriaSet.applying_to(template_id),
+            code_body_id=criteria_set.code_body_id,
+            status=VersionStatus.PUBLISHED,
+        )
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+        == criteria_set.pk
+    ]
+    if current_for:
         kept_elsewhere = Review.objects.filter(
             code_body_id=criteria_set.code_body_id, criteria_set__isnull=False
         ).exclude(criteria_set_id=criteria_set.pk)
-        kept |= ~models.Q(submission__in=kept_elsewhere.values("submission_id"))
+        kept |= models.Q(submission__template_id__in=current_for) & ~models.Q(
+            submission__in=kept_elsewhere.values("submission_id")
+        )
     candidates = (
         Revision.objects.filter(
             kept,
             submitted_at__isnull=False,
-            submission__template_id=criteria_set.template_id,
+            submission__template_id__in=served,
             submission__qualification__roles__market_role__approvers=criteria_set.code_body_id,
         )
         .order_by("submission_id", "-number")

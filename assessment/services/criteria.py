@@ -68,12 +68,22 @@ def _write_criteria(spec: CriteriaSpec, source: Source, loaded_by: User | None) 
         )
         for i, c in enumerate(spec.criteria)
     )
-    question_ids = dict(template.questions.values_list("ref", "pk"))
-    links = [
-        Criterion.questions.through(criterion_id=criterion.pk, question_id=question_ids[ref])
-        for criterion, c in zip(criteria, spec.criteria, strict=True)
-        for ref in c.questions
+    # Each criterion assesses its questions in every version it applies to (by reference).
+    served = [
+        template,
+        *QadTemplate.objects.filter(
+            document_code=spec.template.document, version__in=spec.template.also
+        ),
     ]
+    criteria_set.also_for.set(served[1:])
+    links = []
+    for version in served:
+        question_ids = dict(version.questions.values_list("ref", "pk"))
+        links += [
+            Criterion.questions.through(criterion_id=criterion.pk, question_id=question_ids[ref])
+            for criterion, c in zip(criteria, spec.criteria, strict=True)
+            for ref in c.questions
+        ]
     Criterion.questions.through.objects.bulk_create(links)
     return criteria_set
 
@@ -128,7 +138,7 @@ def code_bodies_without_criteria(template: QadTemplate) -> list[CodeBody]:
         CodeBody.objects.filter(code__in=codes)
         .exclude(
             pk__in=CriteriaSet.objects.filter(
-                template=template, status=VersionStatus.PUBLISHED
+                CriteriaSet.applying_to(template.pk), status=VersionStatus.PUBLISHED
             ).values("code_body")
         )
         .order_by("position", "code")

@@ -109,6 +109,12 @@ def template_version(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": template.sections.prefetch_related("questions").order_by("position"),
             "counts": _counts(changes),
             "missing_criteria": code_bodies_without_criteria(template),
+            # Each Code Body's criteria for this version, each with its own comparison.
+            "criteria_sets": CriteriaSet.objects.filter(CriteriaSet.applying_to(template.pk))
+            .exclude(status=VersionStatus.SUPERSEDED)
+            .select_related("code_body")
+            .distinct()
+            .order_by("code_body__position", "-loaded_at"),
         },
     )
 

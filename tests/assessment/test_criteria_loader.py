@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessment.models import CriteriaSet
-from assessment.services.criteria import criteria_set_load
+from assessment.published import criteria_outline
+from assessment.services.criteria import code_bodies_without_criteria, criteria_set_load
 from qad.enums import VersionStatus
 from qad.models import PublishedVersionError
 from qad.services.templates import qad_template_load, qad_template_publish
@@ -197,3 +198,36 @@ def test_the_command_lists_problems_and_loads_nothing(template, tmp_path):
 
     assert f"{path}: criteria[0].questions[0]: there is no question '9.9'" in str(caught.value)
     assert not CriteriaSet.objects.filter(version="1.0", code_body__code="BSC").exists()
+
+
+def test_criteria_written_for_one_version_also_serve_the_later_ones_they_name(template):
+    later = template_published("t-1.1.yaml", template_doc(version="1.1", title="Test v1.1"))
+    document = criteria_doc(version="1.1")
+    document["qad_template"] = {"document": "TST", "version": "1.0", "also": ["1.1"]}
+
+    criteria_set = load(document).version
+
+    assert list(criteria_set.also_for.all()) == [later]
+    outline = criteria_outline(code_body_id=criteria_set.code_body_id, template_id=later.pk)
+    assert outline.criteria_set == criteria_set
+    served = {q.template_id for c in outline.criteria for q in c.questions.all()}
+    assert served == {template.pk, later.pk}, "each criterion finds its questions in both"
+    assert "BSC" not in [body.code for body in code_bodies_without_criteria(later)]
+
+
+def test_a_later_version_named_must_be_loaded_and_ask_every_question_the_criteria_assess(
+    template,
+):
+    missing_question = template_doc(version="1.2", title="Test v1.2")
+    missing_question["sections"][1]["questions"] = [
+        q for q in missing_question["sections"][1]["questions"] if q["ref"] != "3.1"
+    ]
+    template_published("t-1.2.yaml", missing_question)
+    document = criteria_doc(version="1.2")
+    document["qad_template"] = {"document": "TST", "version": "1.0", "also": ["1.2", "9.9"]}
+
+    assert problems_of(document) == [
+        "qad_template.also[1]: TST v9.9 is not loaded; load the template first",
+        "criteria[0].questions[0]: question '3.1' is not one BSC assesses in v1.2 (named in "
+        "qad_template.also)",
+    ]

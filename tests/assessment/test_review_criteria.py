@@ -82,3 +82,38 @@ def test_a_review_opened_after_new_criteria_starts_with_them(client, northwind, 
     page = text(client.get(review(northwind, "BSC").get_absolute_url()))
     assert "Assessed against BSC criteria v99.1." in page
     assert "Move this review" not in page
+
+
+def test_criteria_serving_a_later_version_assess_work_on_it(client, journey_template, people):
+    from tests.participants import Participant
+    from tests.version_files import JOURNEY_TEMPLATE, template_published
+
+    later = template_published(
+        "journey-99.1.yaml",
+        {**JOURNEY_TEMPLATE, "version": "99.1", "title": "Journey QAD v99.1"},
+        criteria=[
+            {
+                **JOURNEY_CRITERIA[code],
+                "version": "99.5",
+                "qad_template": {"document": "QAD", "version": "99.0", "also": ["99.1"]},
+            }
+            for code in ("BSC", "REC")
+        ],
+    )
+    from assessment.services.criteria import code_bodies_without_criteria
+
+    missing = {body.code for body in code_bodies_without_criteria(later)}
+    assert not missing & {"BSC", "REC"}, "their criteria for v99.0 serve v99.1 too"
+    brightwatt = Participant("Brightwatt Energy Ltd")
+    assert brightwatt.submission.template == later
+    fill(brightwatt)
+    committed(
+        submission_submit, submission=brightwatt.submission, by=brightwatt.admin, revision_number=1
+    )
+
+    bsc = review(brightwatt, "BSC")
+    assert (bsc.criteria_set.version, bsc.criteria_set.template.version) == ("99.5", "99.0")
+    client.force_login(people.bsc)
+    page = text(client.get(bsc.get_absolute_url()))
+    assert "0 of 2 criteria have an outcome" in page
+    assert "We operate MHHS in house." in page, "the answers on v99.1, under the criteria"

@@ -232,3 +232,13 @@ def test_the_participant_confirms_a_reworded_answer(client, moving):
     client.post(reverse("answer-confirm", args=[draft.submission.public_id, "4.1.1"]))
     assert not draft.answer("4.1.1").needs_confirmation
     assert "confirm your answer still fits" not in text(client.get(checklist))
+
+
+def test_a_version_s_page_leads_to_each_code_body_s_criteria_for_it(admin_client, shipped_versions):
+    template = QadTemplate.objects.get(version="3.01")
+
+    page = text(admin_client.get(reverse("template-version", args=[template.pk])))
+
+    assert "Criteria for this version, each with what changed from its previous version:" in page
+    for code, version in (("BSC", "5.0"), ("REC", "2.0"), ("DIP", "1.1")):
+        assert f"{code} criteria v{version}</a> (published)" in page
