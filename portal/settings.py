@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Forwarded headers are believed only from TRUSTED_PROXIES: dropped first from anyone else.
+    "qualification.client_address.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "qualification.security.DatabaseUnavailableMiddleware",
@@ -241,6 +243,10 @@ SESSION_REFRESH_SECONDS = 60
 
 # Repeated failed sign-ins from one address for one account are refused for a while; the
 # lock ends by itself (a permanent lockout would let anyone shut a real user out).
+# The reverse proxies in front of the portal (addresses or CIDR ranges, comma-separated):
+# only from them are X-Forwarded-For and X-Forwarded-Proto believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "qualification.client_address.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.25))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -281,6 +287,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer asks for /health/ over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal.views import home, people, programme, qualifications
+from portal.views import health, home, people, programme, qualifications
 from qualification import audit_views, two_factor
 
 urlpatterns = [
@@ -77,6 +77,8 @@ urlpatterns = [
         name="final-qad-start",
     ),
     path("programme/", programme.programme, name="programme"),
+    path("health/", health.health, name="health"),
+    path("health/live", health.live, name="health-live"),
     path("people/", people.people, name="people"),
     path("people/<uuid:public_id>/", people.person, name="person"),
     path("organisations/", people.organisations, name="organisations"),

@@ -24,6 +24,9 @@ from qualification.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+# When beat's sweep last ran (it runs every minute): /health/ reports beat late without it.
+BEAT_TICK_KEY = "health:beat-tick"
+
 
 def enqueue_on_commit(task: Task | str, *, durable: bool = True, **kwargs: Any) -> None:
     """Send `task` (or the task of that name) after the current transaction commits (never

@@ -313,6 +313,9 @@ ACCESS: dict[str, Access] = {
     "password_reset_done": Access(NO_ARGS, get=only(EVERYONE), post=METHOD_NOT_ALLOWED),
     "password_reset_confirm": page(attrgetter("password_reset"), only(EVERYONE, ok=302)),
     "password_reset_complete": Access(NO_ARGS, get=only(EVERYONE), post=METHOD_NOT_ALLOWED),
+    # The dependencies' states, for load balancers: nobody signs in, nothing of anyone's shown.
+    "health": Access(NO_ARGS, get=only(EVERYONE), post=METHOD_NOT_ALLOWED),
+    "health-live": Access(NO_ARGS, get=only(EVERYONE), post=METHOD_NOT_ALLOWED),
     "csp-report": Access(
         NO_ARGS, get=METHOD_NOT_ALLOWED, post=only(EVERYONE, ok=204), body=csp_body
     ),
