@@ -81,7 +81,9 @@ def cache_config(*, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "CACHES": {
             "default": {
                 "BACKEND": "qualification.redis_cache.RedisCache",
-                "LOCATION": redis_url,
+                # A Redis of its own when given (evicting old keys under a memory limit); the
+                # broker's must never evict.
+                "LOCATION": environ.get("CACHE_URL", "").strip() or redis_url,
                 "KEY_PREFIX": environ.get("CACHE_KEY_PREFIX", "").strip(),
                 # A Redis that stops answering costs a request a second at most, once: the
                 # cache then rests for a few seconds (qualification/redis_cache.py).

@@ -11,6 +11,17 @@ class AuditRecordImmutable(Exception):
     """Audit records are written once and never changed or deleted from the portal."""
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """No bulk change or deletion of audit records (PostgreSQL refuses them as well, by a
+    trigger; this is the guard on SQLite)."""
+
+    def update(self, **kwargs):
+        raise AuditRecordImmutable("audit records cannot be changed")
+
+    def delete(self):
+        raise AuditRecordImmutable("audit records cannot be deleted")
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -37,6 +48,8 @@ class AuditEvent(models.Model):
     section_ref = models.CharField(max_length=20, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -228,3 +228,13 @@ def test_a_browser_asking_for_german_gets_the_portal_in_british_english(client):
     assert response.headers["Content-Language"] == "en-gb"
     assert 'lang="en-GB"' in response.content.decode()
     assert gettext("This field is required.") == "This field is required."
+
+
+def test_the_cache_may_have_a_redis_of_its_own_beside_the_broker_s():
+    config = cache_config(
+        environ={"REDIS_URL": "redis://broker:6379/0", "CACHE_URL": "redis://cache:6379/0"}
+    )
+    assert config["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/0"
+    assert celery_config(environ={"REDIS_URL": "redis://broker:6379/0"})["CELERY_BROKER_URL"] == (
+        "redis://broker:6379/0"
+    )

@@ -253,3 +253,28 @@ def test_the_trail_names_each_kind_of_change_in_words_and_filters_by_them(
     assert 'value="membership.added"' not in page, "only the kinds of its own events"
     filtered = client.get(url, {"kind": "answer.saved"}).content.decode()
     assert "operates in house" in filtered
+
+
+def test_no_code_path_can_change_or_delete_a_record(two_organisations):
+    from django.db import DatabaseError, connection, transaction
+
+    event = AuditEvent.objects.latest("pk")
+    with pytest.raises(AuditRecordImmutable):
+        AuditEvent.objects.filter(pk=event.pk).update(summary="rewritten")
+    with pytest.raises(AuditRecordImmutable):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    if connection.vendor != "postgresql":
+        return
+    # Below the models: the database itself refuses.
+    for statement in (
+        "UPDATE qualification_auditevent SET summary = 'rewritten' WHERE id = %s",
+        "DELETE FROM qualification_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="audit records are written once"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
+    event.refresh_from_db()
+    assert event.summary != "rewritten"
