@@ -236,6 +236,34 @@ def test_office_parts_declaring_a_dtd_are_refused(word):
     )
 
 
+UTF16_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]><Types>&lol2;</Types>'
+).encode("utf-16")
+
+
+def test_a_dtd_in_a_utf16_part_is_refused_too(word):
+    # A byte search for "<!DOCTYPE" does not see it in UTF-16; the parser does.
+    rewrite_member(word, "[Content_Types].xml", UTF16_LAUGHS)
+
+    verdict = sniff_type(word, original_name="process.docx")
+
+    assert verdict.reason.endswith(
+        "'[Content_Types].xml' declares a DTD, which Office documents never need."
+    )
+
+
+def test_a_dtd_in_a_streamed_utf16_part_is_refused_too(word):
+    import zipfile
+
+    from evidence.scanning.xmlparts import UnsafeXml, iter_part
+
+    rewrite_member(word, "word/document.xml", UTF16_LAUGHS)
+
+    with zipfile.ZipFile(word) as archive, pytest.raises(UnsafeXml, match="declares a DTD"):
+        list(iter_part(archive, "word/document.xml", max_bytes=1_000_000))
+
+
 def test_a_docx_with_more_than_ten_thousand_entries_is_rejected(word):
     add_entries(word, 10_001)
 
