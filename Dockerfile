@@ -12,6 +12,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The locked libraries first (a layer that changes only with the lock), each hash checked.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml ./
 COPY qualification ./qualification
 COPY qad ./qad
@@ -19,7 +22,7 @@ COPY evidence ./evidence
 COPY assessment ./assessment
 COPY portal ./portal
 COPY demo ./demo
-RUN pip install .
+RUN pip install --no-deps .
 
 COPY . .
 RUN useradd --create-home --uid 1000 portal \

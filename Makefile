@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= mhhs-demo-2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format setup system-deps versions worker clean
+.PHONY: run test bench lint format setup system-deps versions worker clean lock
 
 run: setup
 	DEMO_PASSWORD='$(DEMO_PASSWORD)' HOST='$(HOST)' PORT='$(PORT)' scripts/run.sh
@@ -35,11 +35,22 @@ setup: system-deps $(VENV)/.installed
 system-deps:
 	@scripts/system-deps.sh
 
-$(VENV)/.installed: pyproject.toml
+# The exact libraries of the lock file, each checked against its hash; then the portal itself.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# After a change to the dependencies in pyproject.toml: the lock files again, with hashes
+# (requirements.lock for production images, requirements-dev.lock for make setup).
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+lock: setup
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(LOCK) -o requirements.lock pyproject.toml
+	$(LOCK) --extra dev -o requirements-dev.lock pyproject.toml
 
 # A Celery worker for when REDIS_URL is set (scripts/run.sh starts one itself): the default
 # queue and PDF reports (docker-compose.yml runs a separate worker for reports).

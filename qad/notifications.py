@@ -3,11 +3,11 @@ hand-over, whatever pages people reload."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from qad.models import Revision, Submission
+from qualification.emails import email_send, portal_link
 from qualification.enums import MembershipRole
 from qualification.models import Qualification, RoleApproval, User
 from qualification.outbox import enqueue_on_commit
@@ -23,15 +23,9 @@ def notify_submitted(submission: Submission, revision: Revision) -> None:
 
 
 def qualification_link(qualification: Qualification) -> str:
-    return settings.PORTAL_URL.rstrip("/") + reverse(
-        "qualification-detail", kwargs={"public_id": qualification.public_id}
+    return portal_link(
+        reverse("qualification-detail", kwargs={"public_id": qualification.public_id})
     )
-
-
-def send_to(subject: str, body: str, recipients: list[str]) -> int:
-    if not recipients:
-        return 0
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(recipients)))
 
 
 def code_body_recipients(submission: Submission, codes: list[str] | None = None) -> list[str]:
@@ -61,18 +55,18 @@ def send_submitted(*, submission_id: int, revision_id: int) -> int:
         pk=submission_id
     )
     revision = Revision.objects.get(pk=revision_id)
-    organisation = submission.qualification.organisation
-    subject = (
-        f"{organisation.legal_name} submitted its {submission.get_stage_display()} "
-        f"(revision {revision.number})"
+    return email_send(
+        "submitted",
+        {
+            "organisation": submission.qualification.organisation.legal_name,
+            "stage": submission.get_stage_display(),
+            "number": revision.number,
+            "submitted_at": timezone.localtime(revision.submitted_at),
+            "content_hash": revision.content_hash,
+            "link": qualification_link(submission.qualification),
+        },
+        code_body_recipients(submission),
     )
-    body = (
-        f"{organisation.legal_name} submitted revision {revision.number} of its "
-        f"{submission.get_stage_display()} on {revision.submitted_at:%d %b %Y at %H:%M}.\n\n"
-        f"Content hash: {revision.content_hash}\n\n"
-        f"Open it in the QAD Portal: {qualification_link(submission.qualification)}\n"
-    )
-    return send_to(subject, body, code_body_recipients(submission))
 
 
 def send_clarification_answered(*, submission_id: int, revision_id: int) -> int:
@@ -80,32 +74,26 @@ def send_clarification_answered(*, submission_id: int, revision_id: int) -> int:
         pk=submission_id
     )
     codes = list(submission.clarifications.values_list("code_body__code", flat=True).distinct())
-    organisation = submission.qualification.organisation
-    subject = f"{organisation.legal_name} answered your clarifications"
-    body = (
-        f"{organisation.legal_name} answered the clarifications on its "
-        f"{submission.get_stage_display()} and submitted a new revision.\n\n"
-        f"{qualification_link(submission.qualification)}\n"
+    return email_send(
+        "clarification_answered",
+        {
+            "organisation": submission.qualification.organisation.legal_name,
+            "stage": submission.get_stage_display(),
+            "link": qualification_link(submission.qualification),
+        },
+        code_body_recipients(submission, codes),
     )
-    return send_to(subject, body, code_body_recipients(submission, codes))
 
 
 def send_ready_to_sign(*, submission_id: int) -> int:
     submission = Submission.objects.select_related("qualification__organisation").get(
         pk=submission_id
     )
-    qualification = submission.qualification
-    subject = "Your Final QAD is agreed complete: ready to sign"
-    body = (
-        "Every Code Body has agreed your Final QAD is complete. A Company Director (or, for "
-        "REC-only roles, a delegate) can now sign it in the portal.\n\n"
-        f"{qualification_link(qualification)}\n"
-    )
-    return send_to(
-        subject,
-        body,
+    return email_send(
+        "ready_to_sign",
+        {"link": portal_link(reverse("submission-sign", args=[submission.public_id]))},
         participant_recipients(
-            qualification, roles=[MembershipRole.SIGNATORY, MembershipRole.ORG_ADMIN]
+            submission.qualification, roles=[MembershipRole.SIGNATORY, MembershipRole.ORG_ADMIN]
         ),
     )
 
@@ -114,23 +102,23 @@ def send_approved(*, approval_id: int) -> int:
     approval = RoleApproval.objects.select_related(
         "qualification_role__qualification__organisation",
         "qualification_role__market_role",
+        "qualification_role__mpid",
         "code_body",
     ).get(pk=approval_id)
     role = approval.qualification_role
-    subject = (
-        f"{approval.code_body.approver_name}: {approval.get_outcome_display()} for "
-        f"{role.market_role.name}"
+    return email_send(
+        "approved",
+        {
+            "approver": approval.code_body.approver_name,
+            "outcome": approval.get_outcome_display(),
+            "role": role.market_role.name,
+            "mpid": role.mpid.code if role.mpid_id else "",
+            "conditions": approval.conditions,
+            "reason": approval.reason,
+            "link": qualification_link(role.qualification),
+        },
+        participant_recipients(role.qualification),
     )
-    body = (
-        f"{approval.code_body.approver_name} decided: {approval.get_outcome_display()} for "
-        f"{role.market_role.name}"
-        + (f" ({role.mpid.code})" if role.mpid_id else "")
-        + ".\n"
-        + (f"Conditions: {approval.conditions}\n" if approval.conditions else "")
-        + (f"Reason: {approval.reason}\n" if approval.reason else "")
-        + f"\n{qualification_link(role.qualification)}\n"
-    )
-    return send_to(subject, body, participant_recipients(role.qualification))
 
 
 # The e-mails by kind; the apps above add theirs (register_senders) in their AppConfig.ready,

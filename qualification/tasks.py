@@ -1,12 +1,11 @@
 """Background work for participants and people: thin wrappers over services."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from qualification.emails import email_send, portal_link
 from qualification.models import Invitation
 from qualification.outbox import BEAT_TICK_KEY, outbox_flush
 
@@ -18,7 +17,6 @@ def send_invitation(*, invitation_id: int, token: str) -> int:
     invitation = Invitation.objects.select_related("organisation", "code_body", "invited_by").get(
         pk=invitation_id
     )
-    link = settings.PORTAL_URL.rstrip("/") + reverse("invitation-accept", args=[token])
     where = (
         invitation.organisation.legal_name
         if invitation.organisation
@@ -26,13 +24,15 @@ def send_invitation(*, invitation_id: int, token: str) -> int:
         if invitation.code_body
         else "the QAD Portal"
     )
-    body = (
-        f"{invitation.invited_by.full_name} has invited you to the QAD Portal for {where}.\n\n"
-        f"Set your password with this link (it works once, until "
-        f"{invitation.expires_at:%d %b %Y %H:%M}):\n{link}\n"
-    )
-    return send_mail(
-        "Your invitation to the QAD Portal", body, settings.DEFAULT_FROM_EMAIL, [invitation.email]
+    return email_send(
+        "invitation",
+        {
+            "invited_by": invitation.invited_by.full_name,
+            "where": where,
+            "expires_at": timezone.localtime(invitation.expires_at),
+            "link": portal_link(reverse("invitation-accept", args=[token])),
+        },
+        [invitation.email],
     )
 
 

@@ -88,11 +88,12 @@ JAVASCRIPT_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", r
 
 
 def browser_templates():
-    # The PDF report templates never reach a browser: WeasyPrint reads them.
+    # The PDF report templates never reach a browser (WeasyPrint reads them), nor do the
+    # e-mails (mail clients read them, and need their styles inline).
     return [
         path
         for path in (ROOT / "templates").rglob("*.html")
-        if "reports" not in path.relative_to(ROOT / "templates").parts
+        if not {"reports", "email"} & set(path.relative_to(ROOT / "templates").parts)
     ]
 
 
