@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= mhhs-demo-2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format setup system-deps versions worker clean lock
+.PHONY: run test bench lint format setup system-deps versions worker clean lock stack stack-stop
 
 run: setup
 	DEMO_PASSWORD='$(DEMO_PASSWORD)' HOST='$(HOST)' PORT='$(PORT)' scripts/run.sh
@@ -15,7 +15,9 @@ run: setup
 # TEST_PROCESSES=0 runs them in this one process.
 TEST_PROCESSES ?= auto
 test: setup
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal -m "not stack"
+	@# The production topology through nginx, alone at the end: its timings are its own.
+	$(BIN)/pytest -m stack
 
 # BENCH_ONLY=load (or versions,pages,upload) runs part of it; every part by default.
 bench: setup
@@ -57,6 +59,14 @@ lock: setup
 worker: setup
 	$(BIN)/celery -A portal worker --loglevel=INFO -Q default,reports \
 		--max-tasks-per-child 20
+
+# The production topology without Docker (scripts/stack.sh), on local ports against
+# DATABASE_URL and REDIS_URL; `make stack-stop` stops it.
+stack: setup
+	scripts/stack.sh start
+
+stack-stop:
+	scripts/stack.sh stop
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -2,11 +2,12 @@
 # Debian packages the portal needs: Pango for WeasyPrint, libmagic for file types,
 # poppler-utils to read PDFs in tests, fonts for reports, Chromium for browser tests, and
 # ClamAV (clamd and sigtool) for the malware scan and its test daemon (scripts/clamd-test.sh),
-# and wrk, the HTTP load generator `make bench` drives the server with.
+# wrk, the HTTP load generator `make bench` drives the server with, and nginx, in front of the
+# portal in `make stack` (scripts/stack.sh) and its test.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -eu
 
-PACKAGES="chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1 poppler-utils fonts-dejavu-core clamav clamav-daemon wrk"
+PACKAGES="chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1 poppler-utils fonts-dejavu-core clamav clamav-daemon wrk nginx-light"
 
 missing=""
 for package in $PACKAGES; do
