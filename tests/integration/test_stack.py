@@ -104,7 +104,7 @@ class Browser:
 
 
 @pytest.fixture
-def stack(tmp_path, reference_data):
+def stack(tmp_path, reference_data, capsys):
     reason = needs_real_services() or (
         None if shutil.which("nginx") or Path("/usr/sbin/nginx").exists() else "needs nginx"
     )
@@ -128,7 +128,8 @@ def stack(tmp_path, reference_data):
         text=True,
         timeout=240,
     )
-    print(started.stderr)  # each service it started, and the health it reported
+    with capsys.disabled():  # in the run's output: each service it started, and its health
+        print("\n" + started.stderr)
     assert started.returncode == 0, started.stderr
     try:
         yield f"http://127.0.0.1:{port}"

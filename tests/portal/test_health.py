@@ -73,3 +73,23 @@ def test_clamd_and_beat_are_reported_but_do_not_take_the_portal_down(client, set
     if "beat" in body["dependencies"]:
         assert "last tick 1200 s ago" in body["dependencies"]["beat"]["detail"]
     assert status == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_does_not_answer_gives_503_and_is_named(client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL on a port to close")
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict["PORT"] = CLOSED.split(":")[1]
+    try:
+        status, body = health(client)
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+    assert status == 503 and body["dependencies"]["database"]["ok"] is False
+    assert "OperationalError" in body["dependencies"]["database"]["detail"]
