@@ -62,11 +62,13 @@ def reviews_open(*, submission: Submission, revision: Revision) -> list[Review]:
     reviews = []
     for body in bodies:
         review, _created = Review.objects.get_or_create(submission=submission, code_body=body)
+        changed = False
         if review.criteria_set_id is None:
             # The review starts with the Code Body's criteria of the day and keeps them.
             review.criteria_set = criteria_outline(
                 code_body_id=body.pk, template_id=submission.template_id
             ).criteria_set
+            changed = review.criteria_set is not None
         # A Code Body that had completed looks again only if a question it assesses changed.
         touched = any(body.code in assessed_by for assessed_by in reopened)
         if review.state == Review.State.COMPLETE and touched:
@@ -85,7 +87,9 @@ def reviews_open(*, submission: Submission, revision: Revision) -> list[Review]:
             review.completed_at = None
             review.completed_by = None
             review.waiting_since = revision.submitted_at
-        review.save()
+            changed = True
+        if changed:  # a complete review nothing touched is left as it was
+            review.save()
         reviews.append(review)
     return reviews
 

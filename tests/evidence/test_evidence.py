@@ -704,3 +704,20 @@ def test_a_file_is_clean_only_once_its_checks_have_run_and_passed(signed_in, sup
     StoredFile.objects.update(scan_state=ScanState.CLEAN, malware_state=MalwareState.NOT_SCANNED)
     page = text(signed_in.get(register_url))
     assert "Checked, but not scanned for malware" in page and ">Clean</span>" not in page
+
+
+def test_changing_a_file_refuses_an_empty_title_and_changes_nothing(signed_in, supplier):
+    upload(signed_in, supplier, "log.csv", CSV_CLEAN, evidence_type="test_execution_log")
+    item = EvidenceItem.objects.get()
+    question = supplier.answer("4.1.5").question
+
+    refused = signed_in.post(
+        reverse("evidence-change", args=[item.public_id]),
+        {"title": "  ", "evidence_type": "test_completion_report", "questions": [question.pk]},
+    )
+
+    assert refused.status_code == 400
+    assert "Give the file a title." in text(refused)
+    item.refresh_from_db()
+    assert (item.title, item.evidence_type) == ("log.csv", "test_execution_log")
+    assert not AuditEvent.objects.filter(kind="evidence.changed").exists()
