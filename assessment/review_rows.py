@@ -1,7 +1,7 @@
 """The review a URL names, with what its access check reads (its submission, qualification and
-Code Body) and the reader's role in that Code Body with the Code Body's approval of the
-qualification, in one query written once (see `qualification.sql_rows`): every page of a
-review asks for it, a page read back from the cache included. Likewise the Code Body a work
+Code Body), the organisation every review page names, and the reader's role in that Code Body
+with the Code Body's approval of the qualification, in one query written once (see
+`qualification.sql_rows`): every page of a review asks for it. Likewise the Code Body a work
 queue names, with the reader's role in it."""
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from assessment.models import Review
 from assessment.rules import approves_sql, remember_review_access
 from qad.models import Submission
 from qad.submission_rows import reader_id
-from qualification.models import CodeBody, CodeBodyMembership, Qualification
+from qualification.models import CodeBody, CodeBodyMembership, Organisation, Qualification
 from qualification.rules import AnyUser
 from qualification.sql_rows import Columns, db_value, fetch, split
 
 REVIEW = Columns(Review, "rv")
 SUBMISSION = Columns(Submission, "s")
 QUALIFICATION = Columns(Qualification, "q")
+ORGANISATION = Columns(Organisation, "o")
 CODE_BODY = Columns(CodeBody, "cb")
-PARTS = (REVIEW, SUBMISSION, QUALIFICATION, CODE_BODY)
+PARTS = (REVIEW, SUBMISSION, QUALIFICATION, ORGANISATION, CODE_BODY)
 
 
 def review_with_access(user: AnyUser, public_id: UUID) -> Review | None:
@@ -33,9 +34,10 @@ def review_with_access(user: AnyUser, public_id: UUID) -> Review | None:
     if not rows:
         return None
     values, (role, approves) = split(rows[0], *PARTS)
-    review, submission, qualification, code_body = (
+    review, submission, qualification, organisation, code_body = (
         part.build(v) for part, v in zip(PARTS, values, strict=True)
     )
+    qualification.organisation = organisation
     submission.qualification = qualification
     review.submission = submission
     review.code_body = code_body
@@ -52,6 +54,7 @@ def _review_sql() -> str:
         FROM {q(Review._meta.db_table)} rv
         JOIN {q(Submission._meta.db_table)} s ON s.{q("id")} = rv.{q("submission_id")}
         JOIN {q(Qualification._meta.db_table)} q ON q.{q("id")} = s.{q("qualification_id")}
+        JOIN {q(Organisation._meta.db_table)} o ON o.{q("id")} = q.{q("organisation_id")}
         JOIN {q(CodeBody._meta.db_table)} cb ON cb.{q("id")} = rv.{q("code_body_id")}
         LEFT JOIN {q(CodeBodyMembership._meta.db_table)} m
           ON m.{q("code_body_id")} = rv.{q("code_body_id")} AND m.{q("user_id")} = %s

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -351,6 +351,16 @@ def review_screen(
             )
         )
     decided = sum(1 for c in criteria if c.pk in outcomes)
+    assessors = list(
+        User.objects.filter(
+            code_body_memberships__code_body=review.code_body,
+            code_body_memberships__role__in=["assessor", "lead_assessor"],
+        ).order_by("full_name")
+    )
+    # The assignee is one of them (the page names them): not read a second time.
+    assignee = next((a for a in assessors if a.pk == review.assignee_id), None)
+    if assignee is not None:
+        review.assignee = assignee
     return {
         "review": review,
         "submission": submission,
@@ -363,10 +373,7 @@ def review_screen(
         "total": len(criteria),
         "draft_clarifications": drafts,
         "blocking_work_off": blocking_work_off(review),
-        "assessors": User.objects.filter(
-            code_body_memberships__code_body=review.code_body,
-            code_body_memberships__role__in=["assessor", "lead_assessor"],
-        ).order_by("full_name"),
+        "assessors": assessors,
         "assignments": review.assignments.select_related("assignee", "assigned_by"),
     }
 
@@ -534,21 +541,35 @@ def latest_check_results(
     current complete run of `code_body` (of every Code Body without one), for every
     criterion or those given; empty when none has completed."""
     if code_body is not None:
-        run = latest_check_run(revision, code_body)
-        runs = [run] if run is not None else []
+        # One Code Body's run, found inside the query for its results (one round trip).
+        run = (
+            CheckRun.objects.filter(
+                revision=revision, code_body=code_body, status=CheckRunStatus.COMPLETE
+            )
+            .order_by("-confirmed_at", "-pk")
+            .values("pk")[:1]
+        )
+        results = (
+            CheckResult.objects.filter(run=Subquery(run))
+            .select_related("criterion")
+            .order_by("criterion__position", "position")
+        )
     else:
         runs = list(latest_check_runs(revision).values())
-    if not runs:
-        return {}
-    results = CheckResult.objects.filter(run__in=runs)
+        if not runs:
+            return {}
+        results = (
+            CheckResult.objects.filter(run__in=runs)
+            .select_related("criterion__criteria_set__code_body")
+            .order_by(
+                "criterion__criteria_set__code_body__position",
+                "criterion__criteria_set__code_body__code",
+                "criterion__position",
+                "position",
+            )
+        )
     if criteria is not None:
         results = results.filter(criterion__in=[c.pk for c in criteria])
-    results = results.select_related("criterion__criteria_set__code_body").order_by(
-        "criterion__criteria_set__code_body__position",
-        "criterion__criteria_set__code_body__code",
-        "criterion__position",
-        "position",
-    )
     grouped: dict[int, list[CheckResult]] = {}
     for result in results:
         grouped.setdefault(result.criterion_id, []).append(result)

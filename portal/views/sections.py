@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -105,13 +106,24 @@ def _reverse_each(name: str, slot: str, **kwargs) -> Callable[[str], str]:
     return lambda value: f"{head}{quote(value, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
 
 
-def _section_answers(submission: Submission, revision: Revision, section: Section) -> list[Answer]:
+def _section_answers(
+    submission: Submission, revision: Revision, section: Section, reader=None
+) -> list[Answer]:
     """The section's answers in order, each with its question as the published outline
-    holds it (read once per process, not once per request)."""
+    holds it (read once per process, not once per request). With `reader`, each answer also
+    says whether the reader has an open conflict on it (`reader_conflicted`), so that the
+    conflicts themselves are read only when there are some."""
     questions = template_outline(submission.template).questions
-    answers = list(
-        revision.answers.filter(question__section_id=section.pk).select_related("updated_by")
-    )
+    found = revision.answers.filter(question__section_id=section.pk).select_related("updated_by")
+    if reader is not None:
+        found = found.annotate(
+            reader_conflicted=Exists(
+                AnswerConflict.objects.filter(
+                    answer=OuterRef("pk"), written_by=reader, resolved_at__isnull=True
+                )
+            )
+        )
+    answers = list(found)
     for answer in answers:
         answer.question = questions[answer.question_id]
     answers.sort(key=lambda answer: answer.question.position)
@@ -135,12 +147,18 @@ def _blocks(
     named by `open_evidence` (a question's ref) and those with files that need a look.
     `conflicts`: the reader's open conflicts by answer, when the caller has read them."""
     if conflicts is None:
-        conflicts = {
-            c.answer_id: c
-            for c in AnswerConflict.objects.filter(
-                answer__in=answers, written_by=request.user, resolved_at__isnull=True
-            ).order_by("written_at")
-        }
+        # Answers read with `reader_conflicted` say whether there is anything to read.
+        conflicted = [a for a in answers if getattr(a, "reader_conflicted", True)]
+        conflicts = (
+            {
+                c.answer_id: c
+                for c in AnswerConflict.objects.filter(
+                    answer__in=conflicted, written_by=request.user, resolved_at__isnull=True
+                ).order_by("written_at")
+            }
+            if conflicted
+            else {}
+        )
     # Who may edit is the same for every answer but the reopened ones: asked once.
     editable_answers = answers_editable(request.user, answers, revision)
     autosave_url = _reverse_each("answer-autosave", "question_ref", public_id=submission.public_id)
@@ -166,14 +184,19 @@ def _blocks(
             )
         )
     if whole_page and blocks:
-        _add_clarifications(submission, blocks)
+        _add_clarifications(submission, revision, blocks)
         _add_evidence(submission, revision, blocks, open_evidence)
         _add_earlier(revision, blocks)
     return blocks
 
 
-def _add_clarifications(submission: Submission, blocks: list[QuestionBlock]) -> None:
+def _add_clarifications(
+    submission: Submission, revision: Revision, blocks: list[QuestionBlock]
+) -> None:
     threads: dict[int, list[Clarification]] = {}
+    if revision.number == 1 and revision.submitted_at is None:
+        # Clarifications are raised on a submitted revision: a QAD never submitted has none.
+        return
     for clarification in (
         Clarification.objects.filter(
             submission=submission, question__in=[b.answer.question_id for b in blocks]
@@ -351,7 +374,7 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
             request, "qad/section_detail.html", _section_page(request, submission, section)
         )
     revision = current_revision(submission)
-    answers = _section_answers(submission, revision, section)
+    answers = _section_answers(submission, revision, section, reader=request.user)
     sections = submission_sections(submission, revision)
     if section not in sections:
         raise Http404
@@ -385,7 +408,7 @@ def section_detail(request: HttpRequest, public_id, section_ref: str) -> HttpRes
 def _section_page(request, submission: Submission, section: Section) -> dict:
     """What the section page draws, as a participant or an assessor first sees it."""
     revision = current_revision(submission)
-    answers = _section_answers(submission, revision, section)
+    answers = _section_answers(submission, revision, section, reader=request.user)
     sections = submission_sections(submission, revision)
     if section not in sections:
         raise Http404

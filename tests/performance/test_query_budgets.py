@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 # questions: every page is drawn afresh from the database each time.
 BUDGETS = {
     "participant home": 9,
-    "section page": 10,  # files listed only in the evidence panels opened
+    # Files listed only in the evidence panels opened; the reader's open conflicts read only
+    # when the answers say there are some, clarifications only once the QAD was submitted.
+    "section page": 8,
     # The answer with everything its checks read, in one query; in the save's savepoint, the
     # same read again under the revision's and the answer's locks, the write and its audit
     # event; then the section's progress.
@@ -38,10 +40,11 @@ BUDGETS = {
     # ids and the count, then its 50 rows by id, then their questions.
     "evidence register": 13,  # with the files of answers a move kept read-only
     "assessor queue": 11,  # with the check results of the page's rows
-    # With the latest check results of the page's criteria; the organisation, the template and
-    # the assignee are read on their own (the access check reads the review with what it
-    # needs, the reader's role and the Code Body's approval in one query).
-    "review screen": 15,
+    # With the latest check results of the page's criteria (the Code Body's latest run found
+    # inside that query); the access check reads the review with its organisation, the
+    # reader's role and the Code Body's approval in one query; the assignee is among the
+    # assessors the page lists.
+    "review screen": 13,
     "programme dashboard": 13,
     "programme export": 8,
 }

@@ -322,14 +322,14 @@ def test_the_fingerprint_follows_what_the_report_shows(request, staff, state, ch
 def test_the_report_reads_a_fixed_number_of_queries(reviewed, staff, django_assert_num_queries):
     review = review_of(reviewed, "BSC")
     assessment_context(review.pk)  # published criteria are cached after the first read
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         context = assessment_context(review.pk)
     assert [c.ref for c in context["criteria"]] == ["J-3-01", "J-4-01", "J-4-02", "J-4-03"]
     for number in range(5):
         ClarificationMessage.objects.create(
             clarification=Clarification.objects.get(), author=reviewed.admin, text=f"More {number}"
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assessment_context(review.pk)
 
 
