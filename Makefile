@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= mhhs-demo-2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format setup system-deps versions worker clean lock stack stack-stop
+.PHONY: run test bench lint format setup system-deps versions worker clean lock stack stack-stop api-schema
 
 run: setup
 	DEMO_PASSWORD='$(DEMO_PASSWORD)' HOST='$(HOST)' PORT='$(PORT)' scripts/run.sh
@@ -67,6 +67,10 @@ stack: setup
 
 stack-stop:
 	scripts/stack.sh stop
+
+# The API's OpenAPI schema, as docs/openapi.yaml holds it (a test fails when they differ).
+api-schema: setup
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

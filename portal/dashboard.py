@@ -16,7 +16,13 @@ from assessment.working_days import working_days_between
 from portal.charts import Bar, bar_chart, column_chart
 from qad.enums import SubmissionStage, SubmissionState
 from qad.models import Revision, Submission, SubmissionTransition
-from qualification.enums import ApprovalOutcome, DeadlineStage, QualificationState, Route
+from qualification.enums import (
+    ApprovalOutcome,
+    CodeBodyRole,
+    DeadlineStage,
+    QualificationState,
+    Route,
+)
 from qualification.models import (
     CodeBody,
     MarketRole,
@@ -25,6 +31,7 @@ from qualification.models import (
     RoleApproval,
     WaveDeadline,
 )
+from qualification.rules import code_body_roles, is_portal_admin
 from qualification.selectors import DEADLINE_STAGES
 
 WEEKS = 12
@@ -35,9 +42,27 @@ SUBMISSION_STAGES = {
 }
 
 
+def may_see_programme(user) -> bool:
+    """The programme's dashboard, export and API status are for portal admins and lead
+    assessors."""
+    return is_portal_admin(user) or CodeBodyRole.LEAD_ASSESSOR in code_body_roles(user).values()
+
+
+def programme_scope(user) -> list[str] | None:
+    """The Code Bodies whose participants `user` sees in the programme's figures: None for a
+    portal admin (everyone), a lead assessor's own Code Bodies otherwise."""
+    if is_portal_admin(user):
+        return None
+    return [
+        code for code, role in code_body_roles(user).items() if role == CodeBodyRole.LEAD_ASSESSOR
+    ]
+
+
 def filtered_qualifications(filters: dict) -> QuerySet[Qualification]:
-    """`filters["code_bodies"]`, set by the view and never from the query string, limits a
-    lead assessor to the participants their Code Body approves (None: everyone)."""
+    """`filters["code_bodies"]`, set by the caller from `programme_scope` and never from the
+    query string, limits a lead assessor to the participants their Code Body approves (None:
+    everyone). The others are the reader's choice: Wave, market role, route, the
+    qualification's state (`stage`) and an approving Code Body (`code_body`)."""
     qualifications = Qualification.objects.all()
     if filters.get("code_bodies") is not None:
         qualifications = qualifications.filter(
@@ -49,6 +74,12 @@ def filtered_qualifications(filters: dict) -> QuerySet[Qualification]:
         qualifications = qualifications.filter(roles__market_role__code=filters["role"])
     if filters.get("route"):
         qualifications = qualifications.filter(route=filters["route"])
+    if filters.get("stage"):
+        qualifications = qualifications.filter(state=filters["stage"])
+    if filters.get("code_body"):
+        qualifications = qualifications.filter(
+            roles__market_role__approvers__code=filters["code_body"]
+        )
     return qualifications.distinct()
 
 
@@ -253,15 +284,20 @@ EXPORT_COLUMNS = [
 
 
 def programme_rows(filters: dict) -> list[list]:
-    """One row per qualification: what the Code Bodies report in their spreadsheets.
+    """The export's rows (see `programme_status`), for the filtered qualifications."""
+    return [row for _public_id, row in programme_status(filtered_qualifications(filters))]
+
+
+def programme_status(qualifications: QuerySet[Qualification]) -> list[tuple[uuid.UUID, list]]:
+    """One row per qualification of `qualifications`, with its public id: what the Code
+    Bodies report in their spreadsheets, in the order of the organisations' names.
 
     Read as plain rows in six queries whatever the programme's size, each limited by the
-    filtered qualifications as a subquery (not a list of their ids to send and prepare
+    qualifications as a subquery (not a list of their ids to send and prepare
     again for every query): the export covers every qualification, and model instances for
     each qualification, role, approval, revision and review would cost far more than the
     figures themselves.
     """
-    qualifications = filtered_qualifications(filters)
     chosen = qualifications.values("pk")
     roles: dict[int, list[tuple]] = defaultdict(list)
     approvals_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -326,7 +362,8 @@ def programme_rows(filters: dict) -> list[list]:
         legal_name,
         company_number,
         wave_name,
-    ) in qualifications.order_by("organisation__legal_name").values_list(
+        public_id,
+    ) in qualifications.order_by("organisation__legal_name", "pk").values_list(
         "pk",
         "route",
         "state",
@@ -335,6 +372,7 @@ def programme_rows(filters: dict) -> list[list]:
         "organisation__legal_name",
         "organisation__company_number",
         "wave__name",
+        "public_id",
     ):
         its_roles, found = roles[pk], submissions[pk]
         # The latest review of each Code Body (a later submission's over an earlier one's),
@@ -363,5 +401,5 @@ def programme_rows(filters: dict) -> list[list]:
             row.append(review_states[reviewed[body]] if body in reviewed else "")
             row.append("; ".join(approved.get(body, ())))
         row.append(" ".join(f"{code} {on.isoformat()}" for code, _mpid, on, _a in its_roles if on))
-        rows.append(row)
+        rows.append((public_id, row))
     return rows

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "qualification",
     "qad",
     "evidence",
@@ -291,6 +294,42 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": "/csp-report/",
     },
 }
+# The API (/api/v1/, portal/api): personal tokens only, JSON only, errors as RFC 9457
+# problem details, a request budget per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.PersonalTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "portal.api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE", "600/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.problems.problem_response",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "QAD Portal API",
+    "DESCRIPTION": (
+        "The portal's qualifications, QADs, answers and programme status for the systems "
+        "around it. Every request carries a personal API token (`Authorization: Bearer "
+        "qad_…`) made on the portal's API tokens page; it acts as its owner, with the same "
+        "access as their pages, read only or read and write. Errors are RFC 9457 problem "
+        "details. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {},
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

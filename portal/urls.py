@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal.views import health, home, people, programme, qualifications
+from portal.views import api_tokens, health, home, people, programme, qualifications
 from qualification import audit_views, two_factor
 
 urlpatterns = [
@@ -17,6 +17,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two-factor-verify"),
+    path("account/api-tokens/", api_tokens.api_tokens, name="api-tokens"),
+    path(
+        "account/api-tokens/<uuid:public_id>/revoke/",
+        api_tokens.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -102,5 +108,6 @@ urlpatterns = [
     path("", include("assessment.review_urls")),
     path("", include("portal.version_urls")),
     path("", include("assessment.reports.urls")),
+    path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

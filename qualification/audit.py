@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
 
 from qualification.models import AuditEvent, Organisation, Qualification, User
 from qualification.sql_rows import insert
+
+# How the changes of the current request are made when not through the pages: set for an
+# API request by its token ("API token <name>"), and written on every audit event it causes.
+_via: contextvars.ContextVar[str] = contextvars.ContextVar("audit_via", default="")
+
+
+@contextmanager
+def changes_via(channel: str):
+    """Mark every audit event recorded inside the block as made through `channel`."""
+    token = _via.set(channel)
+    try:
+        yield
+    finally:
+        _via.reset(token)
 
 
 def audit_record(
@@ -37,6 +53,7 @@ def audit_record(
         section_ref=section_ref,
         before=before,
         after=after,
+        via=_via.get(),
     )
     # Written on every save of an answer: an insert of our own costs a fifth of the ORM's.
     insert(event)

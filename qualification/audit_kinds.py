@@ -9,6 +9,8 @@ LABELS = {
     "activation.checklist": _("Service Activation checklist changed"),
     "activation.started": _("Service Activation started"),
     "activation.step": _("Service Activation step confirmed"),
+    "api_token.created": _("API token made"),
+    "api_token.revoked": _("API token revoked"),
     "answer.confirmed": _("Answer confirmed after a new version"),
     "answer.conflict_resolved": _("Editing conflict resolved"),
     "answer.saved": _("Answer saved"),

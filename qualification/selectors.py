@@ -7,10 +7,19 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from qualification.enums import DeadlineStage, QualificationState
-from qualification.models import AuditEvent, Mpid, Qualification, QualificationRole, User
+from qualification.models import (
+    AuditEvent,
+    CodeBodyMembership,
+    Membership,
+    Mpid,
+    Qualification,
+    QualificationRole,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -192,3 +201,21 @@ def reference_data(qualification: Qualification) -> ReferenceData:
         .values_list("market_role__code", "market_role__name", "mpid__code")
     )
     return ReferenceData(qualification.route, mpids, sought)
+
+
+def qualifications_visible_to(user: User) -> QuerySet[Qualification]:
+    """The qualifications `user` may see (`rules.can_view_qualification`, for many at once):
+    every one for a portal admin, their organisations' own, and those of the market roles
+    their Code Bodies approve."""
+    if not user.is_authenticated or not user.is_active:
+        return Qualification.objects.none()
+    if user.is_staff:
+        return Qualification.objects.all()
+    mine = Membership.objects.filter(user=user, organisation=OuterRef("organisation_id"))
+    approved = QualificationRole.objects.filter(
+        qualification=OuterRef("pk"),
+        market_role__approvers__in=CodeBodyMembership.objects.filter(user=user).values(
+            "code_body_id"
+        ),
+    )
+    return Qualification.objects.filter(Q(Exists(mine)) | Q(Exists(approved)))

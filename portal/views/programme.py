@@ -13,35 +13,31 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.dashboard import EXPORT_COLUMNS, programme_dashboard, programme_rows
+from portal.dashboard import (
+    EXPORT_COLUMNS,
+    may_see_programme,
+    programme_dashboard,
+    programme_rows,
+    programme_scope,
+)
 from qualification.csv_cells import csv_safe
-from qualification.enums import CodeBodyRole, Route
+from qualification.enums import Route
 from qualification.models import Wave
-from qualification.rules import code_body_roles, is_portal_admin
 
 FILTERS = ("wave", "role", "route")
 OVERDUE_PAGE_SIZE = 50
 
 
-def _allowed(user) -> bool:
-    return is_portal_admin(user) or CodeBodyRole.LEAD_ASSESSOR in code_body_roles(user).values()
-
-
 def _filters(request: HttpRequest) -> dict:
     filters: dict = {key: request.GET.get(key, "") for key in FILTERS}
-    if not is_portal_admin(request.user):
-        # A lead assessor sees the participants their own Code Body approves.
-        filters["code_bodies"] = [
-            code
-            for code, role in code_body_roles(request.user).items()
-            if role == CodeBodyRole.LEAD_ASSESSOR
-        ]
+    # A lead assessor sees the participants their own Code Body approves.
+    filters["code_bodies"] = programme_scope(request.user)
     return filters
 
 
 @login_required
 def programme(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request.user):
+    if not may_see_programme(request.user):
         raise PermissionDenied(
             _("The programme dashboard is for portal admins and lead assessors.")
         )
@@ -81,7 +77,7 @@ def _csv(request: HttpRequest) -> str:
 
 @login_required
 def programme_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    if not _allowed(request.user):
+    if not may_see_programme(request.user):
         raise PermissionDenied
     stamp = timezone.localdate().isoformat()
     if file_format == "xlsx":

@@ -33,9 +33,10 @@ class AnswerLocked(Exception):
 
 class StaleAnswer(Exception):
     """Someone saved this answer since the writer last read it. The writer's text is kept
-    as an AnswerConflict for them to resolve."""
+    as an AnswerConflict for them to resolve (`conflict`), unless the writer keeps it
+    themselves (a system writing through the API: `conflict` None)."""
 
-    def __init__(self, answer: Answer, conflict: AnswerConflict):
+    def __init__(self, answer: Answer, conflict: AnswerConflict | None):
         self.current = answer
         self.conflict = conflict
         super().__init__(
@@ -45,7 +46,9 @@ class StaleAnswer(Exception):
 
 
 @retry_on_contention
-def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) -> Answer:
+def answer_save(
+    *, answer: Answer, value: Any, expected_version: int, by: User, keep_conflict: bool = True
+) -> Answer:
     """Save a new value if nobody else saved the answer since `expected_version`.
 
     Raises ValidationError for a value the question does not accept (nothing saved),
@@ -53,6 +56,9 @@ def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) 
     stale write, after keeping the writer's value as a conflict to resolve. While the writer
     has a conflict open on this answer every save of theirs goes into that conflict (their
     latest words, kept): only settling it, with conflict_resolve, changes the answer.
+
+    `keep_conflict` False (a writer that keeps its own copy: the API): a stale write changes
+    nothing at all, and a save while a conflict is open is refused with it unchanged.
     """
     question = answer.question
     cleaned = clean_answer_value(question, value)
@@ -67,12 +73,14 @@ def answer_save(*, answer: Answer, value: Any, expected_version: int, by: User) 
         if open_conflict is not None:
             # The page may send the current version by now; the writer still has not seen
             # the other text they would replace, so this is not theirs to overwrite yet.
-            if open_conflict.value != cleaned:
+            if keep_conflict and open_conflict.value != cleaned:
                 open_conflict.value = cleaned
                 open_conflict.save(update_fields=["value"])
             stale = StaleAnswer(current, open_conflict)
         elif current.value == cleaned:
             return current  # nothing changes (or the same words arrived twice)
+        elif current.version != expected_version and not keep_conflict:
+            stale = StaleAnswer(current, None)
         elif current.version != expected_version:
             # Keep the later writer's words (committed with this block), then tell them.
             conflict = AnswerConflict.objects.create(

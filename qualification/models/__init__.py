@@ -1,3 +1,4 @@
+from qualification.models.api_tokens import ApiToken
 from qualification.models.audit import (
     AuditEvent,
     AuditRecordImmutable,
@@ -27,6 +28,7 @@ from qualification.models.users import User, UserManager
 
 __all__ = [
     "MPID_PATTERN",
+    "ApiToken",
     "AuditEvent",
     "AuditRecordImmutable",
     "CodeBody",

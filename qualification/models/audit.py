@@ -48,6 +48,8 @@ class AuditEvent(models.Model):
     section_ref = models.CharField(max_length=20, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # How the person made the change when not through the pages ("API token <name>").
+    via = models.CharField(max_length=120, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.db.models import Max, Model
@@ -57,11 +58,13 @@ from qad.services.answers import StaleAnswer, answer_save
 from qad.services.signing import submission_sign
 from qad.services.submissions import final_qad_start, submission_submit, submission_transition
 from qad.services.templates import qad_template_load
+from qualification.api_tokens import token_create
 from qualification.enums import ApprovalOutcome, CodeBodyRole, QualificationState, Route
-from qualification.models import Organisation, Qualification, RoleApproval, User, Wave
+from qualification.models import ApiToken, Organisation, Qualification, RoleApproval, User, Wave
 from qualification.people import invitation_create
 from qualification.services import pqs_save, pqs_submit, qualification_transition
 from tests.evidence.factories import evidence_item, link
+from tests.module_builds import built_for_the_module
 from tests.participants import Participant, declare, load_journey_template
 from tests.qad.test_submit_and_sign import COMPLETE
 from tests.qualification.factories import (
@@ -182,6 +185,11 @@ class World:
     reset_user: User
     # Every table as the world left it, to compare with after a refused request.
     baseline: dict[str, Any] = field(default_factory=dict)
+    # A read and write API token of each kind of user (its secret), and a read-only one of the
+    # contributor's: the API's own matrix (tests/portal/api/test_access_matrix.py).
+    api_secrets: dict[Kind, str] = field(default_factory=dict)
+    read_only_secret: str = ""
+    api_token: ApiToken | None = None  # the contributor's read and write token
 
     @property
     def contributor(self) -> User:
@@ -477,7 +485,27 @@ def build_world() -> World:
         sms_exemption_requested=True
     )
     b_side.reviewed.qualification.refresh_from_db()
+    made = {
+        kind: token_create(
+            user=user,
+            name=f"{kind} tracker",
+            expires_on=timezone.localdate() + dt.timedelta(days=30),
+            scope=ApiToken.Scope.READ_WRITE,
+            verified=True,
+        )
+        for kind, user in users.items()
+    }
+    read_only = token_create(
+        user=users[K.CONTRIBUTOR],
+        name="Reporting",
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+        scope=ApiToken.Scope.READ,
+        verified=True,
+    )
     return World(
+        api_secrets={kind: found.secret for kind, found in made.items()},
+        read_only_secret=read_only.secret,
+        api_token=made[K.CONTRIBUTOR].token,
         users=users,
         consultant=consultant,
         a=a_side,
@@ -540,7 +568,7 @@ def url_parameters(route: str) -> dict[str, str]:
 
 # Signing in touches these and nothing else: they are not what a refused request may change.
 IGNORED_TABLES = {"django_session"}
-IGNORED_COLUMNS = {"last_login"}
+IGNORED_COLUMNS = {"last_login", "last_used_at"}  # of a user, of an API token
 # Reference content loaded with a version (hundreds of rows, only ever added to): counted.
 COUNTED_ONLY = {
     "qad.Question",
@@ -749,3 +777,34 @@ def assert_nothing_changed(world: World, statements: list[str], what: str) -> No
         return
     changed = changed_tables(world.baseline, fingerprint())
     assert changed == [], f"{what} changed {changed}; it wrote:\n" + "\n".join(statements)
+
+
+# --- The world, built once for each module that uses it -----------------------------------------
+
+
+# Fixtures for the modules that import them (by these names, under the names pytest knows).
+
+
+@pytest.fixture(scope="module", name="world_media")
+def world_media_fixture(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(scope="module", name="world")
+def world_fixture(django_db_setup, django_db_blocker, world_media) -> Iterator[World]:
+    """Built once for the module; each test runs in a savepoint of its own on top of it, so
+    even an allowed POST leaves it as it was."""
+    yield from built_for_the_module(_world_with_its_baseline, django_db_blocker, world_media)
+
+
+def _world_with_its_baseline() -> World:
+    built = build_world()
+    built.baseline = fingerprint()
+    return built
+
+
+@pytest.fixture(autouse=True, name="media_root")
+def matrix_media_root(settings, world_media):
+    """The world's files stay where it stored them (tests/conftest.py gives each test a fresh
+    folder)."""
+    settings.MEDIA_ROOT = world_media

@@ -9,8 +9,8 @@ carries the body a real form would send, and must leave every table as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from qad.models import Answer
 from qualification.models import MarketRole, Membership
-from tests.module_builds import built_for_the_module
+from tests.portal import access_matrix
 from tests.portal.access_matrix import (
     A_ACTING,
     A_LEADS,
@@ -50,7 +50,6 @@ from tests.portal.access_matrix import (
     Kind,
     World,
     assert_nothing_changed,
-    build_world,
     changed_tables,
     fingerprint,
     hidden_organisations,
@@ -69,6 +68,11 @@ from tests.qualification.factories import PASSWORD
 from tests.version_files import JOURNEY_TEMPLATE, as_bytes
 
 pytestmark = pytest.mark.django_db
+
+# The world and its files, built once for this module.
+matrix_media_root = access_matrix.matrix_media_root
+world_fixture = access_matrix.world_fixture
+world_media_fixture = access_matrix.world_media_fixture
 
 A_ORG_ADMINS = frozenset({K.ORG_ADMIN, K.PORTAL_ADMIN})
 A_ORGANISATION = A_MEMBERS | PORTAL_ADMIN  # who may see organisation A itself
@@ -292,6 +296,15 @@ def csp_body(world: World) -> Json:
     return Json({"csp-report": {"violated-directive": "script-src", "blocked-uri": "inline"}})
 
 
+def api_token_body(world: World) -> dict[str, Any]:
+    expires = timezone.localdate() + dt.timedelta(days=30)
+    return {"name": "Tracker", "expires_on": expires.strftime("%d/%m/%Y"), "scope": "read"}
+
+
+NO_SECOND_FACTOR = frozenset({K.CONTRIBUTOR, K.ORG_ADMIN, K.OTHER_ORG_ADMIN})
+# A page's session at the API: 401 for everyone, whatever the method.
+API_SESSION = only(frozenset(), hidden=401, anonymous=401)
+
 # --- The table -----------------------------------------------------------------------------
 
 
@@ -307,6 +320,45 @@ ACCESS: dict[str, Access] = {
         NO_ARGS, get=only(SIGNED_IN), post=only(SIGNED_IN, ok=400), body=authenticator_code
     ),
     "two-factor-verify": page(NO_ARGS, only(SIGNED_IN, ok=302), body=authenticator_code),
+    # Each person's own API tokens; another person's token does not exist for you.
+    # Making one asks for a verified second factor of everyone who must use one (signatories,
+    # Code Body staff, portal admins): these sessions are signed in without it.
+    "api-tokens": Access(
+        NO_ARGS,
+        get=only(SIGNED_IN),
+        post=only(NO_SECOND_FACTOR, seen_by=SIGNED_IN, denied=400),
+        body=api_token_body,
+        proof=K.CONTRIBUTOR,
+    ),
+    "api-token-revoke": Access(
+        uuid_of("api_token"),
+        get=METHOD_NOT_ALLOWED,
+        post=only({K.CONTRIBUTOR}, ok=302),
+        body=lambda world: {},
+        proof=K.CONTRIBUTOR,
+    ),
+    # The API answers personal tokens only: a signed-in page's session gets 401 from every
+    # endpoint (its own matrix, with tokens: tests/portal/api/test_access_matrix.py). Its
+    # schema and documentation are for anyone signed in.
+    "api-schema": Access(
+        NO_ARGS,
+        get=only(SIGNED_IN, anonymous=401),
+        post=only(frozenset(), hidden=405, anonymous=401),
+    ),
+    "api-docs": Access(NO_ARGS, get=only(SIGNED_IN), post=only(frozenset(), hidden=405)),
+    "api-qualifications": Access(NO_ARGS, get=API_SESSION, post=API_SESSION),
+    "api-qualification": Access(
+        uuid_of("a.draft.qualification"), get=API_SESSION, post=API_SESSION
+    ),
+    "api-submission": Access(uuid_of("a.draft"), get=API_SESSION, post=API_SESSION),
+    "api-submission-questions": Access(uuid_of("a.draft"), get=API_SESSION, post=API_SESSION),
+    "api-answers": Access(uuid_of("a.draft"), get=API_SESSION, post=API_SESSION),
+    "api-answer": Access(
+        named(public_id="a.draft.public_id", question_ref=QUESTION_3_1),
+        get=API_SESSION,
+        post=API_SESSION,
+    ),
+    "api-programme-status": Access(NO_ARGS, get=API_SESSION, post=API_SESSION),
     "password_reset": Access(
         NO_ARGS, get=only(EVERYONE), post=only(EVERYONE, ok=302), body=reset_body
     ),
@@ -708,32 +760,7 @@ ACCESS: dict[str, Access] = {
 }
 
 
-# --- The world, built once for the module ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("matrix-media")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, world_media) -> Iterator[World]:
-    """Built once for the module; each test runs in a savepoint of its own on top of it, so
-    even an allowed POST leaves it as it was."""
-    yield from built_for_the_module(_world_with_its_baseline, django_db_blocker, world_media)
-
-
-def _world_with_its_baseline() -> World:
-    built = build_world()
-    built.baseline = fingerprint()
-    return built
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, world_media):
-    """The world's files stay where it stored them (tests/conftest.py gives each test a fresh
-    folder)."""
-    settings.MEDIA_ROOT = world_media
+# --- The world, built once for the module (tests/portal/access_matrix.py) ---------------------
 
 
 def request(

@@ -1,0 +1,68 @@
+"""The programme's status: the CSV export's rows, a page at a time, with filters."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+
+from portal.api.base import ApiView
+from portal.api.pagination import ByCreation
+from portal.api.problems import COMMON, Problem, ProblemSerializer
+from portal.dashboard import (
+    EXPORT_COLUMNS,
+    filtered_qualifications,
+    may_see_programme,
+    programme_scope,
+    programme_status,
+)
+from qualification.models import Qualification
+
+FILTERS = ("wave", "role", "route", "stage", "code_body")
+# The export's columns as JSON keys: "Initial QAD submitted" is initial_qad_submitted.
+KEYS = [column.lower().replace(" ", "_").replace("-", "_") for column in EXPORT_COLUMNS]
+
+
+class StatusRowSerializer(serializers.Serializer):
+    qualification = serializers.UUIDField()
+
+    def to_representation(self, instance):
+        public_id, row = instance
+        return {"qualification": str(public_id), **dict(zip(KEYS, row, strict=True))}
+
+
+for _key in KEYS:
+    StatusRowSerializer._declared_fields[_key] = serializers.CharField()
+
+
+class ProgrammeStatus(ApiView):
+    @extend_schema(
+        summary="The programme's status",
+        description="One row per qualification, with the columns of the programme's CSV "
+        "export (labels as the export gives them, dates in ISO). Portal admins see every "
+        "participant; lead assessors those their Code Body approves; anyone else 403. "
+        "Walk every page through `next`. Any token.",
+        parameters=[
+            OpenApiParameter("wave", str, description="A Wave's code, e.g. W1"),
+            OpenApiParameter("role", str, description="A market role's code, e.g. SUP"),
+            OpenApiParameter("route", str, description="sit, non_sit, ldso, …"),
+            OpenApiParameter("stage", str, description="The qualification's state, e.g. testing"),
+            OpenApiParameter("code_body", str, description="An approving Code Body: BSC, REC, DIP"),
+        ],
+        responses={200: StatusRowSerializer(many=True), **COMMON, 403: ProblemSerializer},
+    )
+    def get(self, request):
+        if not may_see_programme(request.user):
+            raise Problem(403, "The programme's status is for portal admins and lead assessors.")
+        filters = {key: request.query_params.get(key, "") for key in FILTERS}
+        filters["code_bodies"] = programme_scope(request.user)
+        paginator = ByCreation()
+        page = paginator.paginate_queryset(
+            filtered_qualifications(filters).only("pk", "public_id"), request, view=self
+        )
+        # The page's rows in the page's order (the cursor's), read in the export's queries.
+        position = {qualification.public_id: n for n, qualification in enumerate(page)}
+        rows = sorted(
+            programme_status(Qualification.objects.filter(pk__in=[q.pk for q in page])),
+            key=lambda found: position[found[0]],
+        )
+        return paginator.get_paginated_response(StatusRowSerializer(rows, many=True).data)
