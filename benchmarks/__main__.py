@@ -5,8 +5,8 @@ another) so that it never touches the demo or test data. The hot paths under loa
 (`benchmarks.load`) use a PostgreSQL database of their own (BENCH_PG_URL).
 
 BENCH_ONLY picks parts, e.g. `make bench BENCH_ONLY=load` or BENCH_ONLY=versions,pages;
-by default every part runs: versions, pages, upload, checks, programme-checks, moves, reports, load,
-mix (a deadline afternoon: many people at once, benchmarks/mix.py).
+by default every part runs: versions, pages, upload, checks, programme-checks, moves, api, reports,
+load, mix (a deadline afternoon: many people at once, benchmarks/mix.py).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> int:
 
     django.setup()
     from benchmarks import (
+        api,
         checks,
         checks_programme,
         load,
@@ -49,6 +50,7 @@ def main() -> int:
         "checks": checks,
         "programme-checks": checks_programme,
         "moves": moves,
+        "api": api,
         "reports": reports,
         "load": load,
         "mix": mix,

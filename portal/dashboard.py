@@ -64,23 +64,29 @@ def filtered_qualifications(filters: dict) -> QuerySet[Qualification]:
     everyone). The others are the reader's choice: Wave, market role, route, the
     qualification's state (`stage`) and an approving Code Body (`code_body`)."""
     qualifications = Qualification.objects.all()
+    # Filters through the roles join a qualification once per matching role: only they need
+    # the rows made distinct again.
+    joined = False
     if filters.get("code_bodies") is not None:
+        joined = True
         qualifications = qualifications.filter(
             roles__market_role__approvers__code__in=filters["code_bodies"]
         )
     if filters.get("wave"):
         qualifications = qualifications.filter(wave__code=filters["wave"])
     if filters.get("role"):
+        joined = True
         qualifications = qualifications.filter(roles__market_role__code=filters["role"])
     if filters.get("route"):
         qualifications = qualifications.filter(route=filters["route"])
     if filters.get("stage"):
         qualifications = qualifications.filter(state=filters["stage"])
     if filters.get("code_body"):
+        joined = True
         qualifications = qualifications.filter(
             roles__market_role__approvers__code=filters["code_body"]
         )
-    return qualifications.distinct()
+    return qualifications.distinct() if joined else qualifications
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualification.admin_mixins import RecordAdmin
 from qualification.models import (
+    ApiToken,
     AuditEvent,
     CodeBody,
     CodeBodyMembership,
@@ -221,7 +222,7 @@ class QualificationTransitionAdmin(RecordAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(RecordAdmin):
-    list_display = ["at", "kind", "summary", "actor", "organisation"]
+    list_display = ["at", "kind", "summary", "actor", "via", "organisation"]
     list_filter = ["kind", "organisation"]
     search_fields = ["summary", "actor__email", "organisation__legal_name"]
     date_hierarchy = "at"
@@ -259,3 +260,23 @@ class InvitationAdmin(RecordAdmin):
 class OutboxMessageAdmin(RecordAdmin):
     list_display = ["task_name", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RecordAdmin):
+    """Who holds which token, when it was last used: a token is made and revoked by its owner
+    on the API tokens page (only a digest of its secret is kept)."""
+
+    list_display = [
+        "name",
+        "user",
+        "scope",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope"]
+    search_fields = ["name", "prefix", "user__email", "user__full_name"]
+    exclude = ["digest"]

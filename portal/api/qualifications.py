@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from portal.api.base import ApiView
 from portal.api.pagination import ByCreation
 from portal.api.problems import COMMON
+from qad.enums import SubmissionState
 from qad.models import Submission
-from qualification.models import QualificationRole, RoleApproval
+from qualification.models import Membership, QualificationRole, RoleApproval
 from qualification.selectors import qualifications_visible_to
 
 
@@ -57,12 +58,29 @@ class QualificationSerializer(serializers.Serializer):
     state = serializers.CharField()
     target_migration_date = serializers.DateField(allow_null=True)
     roles = RoleSerializer(many=True)
-    submissions = SubmissionLinkSerializer(many=True)
+    submissions = serializers.SerializerMethodField()
+
+    @extend_schema_field(SubmissionLinkSerializer(many=True))
+    def get_submissions(self, qualification) -> list:
+        # A draft is the participant's own working copy (qad.rules.can_view_submission).
+        shown = [
+            submission
+            for submission in qualification.submissions.all()
+            if qualification.reader_is_member
+            or self.context["reader"].is_staff
+            or submission.state != SubmissionState.DRAFT
+        ]
+        return SubmissionLinkSerializer(shown, many=True).data
 
 
 def _qualifications(user):
     return (
         qualifications_visible_to(user)
+        .annotate(
+            reader_is_member=Exists(
+                Membership.objects.filter(user=user, organisation=OuterRef("organisation_id"))
+            )
+        )
         .select_related("organisation", "wave")
         .prefetch_related(
             Prefetch(
@@ -125,7 +143,9 @@ class QualificationList(ApiView):
     def get(self, request):
         paginator = ByCreation()
         page = paginator.paginate_queryset(_qualifications(request.user), request, view=self)
-        return paginator.get_paginated_response(QualificationSerializer(page, many=True).data)
+        return paginator.get_paginated_response(
+            QualificationSerializer(page, many=True, context={"reader": request.user}).data
+        )
 
 
 class QualificationDetail(ApiView):
@@ -137,4 +157,6 @@ class QualificationDetail(ApiView):
     )
     def get(self, request, public_id):
         qualification = get_object_or_404(_qualifications(request.user), public_id=public_id)
-        return Response(QualificationSerializer(qualification).data)
+        return Response(
+            QualificationSerializer(qualification, context={"reader": request.user}).data
+        )

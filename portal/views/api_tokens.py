@@ -41,10 +41,13 @@ def _page(request: HttpRequest, *, made=None, errors=None, typed=None, status=20
     )
 
 
+JUST_MADE = "api_token_just_made"
+
+
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _page(request)
+        return _page(request, made=request.session.pop(JUST_MADE, None))
     typed = {key: request.POST.get(key, "") for key in ("name", "expires_on", "scope")}
     try:
         expires_on = date_typed(typed["expires_on"])
@@ -66,8 +69,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         text = error.messages if isinstance(error, ValidationError) else [str(error)]
         return _page(request, errors=text, typed=typed, status=400)
-    # Shown on this response only: the secret is not kept anywhere to show again.
-    return _page(request, made=made)
+    # Shown once, on the page the browser is sent to (a reload of it makes no second token):
+    # the secret waits in the person's own session for that one page and is dropped from it
+    # as it is shown. Only its digest is kept.
+    request.session[JUST_MADE] = {"name": made.token.name, "secret": made.secret}
+    return redirect("api-tokens")
 
 
 @require_POST

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -40,6 +41,11 @@ class ApiToken(models.Model):
     @property
     def writes(self) -> bool:
         return self.scope == self.Scope.READ_WRITE
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day it works (it ends as that day does)."""
+        return timezone.localtime(self.expires_at - dt.timedelta(microseconds=1)).date()
 
     def usable(self, now=None) -> bool:
         now = now or timezone.now()

@@ -326,7 +326,7 @@ ACCESS: dict[str, Access] = {
     "api-tokens": Access(
         NO_ARGS,
         get=only(SIGNED_IN),
-        post=only(NO_SECOND_FACTOR, seen_by=SIGNED_IN, denied=400),
+        post=only(NO_SECOND_FACTOR, ok=302, seen_by=SIGNED_IN, denied=400),
         body=api_token_body,
         proof=K.CONTRIBUTOR,
     ),
