@@ -18,6 +18,7 @@ LABELS = {
     "approval.scheduled": _("Approval scheduled"),
     "checks.rerun": _("Automated checks run again"),
     "clarification.answered": _("Clarification answered"),
+    "clarification.drafted": _("Clarification drafted"),
     "clarification.sent": _("Clarifications sent"),
     "code_body_membership.changed": _("Code Body role changed"),
     "evidence.justified": _("Personal data in evidence explained"),

@@ -59,7 +59,9 @@ def unreadable_text(values: Iterable[str]) -> str | None:
     return None
 
 
-def _multipart_problem(request: HttpRequest) -> str | None:
+def multipart_problem(request: HttpRequest) -> str | None:
+    """NUL or NOT_UTF8 for a parsed multipart request holding such text in a field or a file
+    name; None if all of it is readable."""
     names = [f.name or "" for key in request.FILES for f in request.FILES.getlist(key)]
     fields = [v for key in request.POST for v in [key, *request.POST.getlist(key)]]
     return unreadable_text([*fields, *names])
@@ -118,7 +120,7 @@ class InputHygieneMiddleware:
             # A view exempt from the CSRF middleware parses its own upload, with its own
             # handlers, and checks it with `refuses_unreadable_text`.
             return None
-        problem = _multipart_problem(request)
+        problem = multipart_problem(request)
         return refusal(request, problem) if problem else None
 
 
@@ -128,7 +130,7 @@ def refuses_unreadable_text(view: Callable[..., HttpResponse]) -> Callable[..., 
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        problem = _multipart_problem(request)
+        problem = multipart_problem(request)
         if problem:
             return refusal(request, problem)
         return view(request, *args, **kwargs)

@@ -60,6 +60,15 @@ def clarification_raise(
         ClarificationMessage.objects.create(
             clarification=clarification, author=by, text=text.strip(), from_code_body=True
         )
+        audit_record(
+            kind="clarification.drafted",
+            actor=by,
+            summary=f"{code_body.code} clarification on {question.ref} drafted",
+            qualification=submission.qualification,
+            target=clarification,
+            section_ref=question.section.ref,
+            after=text.strip(),
+        )
     return clarification
 
 

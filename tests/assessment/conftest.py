@@ -17,31 +17,6 @@ def qt_supplier(shipped_versions):
 
 
 @pytest.fixture
-def people(db):
-    """An assessor and a lead assessor of each Code Body, and a read-only reviewer."""
-    from tests.assessment.test_reviews import People
-
-    return People()
-
-
-@pytest.fixture
-def submitted(northwind, people):
-    """Northwind (a Supplier) has submitted a complete Initial QAD."""
-    from django.core import mail
-
-    from qad.services.submissions import submission_submit
-    from tests.assessment.test_reviews import committed
-    from tests.qad.test_submit_and_sign import fill
-
-    fill(northwind)
-    committed(
-        submission_submit, submission=northwind.submission, by=northwind.admin, revision_number=1
-    )
-    mail.outbox.clear()
-    return northwind
-
-
-@pytest.fixture
 def final_in_review(submitted, people):
     """Northwind's Final QAD submitted after testing."""
     from django.core import mail

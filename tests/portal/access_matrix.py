@@ -189,6 +189,7 @@ class World:
     # contributor's: the API's own matrix (tests/portal/api/test_access_matrix.py).
     api_secrets: dict[Kind, str] = field(default_factory=dict)
     read_only_secret: str = ""
+    consultant_secret: str = ""  # a read and write token of the contributor of A and B
     api_token: ApiToken | None = None  # the contributor's read and write token
 
     @property
@@ -502,7 +503,15 @@ def build_world() -> World:
         scope=ApiToken.Scope.READ,
         verified=True,
     )
+    consultant_token = token_create(
+        user=consultant,
+        name="Consultancy tracker",
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+        scope=ApiToken.Scope.READ_WRITE,
+        verified=True,
+    )
     return World(
+        consultant_secret=consultant_token.secret,
         api_secrets={kind: found.secret for kind, found in made.items()},
         read_only_secret=read_only.secret,
         api_token=made[K.CONTRIBUTOR].token,

@@ -359,6 +359,26 @@ ACCESS: dict[str, Access] = {
         post=API_SESSION,
     ),
     "api-programme-status": Access(NO_ARGS, get=API_SESSION, post=API_SESSION),
+    "api-submission-evidence": Access(uuid_of("a.draft"), get=API_SESSION, post=API_SESSION),
+    "api-evidence": Access(uuid_of("a.evidence"), get=API_SESSION, post=API_SESSION),
+    "api-evidence-download": Access(uuid_of("a.evidence"), get=API_SESSION, post=API_SESSION),
+    "api-evidence-questions": Access(
+        uuid_of("a.draft_link.item"), get=API_SESSION, post=API_SESSION
+    ),
+    "api-clarifications": Access(uuid_of("a.clarified"), get=API_SESSION, post=API_SESSION),
+    "api-clarification-answer": Access(
+        named(public_id="a.clarified.public_id", clarification_id="a.clarification.pk"),
+        get=API_SESSION,
+        post=API_SESSION,
+    ),
+    "api-queue": Access(named(code="bsc_review.code_body.code"), get=API_SESSION, post=API_SESSION),
+    "api-review": Access(uuid_of("bsc_review"), get=API_SESSION, post=API_SESSION),
+    "api-review-outcome": Access(
+        named(public_id="bsc_review.public_id", criterion_ref=Fixed("BSC-3")),
+        get=API_SESSION,
+        post=API_SESSION,
+    ),
+    "api-review-clarifications": Access(uuid_of("bsc_review"), get=API_SESSION, post=API_SESSION),
     "password_reset": Access(
         NO_ARGS, get=only(EVERYONE), post=only(EVERYONE, ok=302), body=reset_body
     ),
@@ -843,6 +863,7 @@ REFERENCE_PARAMETERS = {
     "section_ref": "a section's number in the QAD template",
     "question_ref": "a question's number in the QAD template",
     "criterion_id": "a Code Body's assessment criterion, published reference data",
+    "criterion_ref": "a criterion's ref in a Code Body's published criteria",
     "code": "a Code Body's code",
     "file_format": "csv or xlsx",
     "token": "a one-time secret sent by e-mail",
@@ -863,6 +884,7 @@ SUB_OBJECTS = {
     ("revision-detail", "number"),
     ("conflict-resolve", "conflict_id"),
     ("clarification-answer", "clarification_id"),
+    ("api-clarification-answer", "clarification_id"),
     ("evidence-remove", "link_id"),
     ("evidence-replace", "link_id"),
 }
@@ -995,7 +1017,9 @@ def test_an_identifier_reaches_only_objects_of_the_object_it_is_named_with(clien
 
 
 def test_every_part_of_a_submission_in_a_url_is_tried_inside_another_submission():
-    tried = {crossing.name for crossing in CROSSINGS.values()}
+    from tests.portal.api.test_access_matrix import API_CROSSINGS
+
+    tried = {crossing.name for crossing in [*CROSSINGS.values(), *API_CROSSINGS.values()]}
     assert {name for name, _parameter in SUB_OBJECTS} <= tried
 
 
