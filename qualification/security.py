@@ -3,6 +3,7 @@ factor for the roles that need it, and a clear answer when the database is unrea
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -165,6 +166,7 @@ def _note_database_unavailable(sender, request=None, **kwargs) -> None:
 
 
 RETRY_SECONDS = 5
+API_PREFIX = "/api/v1/"
 
 
 class DatabaseUnavailableMiddleware:
@@ -215,7 +217,25 @@ class DatabaseUnavailableMiddleware:
             )
             response["X-Save-Retry"] = str(RETRY_SECONDS if kind == UNREACHABLE else 1)
             return response
+        retry_after = str(RETRY_SECONDS * 6 if kind == UNREACHABLE else 2)
+        if request.path.startswith(API_PREFIX):
+            # A system using the API reads the same answer as RFC 9457 problem details.
+            response = HttpResponse(
+                json.dumps(
+                    {
+                        "type": f"{API_PREFIX}problems/"
+                        + ("conflict" if kind == CONTENTION else "unavailable"),
+                        "title": "Try again shortly",
+                        "status": status,
+                        "detail": f"{page_message} Nothing was saved: send it again.",
+                    }
+                ),
+                status=status,
+                content_type="application/problem+json",
+            )
+            response["Retry-After"] = retry_after
+            return response
         page = render_to_string("503.html", {"message": page_message})
         response = HttpResponse(page, status=status)
-        response["Retry-After"] = str(RETRY_SECONDS * 6 if kind == UNREACHABLE else 2)
+        response["Retry-After"] = retry_after
         return response
