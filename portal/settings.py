@@ -319,7 +319,7 @@ SPECTACULAR_SETTINGS = {
         "around it. Every request carries a personal API token (`Authorization: Bearer "
         "qad_…`) made on the portal's API tokens page; it acts as its owner, with the same "
         "access as their pages, read only or read and write. Errors are RFC 9457 problem "
-        "details. See docs/api.md."
+        "details."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

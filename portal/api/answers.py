@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.problems import COMMON, Problem, ProblemSerializer
 from qad.enums import AnswerType
@@ -73,6 +74,7 @@ def _expected_version(request) -> int:
 class AnswerList(ApiView):
     @extend_schema(
         summary="Every answer of a QAD",
+        examples=examples.ANSWER_LIST,
         description="The answers of the QAD's current revision, in question order. Any token.",
         responses={200: AnswerSerializer(many=True), **COMMON},
     )
@@ -109,6 +111,7 @@ STALE_EXAMPLE = OpenApiExample(
 class AnswerDetail(ApiView):
     @extend_schema(
         summary="One answer",
+        examples=[examples.ONE_ANSWER],
         description="The answer with its version; the ETag header carries the same version. "
         "Any token.",
         responses={200: AnswerSerializer, **COMMON},
@@ -157,6 +160,7 @@ class AnswerDetail(ApiView):
                 request_only=True,
             ),
             STALE_EXAMPLE,
+            examples.ONE_ANSWER,
         ],
     )
     def put(self, request, public_id, question_ref):

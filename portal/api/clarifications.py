@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from assessment.models import Clarification, ClarificationMessage
 from assessment.services.clarifications import clarification_answer
+from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.problems import COMMON, Problem, ProblemSerializer
 from qad.views.access import submission_for
@@ -63,6 +64,7 @@ def visible_clarifications(user, submission):
 class SubmissionClarifications(ApiView):
     @extend_schema(
         summary="The clarifications of a QAD",
+        examples=examples.CLARIFICATIONS,
         description="Each with its thread. A Code Body's drafts only to that Code Body. Any token.",
         responses={200: ClarificationSerializer(many=True), **COMMON},
     )
@@ -75,6 +77,7 @@ class SubmissionClarifications(ApiView):
 class ClarificationAnswer(ApiView):
     @extend_schema(
         summary="Answer a clarification",
+        examples=examples.REPLY,
         description="The participant's reply, added to the thread, while the QAD is sent back "
         "for clarification. Change the answers it is about through their answers endpoint. A "
         "read and write token of one of the participant's people.",

@@ -19,6 +19,7 @@ from evidence.rules import can_download, can_see_evidence, download_refusal, evi
 from evidence.services import evidence_change, evidence_upload
 from evidence.storage import open_stored
 from evidence.uploads import EvidenceUploadHandler, digests_for
+from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.pagination import ByCreation
 from portal.api.problems import COMMON, Problem, ProblemSerializer
@@ -108,6 +109,7 @@ class SubmissionEvidence(ApiView):
 
     @extend_schema(
         summary="The evidence of a QAD",
+        examples=examples.EVIDENCE_LIST,
         description="The files linked to the QAD's current revision that you may see, with "
         "each file's state and, once its checks have passed, where to download it. Any token.",
         responses={200: EvidenceSerializer(many=True), **COMMON},
@@ -130,6 +132,7 @@ class SubmissionEvidence(ApiView):
 
     @extend_schema(
         summary="Upload a file",
+        examples=examples.UPLOADED,
         description="multipart/form-data with `file`, `evidence_type`, `questions` (one or "
         "more question refs) and an optional `title`. The file goes through the same checks "
         "as a file uploaded on the pages (type, archive structure, malware, personal data) "
@@ -197,6 +200,7 @@ class SubmissionEvidence(ApiView):
 class EvidenceDetail(ApiView):
     @extend_schema(
         summary="One file and its state",
+        examples=examples.ONE_FILE,
         description="Poll it after an upload until `state` is no longer `pending`. Any token.",
         responses={200: EvidenceSerializer, **COMMON},
     )
@@ -237,6 +241,7 @@ class EvidenceDownload(ApiView):
 class EvidenceQuestions(ApiView):
     @extend_schema(
         summary="Link a file to more questions",
+        examples=examples.LINK,
         description="Adds the questions named by ref to those the file supports in the QAD "
         "being written (its title and type unchanged). A read and write token of someone who "
         "may change the QAD's evidence.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
+from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.pagination import ByCreation
 from portal.api.problems import COMMON, Problem, ProblemSerializer
@@ -41,6 +42,7 @@ class StatusPages(ByCreation):
 class ProgrammeStatus(ApiView):
     @extend_schema(
         summary="The programme's status",
+        examples=examples.STATUS,
         description="One row per qualification, with the columns of the programme's CSV "
         "export (labels as the export gives them, dates in ISO). Portal admins see every "
         "participant; lead assessors those their Code Body approves; anyone else 403. "

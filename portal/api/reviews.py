@@ -15,6 +15,7 @@ from assessment.services.clarifications import clarification_raise
 from assessment.services.reviews import applicable_criteria, outcome_record
 from assessment.views.access import code_body_for, review_and_access_for
 from assessment.working_days import add_working_days, working_days_between
+from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.clarifications import (
     ClarificationSerializer,
@@ -42,6 +43,7 @@ class QueueEntrySerializer(serializers.Serializer):
 class CodeBodyQueue(ApiView):
     @extend_schema(
         summary="A Code Body's work queue",
+        examples=examples.QUEUE,
         description="Its open reviews (waiting, in review, with the participant), oldest "
         "first by creation, with how long each has waited in working days. The Code Body's "
         "own people and portal admins. Any token.",
@@ -143,6 +145,7 @@ def _review_body(request, review) -> dict:
 class ReviewDetail(ApiView):
     @extend_schema(
         summary="A review, its criteria and outcomes",
+        examples=examples.REVIEW_EXAMPLES,
         description="Each criterion applying to the QAD with the outcome recorded, and the "
         "Code Body's clarifications. The Code Body's people and portal admins. Any token.",
         responses={200: ReviewSerializer, **COMMON},
@@ -155,6 +158,7 @@ class ReviewDetail(ApiView):
 class ReviewOutcome(ApiView):
     @extend_schema(
         summary="Record a criterion's outcome",
+        examples=examples.OUTCOME,
         description="met, not_met, clarification or not_applicable, with a comment (required "
         "for not met and clarification; with `question`, the ref a clarification is about). "
         "The same rules as the review page: the Code Body's assessors and lead assessors, on "
@@ -210,6 +214,7 @@ class ReviewOutcome(ApiView):
 class ReviewClarifications(ApiView):
     @extend_schema(
         summary="Draft a clarification",
+        examples=examples.RAISE,
         description="On a question the Code Body assesses; it reaches the participant when "
         "the review's clarifications are sent together from the review page. The Code "
         "Body's assessors and lead assessors. A read and write token.",

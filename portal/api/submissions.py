@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.problems import COMMON
 from qad.published import template_outline
@@ -111,6 +112,7 @@ class SectionSerializer(serializers.Serializer):
 class SubmissionQuestions(ApiView):
     @extend_schema(
         summary="The questions this QAD asks",
+        examples=examples.QUESTIONS,
         description="The template version's sections and questions that apply to this "
         "participant (its market roles, route, stage and answers that bring questions in), in "
         "order; guidance-only sections are left out. Any token.",

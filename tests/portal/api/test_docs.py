@@ -54,3 +54,18 @@ def test_the_schema_is_for_people_signed_in(client, northwind):
     assert client.get(reverse("api-schema")).status_code == 401
     client.force_login(northwind.contributor)
     assert client.get(reverse("api-schema")).status_code == 200
+
+
+def test_every_operation_shows_an_example_answer():
+    schema = yaml.safe_load(SCHEMA_FILE.read_text())
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if path.endswith("/download/"):
+                continue  # the file itself
+            answered = [
+                content
+                for status, response in operation["responses"].items()
+                if status.startswith("2")
+                for content in response.get("content", {}).values()
+            ]
+            assert any("examples" in content for content in answered), f"{method} {path}"
