@@ -140,3 +140,19 @@ def test_making_a_token_is_audited_without_its_secret():
     assert "Compliance tracker" in event.summary
     assert "read and write" in event.summary
     assert made.secret not in event.summary
+
+
+def test_a_superuser_revokes_a_token_in_the_admin_and_it_is_audited(client):
+    made = _make(UserFactory())
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    client.post(
+        reverse("admin:qualification_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [made.token.pk]},
+    )
+
+    made.token.refresh_from_db()
+    assert made.token.revoked_at is not None
+    assert AuditEvent.objects.get(kind="api_token.revoked").actor == admin
+    assert _status(client, made.secret) == 401
