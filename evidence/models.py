@@ -130,6 +130,17 @@ class EvidenceItem(models.Model):
         return ScanState(self.state).label
 
     @property
+    def has_details(self) -> bool:
+        """Whether evidence/partials/item_details.html has anything to say of it: why it was
+        rejected, its personal-data findings, or what could not be checked for them."""
+        stored = self.stored_file
+        return bool(
+            (stored.scan_state == ScanState.REJECTED and stored.reasons)
+            or stored.scan_state == ScanState.NEEDS_ATTENTION
+            or (stored.personal_data_notes and self.state != ScanState.REJECTED)
+        )
+
+    @property
     def state_advice(self) -> str:
         """What the participant should do about the file in this state ("" when nothing)."""
         return {

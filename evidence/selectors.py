@@ -159,6 +159,7 @@ class RegisterRow:
     # The questions of an earlier version it answered that this one does not ask here, and
     # why: "4.2.3 in QAD v3.01: the question was removed".
     kept_for: list[str] = field(default_factory=list)
+    change_url: str = ""  # where its details are corrected (set by the register's page)
 
 
 def kept_with_orphans(revision) -> dict[int, list[str]]:
@@ -336,24 +337,20 @@ def evidence_problems(revision) -> list[EvidenceProblem]:
 
 def reusable_evidence(organisation, *, exclude_submission=None) -> list[EvidenceItem]:
     """Evidence this organisation may place reliance on: its own clean evidence from earlier
-    submitted revisions, and clean items of evidence packs it has been granted. Each in a
-    query that starts from the organisation's own rows, not from every file."""
-    own = (
-        EvidenceItem.objects.filter(
-            Exists(
-                EvidenceLink.objects.filter(
-                    item=OuterRef("pk"), revision__submitted_at__isnull=False
-                )
-            ),
-            organisation=organisation,
-            stored_file__scan_state=ScanState.CLEAN,
-        )
-        .exclude(submission=exclude_submission)
-        .select_related("stored_file", "submission__qualification")
+    submitted revisions, then clean items of evidence packs it has been granted; in one query
+    that starts from the organisation's own rows and the granted packs, not from every file."""
+    own = Q(
+        Exists(
+            EvidenceLink.objects.filter(item=OuterRef("pk"), revision__submitted_at__isnull=False)
+        ),
+        organisation=organisation,
     )
+    if exclude_submission is not None:
+        own &= ~Q(submission=exclude_submission)
     # The granted packs first, then their items: the items' pack index, not a scan of all.
-    packs = EvidenceItem.objects.filter(
-        pack__in=EvidencePack.objects.filter(granted_to=organisation).values("pk"),
-        stored_file__scan_state=ScanState.CLEAN,
-    ).select_related("stored_file", "pack__publisher")
-    return list(own) + list(packs)
+    granted = Q(pack__in=EvidencePack.objects.filter(granted_to=organisation).values("pk"))
+    return list(
+        EvidenceItem.objects.filter(own | granted, stored_file__scan_state=ScanState.CLEAN)
+        .select_related("stored_file", "submission__qualification", "pack__publisher")
+        .order_by(F("pack_id").asc(nulls_first=True), "-uploaded_at")
+    )

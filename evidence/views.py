@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -57,6 +59,7 @@ from qualification.input_hygiene import refuses_unreadable_text
 from qualification.redirects import local_target
 
 REGISTER_PAGE_SIZE = 50
+_NO_ITEM = uuid.UUID(int=0)  # stands in for an item's id in a link made once per page
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"})
 
 
@@ -243,10 +246,15 @@ def _register_page(request, submission) -> dict:
             key=lambda question: question.position,
         )
     ]
+    rows = register_rows(page.object_list, revision=revision, type_names=names, kept=kept)
+    # The pattern resolved once for the page's rows, not once a row.
+    head, tail = reverse("evidence-change", args=[_NO_ITEM]).split(str(_NO_ITEM))
+    for row in rows:
+        row.change_url = f"{head}{row.item.public_id}{tail}"
     return {
         "submission": submission,
         "revision": revision,
-        "rows": register_rows(page.object_list, revision=revision, type_names=names, kept=kept),
+        "rows": rows,
         "page": page,
         "query": query.urlencode(),
         "evidence_types": names,

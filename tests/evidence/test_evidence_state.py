@@ -82,3 +82,29 @@ def test_a_review_names_a_file_that_may_not_be_served_without_a_link():
     assert line.startswith("Logs · ")
     assert "download" not in line
     assert "Relied on" not in line
+
+
+@pytest.mark.parametrize(
+    ("scan_state", "file_fields", "justification"),
+    [
+        (ScanState.CLEAN, {}, ""),
+        (ScanState.PENDING, {}, ""),
+        (ScanState.REJECTED, {"reasons": ["Malware found"]}, ""),
+        (ScanState.REJECTED, {"reasons": [], "personal_data_notes": ["Not read"]}, ""),
+        (ScanState.NEEDS_ATTENTION, {"findings_total": 1, "findings": []}, ""),
+        (ScanState.NEEDS_ATTENTION, {"findings_total": 1, "findings": []}, "Test data"),
+        (ScanState.CLEAN, {"personal_data_notes": ["Page 3 is an image"]}, ""),
+    ],
+)
+def test_a_file_has_details_exactly_when_its_details_say_something(
+    scan_state, file_fields, justification
+):
+    from django.template.loader import render_to_string
+
+    item = _item(scan_state, findings_justification=justification)
+    for name, value in file_fields.items():
+        setattr(item.stored_file, name, value)
+
+    drawn = render_to_string("evidence/partials/item_details.html", {"item": item}).strip()
+
+    assert item.has_details is bool(drawn)

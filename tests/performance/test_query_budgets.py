@@ -38,7 +38,9 @@ BUDGETS = {
     # The revision's item ids and the market roles the reader's Code Bodies approve (each a
     # list, so that the next query is planned in milliseconds, not tens of them), the page's
     # ids and the count, then its 50 rows by id, then their questions.
-    "evidence register": 13,  # with the files of answers a move kept read-only
+    # With the files of answers a move kept read-only; the evidence the participant may rely
+    # on (its own earlier files and the packs granted to it) in one query.
+    "evidence register": 12,
     "assessor queue": 11,  # with the check results of the page's rows
     # With the latest check results of the page's criteria (the Code Body's latest run found
     # inside that query); the access check reads the review with its organisation, the
