@@ -109,9 +109,10 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
     elif state in Review.State.values:
         reviews = reviews.filter(state=state)
     if filters.get("role"):
+        # Through the roles a review is joined once per matching role: made distinct below.
         reviews = reviews.filter(
             submission__qualification__roles__market_role__code=filters["role"]
-        )
+        ).distinct()
     if filters.get("route"):
         reviews = reviews.filter(submission__qualification__route=filters["route"])
     if filters.get("stage"):
@@ -131,7 +132,7 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
         "organisation": ["submission__qualification__organisation__legal_name", "pk"],
         "stage": ["submission__stage", "waiting_since"],
     }.get(sort, ["waiting_since", "pk"])
-    reviews = reviews.distinct().order_by(*order)
+    reviews = reviews.order_by(*order)
     today = timezone.localdate()
     target = code_body.review_target_working_days
 
