@@ -1,5 +1,5 @@
 """Examples the API's documentation shows beside each endpoint: what a real request and
-answer look like (the demo world's names; ids shortened to a made-up UUID)."""
+answer look like, with made-up names and ids (none of a real participant's)."""
 
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ QUEUE = [
                 {
                     "review": REVIEW,
                     "submission": QAD,
-                    "organisation": "Northwind Energy Supply Ltd",
+                    "organisation": "Example Energy Supply Ltd",
                     "stage": "initial",
                     "state": "in_review",
                     "assignee": "James Whitfield",
@@ -152,7 +152,7 @@ REVIEW_BODY = {
     "id": REVIEW,
     "code_body": "BSC",
     "submission": QAD,
-    "organisation": "Northwind Energy Supply Ltd",
+    "organisation": "Example Energy Supply Ltd",
     "state": "in_review",
     "assignee": "James Whitfield",
     "revision": 1,
@@ -197,9 +197,9 @@ STATUS = [
             "results": [
                 {
                     "qualification": "3f1c2d9e-5a7b-4c1d-9e2f-0a1b2c3d4e5f",
-                    "organisation": "Northwind Energy Supply Ltd",
+                    "organisation": "Example Energy Supply Ltd",
                     "company_number": "08123456",
-                    "mpids": "NWES",
+                    "mpids": "EXES",
                     "roles": "SUP",
                     "route": "Systems Integration Testing (SIT)",
                     "wave": "Wave 1",
