@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,7 +12,7 @@ from assessment.models import Clarification, ClarificationMessage
 from assessment.services.clarifications import clarification_answer
 from portal.api import examples
 from portal.api.base import ApiView
-from portal.api.problems import COMMON, Problem, ProblemSerializer
+from portal.api.problems import COMMON, Problem, ProblemSerializer, service_refusals
 from qad.views.access import submission_for
 from qualification.rules import code_body_roles, is_portal_admin
 
@@ -97,12 +96,8 @@ class ClarificationAnswer(ApiView):
         text = request.data.get("text")
         if not isinstance(text, str):
             raise Problem(400, "Give your answer as `text`.")
-        try:
+        with service_refusals():
             clarification_answer(clarification=clarification, text=text, by=request.user)
-        except PermissionDenied as refused:
-            raise Problem(403, str(refused)) from None
-        except ValidationError as refused:
-            raise Problem(400, " ".join(refused.messages)) from None
         return Response(
             clarification_body(
                 visible_clarifications(request.user, submission).get(pk=clarification.pk)

@@ -5,7 +5,6 @@ linked to more questions."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,7 +21,7 @@ from evidence.uploads import EvidenceUploadHandler, digests_for
 from portal.api import examples
 from portal.api.base import ApiView
 from portal.api.pagination import ByCreation
-from portal.api.problems import COMMON, Problem, ProblemSerializer
+from portal.api.problems import COMMON, Problem, ProblemSerializer, service_refusals
 from qad.models import Question
 from qad.published import template_outline
 from qad.views.access import current_revision, submission_for
@@ -177,7 +176,7 @@ class SubmissionEvidence(ApiView):
                 errors={"questions": ["Unknown or missing question refs."]},
             )
         questions = Question.objects.filter(pk__in=[by_ref[ref.strip()].pk for ref in refs])
-        try:
+        with service_refusals():
             result = evidence_upload(
                 submission=submission,
                 upload=files[0],
@@ -187,10 +186,6 @@ class SubmissionEvidence(ApiView):
                 questions=questions,
                 by=request.user,
             )
-        except PermissionDenied as refused:
-            raise Problem(403, str(refused)) from None
-        except ValidationError as refused:
-            raise Problem(400, " ".join(refused.messages)) from None
         item = EvidenceItem.objects.select_related("stored_file").get(pk=result.item.pk)
         response = Response(_body(item, _linked_refs(item)), status=202)
         response["Location"] = reverse("api-evidence", kwargs={"public_id": item.public_id})
@@ -270,7 +265,7 @@ class EvidenceQuestions(ApiView):
         if unknown:
             raise Problem(400, f"Not questions of this QAD: {', '.join(unknown)}.")
         wanted = set(_linked_refs(item)) | set(refs)
-        try:
+        with service_refusals():
             evidence_change(
                 item=item,
                 title=item.title,
@@ -278,9 +273,5 @@ class EvidenceQuestions(ApiView):
                 questions=Question.objects.filter(pk__in=[by_ref[ref].pk for ref in wanted]),
                 by=request.user,
             )
-        except PermissionDenied as refused:
-            raise Problem(403, str(refused)) from None
-        except ValidationError as refused:
-            raise Problem(400, " ".join(refused.messages)) from None
         item.refresh_from_db()
         return Response(_body(item, _linked_refs(item)))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -45,6 +47,18 @@ class Problem(exceptions.APIException):
         self.status_code = status_code
         self.extra = extra
         super().__init__(detail)
+
+
+@contextmanager
+def service_refusals():
+    """A service's refusal as the API's answer: not allowed (403), or refused input (400)
+    with the service's own words. Nothing was changed: the service refuses before it writes."""
+    try:
+        yield
+    except DjangoPermissionDenied as refused:
+        raise Problem(403, str(refused)) from None
+    except DjangoValidationError as refused:
+        raise Problem(400, " ".join(refused.messages)) from None
 
 
 def problem(status_code: int, detail: str, *, errors: dict | None = None, **extra) -> Response:

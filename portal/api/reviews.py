@@ -3,7 +3,6 @@ outcome recorded, a clarification drafted."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -23,7 +22,7 @@ from portal.api.clarifications import (
     visible_clarifications,
 )
 from portal.api.pagination import ByCreation
-from portal.api.problems import COMMON, Problem, ProblemSerializer
+from portal.api.problems import COMMON, Problem, ProblemSerializer, service_refusals
 from qad.published import template_outline
 from qad.selectors import submitted_revision
 
@@ -195,7 +194,7 @@ class ReviewOutcome(ApiView):
             question = {q.ref: q for q in criterion.questions.all()}.get(request.data["question"])
             if question is None:
                 raise Problem(400, f"{criterion.ref} does not assess that question.")
-        try:
+        with service_refusals():
             outcome_record(
                 review=review,
                 criterion=criterion,
@@ -204,10 +203,6 @@ class ReviewOutcome(ApiView):
                 by=request.user,
                 clarification_question=question,
             )
-        except PermissionDenied as refused:
-            raise Problem(403, str(refused)) from None
-        except ValidationError as refused:
-            raise Problem(400, " ".join(refused.messages)) from None
         return Response(_review_body(request, review))
 
 
@@ -241,7 +236,7 @@ class ReviewClarifications(ApiView):
         question = next((q for q in outline.questions.values() if q.ref == ref), None)
         if question is None:
             raise Problem(400, f"No question {ref} in this QAD.")
-        try:
+        with service_refusals():
             raised = clarification_raise(
                 submission=submission,
                 question=question,
@@ -249,9 +244,5 @@ class ReviewClarifications(ApiView):
                 text=text,
                 by=request.user,
             )
-        except PermissionDenied as refused:
-            raise Problem(403, str(refused)) from None
-        except ValidationError as refused:
-            raise Problem(400, " ".join(refused.messages)) from None
         found = visible_clarifications(request.user, submission).get(pk=raised.pk)
         return Response(clarification_body(found), status=201)
