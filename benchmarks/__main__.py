@@ -5,8 +5,8 @@ another) so that it never touches the demo or test data. The hot paths under loa
 (`benchmarks.load`) use a PostgreSQL database of their own (BENCH_PG_URL).
 
 BENCH_ONLY picks parts, e.g. `make bench BENCH_ONLY=load` or BENCH_ONLY=versions,pages;
-by default every part runs: versions, pages, upload, checks, programme-checks, moves, api, reports,
-load, mix (a deadline afternoon: many people at once, benchmarks/mix.py).
+by default every part runs: versions, pages, upload, checks, programme-checks, moves, api, word,
+reports, load, mix (a deadline afternoon: many people at once, benchmarks/mix.py).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def main() -> int:
         reports,
         upload,
         versions,
+        word,
     )
     from benchmarks.report import print_table
 
@@ -51,6 +52,7 @@ def main() -> int:
         "programme-checks": checks_programme,
         "moves": moves,
         "api": api,
+        "word": word,
         "reports": reports,
         "load": load,
         "mix": mix,

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from portal.views import sections, submissions
+from portal.views import sections, submissions, word
 from qad.views import signing
 
 urlpatterns = [
     path("submissions/<uuid:public_id>/", submissions.submission_detail, name="submission-detail"),
+    path("submissions/<uuid:public_id>/word/", word.submission_word, name="submission-word"),
     path(
         "submissions/<uuid:public_id>/sections/<str:section_ref>/",
         sections.section_detail,

@@ -320,6 +320,8 @@ ACCESS: dict[str, Access] = {
         NO_ARGS, get=only(SIGNED_IN), post=only(SIGNED_IN, ok=400), body=authenticator_code
     ),
     "two-factor-verify": page(NO_ARGS, only(SIGNED_IN, ok=302), body=authenticator_code),
+    # The QAD as a Word document: for whoever may read it.
+    "submission-word": Access(uuid_of("a.draft"), get=only(SEES_A_DRAFT), post=METHOD_NOT_ALLOWED),
     # Each person's own API tokens; another person's token does not exist for you.
     # Making one asks for a verified second factor of everyone who must use one (signatories,
     # Code Body staff, portal admins): these sessions are signed in without it.
