@@ -7,6 +7,16 @@ urlpatterns = [
     path("submissions/<uuid:public_id>/", submissions.submission_detail, name="submission-detail"),
     path("submissions/<uuid:public_id>/word/", word.submission_word, name="submission-word"),
     path(
+        "submissions/<uuid:public_id>/word/import/",
+        word.word_import,
+        name="submission-word-import",
+    ),
+    path(
+        "submissions/<uuid:public_id>/word/import/apply/",
+        word.word_import_apply,
+        name="submission-word-apply",
+    ),
+    path(
         "submissions/<uuid:public_id>/sections/<str:section_ref>/",
         sections.section_detail,
         name="submission-section",

@@ -322,6 +322,20 @@ ACCESS: dict[str, Access] = {
     "two-factor-verify": page(NO_ARGS, only(SIGNED_IN, ok=302), body=authenticator_code),
     # The QAD as a Word document: for whoever may read it.
     "submission-word": Access(uuid_of("a.draft"), get=only(SEES_A_DRAFT), post=METHOD_NOT_ALLOWED),
+    # Bringing a filled document back: for those who may change the QAD (an upload without a
+    # document is refused with a message; applying with nothing read goes back to the form).
+    "submission-word-import": Access(
+        uuid_of("a.draft"),
+        get=only(A_MEMBERS, seen_by=PORTAL_ADMIN),
+        post=only(A_MEMBERS, ok=400, seen_by=PORTAL_ADMIN),
+        body=nothing,
+    ),
+    "submission-word-apply": Access(
+        uuid_of("a.draft"),
+        get=METHOD_NOT_ALLOWED,
+        post=only(A_MEMBERS, ok=302, seen_by=PORTAL_ADMIN),
+        body=nothing,
+    ),
     # Each person's own API tokens; another person's token does not exist for you.
     # Making one asks for a verified second factor of everyone who must use one (signatories,
     # Code Body staff, portal admins): these sessions are signed in without it.
