@@ -19,14 +19,16 @@ def run(*, organisations: int = ORGANISATIONS) -> list[Row]:
         tempfile.TemporaryDirectory(prefix="qad-word-") as media,
         override_settings(MEDIA_ROOT=media),
     ):
-        return [_measure(organisations)]
+        return _measure(organisations)
 
 
-def _measure(organisations: int) -> Row:
+def _measure(organisations: int) -> list[Row]:
     from demo.scale import NAME_PREFIX, scale_load
     from qad.models import Submission
+    from qad.published import template_outline
     from qad.views.access import current_revision
     from qad.word_export import submission_document
+    from qad.word_import import read_answers
     from qualification.models import Qualification
 
     if not Qualification.objects.filter(organisation__legal_name__startswith=NAME_PREFIX).exists():
@@ -45,10 +47,23 @@ def _measure(organisations: int) -> Row:
     )
     revision = current_revision(submission)
     questions = revision.answers.count()
-    size = len(submission_document(submission, revision))
-    return measure(
-        f"Word export: a whole Initial QAD ({questions} questions)",
-        lambda: submission_document(submission, revision),
-        runs=10,
-        note=f"{size / 1024:.0f} KB; python-docx, in-process",
-    )
+    content = submission_document(submission, revision)
+    questions_by_ref = {
+        question.ref: question
+        for question in template_outline(submission.template).questions.values()
+    }
+    read = read_answers(content, questions_by_ref)
+    return [
+        measure(
+            f"Word export: a whole Initial QAD ({questions} questions)",
+            lambda: submission_document(submission, revision),
+            runs=10,
+            note=f"{len(content) / 1024:.0f} KB; python-docx, in-process",
+        ),
+        measure(
+            f"Word import: reading it back ({len(read)} answer boxes)",
+            lambda: read_answers(content, questions_by_ref),
+            runs=10,
+            note="every box turned into its answer, nothing saved (the preview's reading)",
+        ),
+    ]
