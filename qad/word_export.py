@@ -169,6 +169,9 @@ def submission_document(
 
     document = Document()
     document.core_properties.title = f"{qualification.organisation.legal_name}: {template}"
+    # When it was made, to the second: an answer brought back without its box is compared
+    # with what was saved online since (qad.word_import.exported_at).
+    document.core_properties.created = timezone.now().replace(microsecond=0)
     document.add_heading(template.title, 0)
     cover = document.add_table(rows=0, cols=2)
     cover.style = "Table Grid"

@@ -6,13 +6,17 @@ same service as autosave."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -30,7 +34,9 @@ class UnreadableDocument(Exception):
 @dataclass
 class ReadAnswer:
     ref: str
-    version: int  # of the answer when the document was made
+    # The answer's version when the document was made; None when its box was removed and the
+    # answer was found by its question's number in the text.
+    version: int | None
     value: Any = None  # as the portal stores it
     problem: str = ""  # why what was written cannot be an answer ("" when it can)
 
@@ -136,15 +142,35 @@ def _value(question: Question, content) -> Any:
     return text
 
 
-def read_answers(content: bytes, questions: dict[str, Question]) -> list[ReadAnswer]:
-    """Every tagged answer box of the document, in its order, with the answer it stands for
-    (`questions`: the version's questions by ref)."""
+def _body(content: bytes):
     try:
-        body = Document(io.BytesIO(content)).element.body
+        return Document(io.BytesIO(content)).element.body
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableDocument(
             "This file is not a Word document the portal can read (.docx): nothing was saved."
         ) from error
+
+
+def _read(read: ReadAnswer, question: Question | None, content) -> ReadAnswer:
+    if question is None:
+        read.problem = "this question is not in this version of the QAD"
+    elif question.answer_type == AnswerType.EVIDENCE_ONLY:
+        read.problem = "this question is answered with evidence files, on the portal"
+    else:
+        try:
+            read.value = clean_answer_value(question, _value(question, content))
+        except ValueError as problem:
+            read.problem = str(problem)
+        except ValidationError as problem:
+            read.problem = " ".join(problem.messages)
+    return read
+
+
+def read_answers(content: bytes, questions: dict[str, Question]) -> list[ReadAnswer]:
+    """Every tagged answer box of the document, in its order, with the answer it stands for
+    (`questions`: the version's questions by ref). A document whose boxes were all removed
+    (Word's "Remove content control") is read by its questions' numbers instead."""
+    body = _body(content)
     found = []
     for box in body.iter(qn("w:sdt")):
         tag = box.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
@@ -152,19 +178,54 @@ def read_answers(content: bytes, questions: dict[str, Question]) -> list[ReadAns
         if match is None:
             continue
         read = ReadAnswer(match["ref"], int(match["version"]))
-        question = questions.get(read.ref)
-        if question is None:
-            read.problem = "this question is not in this version of the QAD"
-        elif question.answer_type == AnswerType.EVIDENCE_ONLY:
-            read.problem = "this question is answered with evidence files, on the portal"
-        else:
-            try:
-                read.value = clean_answer_value(
-                    question, _value(question, box.find(qn("w:sdtContent")))
-                )
-            except ValueError as problem:
-                read.problem = str(problem)
-            except ValidationError as problem:
-                read.problem = " ".join(problem.messages)
-        found.append(read)
+        found.append(_read(read, questions.get(read.ref), box.find(qn("w:sdtContent"))))
+    return found or _by_number(body, questions)
+
+
+QUESTION_HEADING = re.compile(r"^Question (?P<ref>\S+)")
+ANSWER_CAPTION = "Your answer"
+
+
+def _by_number(body, questions: dict[str, Question]) -> list[ReadAnswer]:
+    """The answers of a document without its boxes: after each "Question <ref>" heading, what
+    follows its "Your answer" caption, up to an empty line, the list of files or the next
+    heading (a table: the table)."""
+    found: list[ReadAnswer] = []
+    ref, taking = None, None
+
+    def done() -> None:
+        nonlocal taking
+        if taking is not None and ref is not None:
+            found.append(_read(ReadAnswer(ref, None), questions.get(ref), taking))
+        taking = None
+
+    for element in list(body):
+        is_paragraph = element.tag == qn("w:p")
+        text = _text(element).strip() if is_paragraph else ""
+        heading = QUESTION_HEADING.match(text) if is_paragraph else None
+        if heading:
+            done()
+            ref = heading["ref"]
+        elif is_paragraph and text == ANSWER_CAPTION and ref is not None:
+            done()
+            taking = body.makeelement(qn("w:sdtContent"), {})
+        elif taking is not None:
+            if is_paragraph and (not text or text.startswith("Files attached")):
+                done()
+            else:
+                taking.append(copy.deepcopy(element))
+                if element.tag == qn("w:tbl"):
+                    done()
+    done()
     return found
+
+
+def exported_at(content: bytes) -> dt.datetime | None:
+    """When the portal made the document (its core properties keep it, to the second)."""
+    try:
+        created = Document(io.BytesIO(content)).core_properties.created
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    if created is None:
+        return None
+    return created if timezone.is_aware(created) else created.replace(tzinfo=dt.UTC)

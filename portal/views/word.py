@@ -3,6 +3,7 @@ filled document brought back: every change shown before any is saved."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from qad.rules import can_edit_answer, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.views.access import current_revision, submission_for
 from qad.word_export import answer_text, cell_text, submission_document
-from qad.word_import import ReadAnswer, UnreadableDocument, read_answers
+from qad.word_import import ReadAnswer, UnreadableDocument, exported_at, read_answers
 from qualification.audit import changes_via
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -89,9 +90,11 @@ def _checked(upload) -> tuple[bytes | None, list[str]]:
         return Path(stored.name).read_bytes(), []
 
 
-def _rows(request, submission, revision, read) -> list[dict]:
+def _rows(request, submission, revision, read, exported=None) -> list[dict]:
     """What importing each box would do: a change, nothing, a conflict with a change made
-    online since the document was made, or a refusal with its reason."""
+    online since the document was made, or a refusal with its reason. An answer found by its
+    question's number (its box removed) has no version: it counts as changed online unless
+    it was last saved before the document was made (`exported`, from its cover)."""
     outline = template_outline(submission.template)
     answers = {
         answer.question_id: answer for answer in revision.answers.select_related("updated_by")
@@ -109,7 +112,14 @@ def _rows(request, submission, revision, read) -> list[dict]:
             "read": found,
             "answer": answer,
             "question": question,
+            "by_number": found.version is None,
+            "version": found.version,
         }
+        if found.version is None and answer is not None:
+            untouched = answer.updated_at is None or (
+                exported is not None and answer.updated_at < exported
+            )
+            row["version"] = answer.version if untouched else None
         if found.problem:
             row["status"], row["reason"] = "refused", found.problem
         elif answer is None:
@@ -118,7 +128,7 @@ def _rows(request, submission, revision, read) -> list[dict]:
             row["status"], row["reason"] = "refused", _("this answer cannot be changed now")
         elif found.value == answer.value:
             row["status"] = "unchanged"
-        elif answer.version != found.version:
+        elif answer.version != row["version"]:
             row["status"] = "conflict"
         else:
             row["status"] = "change"
@@ -178,15 +188,17 @@ def word_import(request: HttpRequest, public_id) -> HttpResponse:
             request, "qad/word_import.html", {**context, "problems": problems}, status=400
         )
     revision = current_revision(submission)
+    made = exported_at(content)
     request.session[_import_key(submission)] = {
         "name": upload.name[:120],
         "revision": revision.number,
+        "exported_at": made.isoformat() if made else None,
         "answers": [
             {"ref": r.ref, "version": r.version, "value": r.value, "problem": r.problem}
             for r in read
         ],
     }
-    rows = _rows(request, submission, revision, read)
+    rows = _rows(request, submission, revision, read, made)
     return render(
         request,
         "qad/word_import.html",
@@ -213,17 +225,21 @@ def word_import_apply(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, _("Bring the document back again: nothing was saved."))
         return back
     read = [ReadAnswer(**answer) for answer in pending["answers"]]
+    made = pending.get("exported_at")
+    exported = dt.datetime.fromisoformat(made) if made else None
     chosen = set(request.POST.getlist("apply"))
     saved, kept, refused = [], [], []
     with changes_via(_("Word document “%(name)s”") % {"name": pending["name"]}):
-        for row in _rows(request, submission, revision, read):
+        for row in _rows(request, submission, revision, read, exported):
             if row["status"] not in ("change", "conflict") or row["ref"] not in chosen:
                 continue
             try:
                 answer_save(
                     answer=row["answer"],
                     value=row["read"].value,
-                    expected_version=row["read"].version,
+                    # Unknown (found by its number, changed online since): no saved answer
+                    # has version 0, so it is kept as a conflict.
+                    expected_version=0 if row["version"] is None else row["version"],
                     by=request.user,
                 )
             except StaleAnswer:

@@ -5,6 +5,7 @@ saved."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -12,11 +13,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from qad.models import AnswerConflict
+from qad.models import Answer, AnswerConflict
 from qad.services.answers import answer_save
 from qualification.models import AuditEvent
 from tests.evidence.scanning.test_filetypes import UTF16_LAUGHS
@@ -59,6 +61,10 @@ def filled_in_word(client, northwind):
     """Northwind's answers, exported; in Word, three answers changed, a defect added to the
     table and a date broken."""
     fill(northwind)
+    # Saved a while before the document was made, as they would be.
+    Answer.objects.filter(revision__submission=northwind.submission).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=5)
+    )
     client.force_login(northwind.contributor)
     document = _exported(client, northwind)
     _type(document, "3.1", "We run MHHS with GridSoft as our agent.")
@@ -201,3 +207,61 @@ def test_only_people_who_may_change_the_qad_bring_a_document_back(client, northw
     client.force_login(meterline.contributor)
     url = reverse("submission-word-import", args=[northwind.submission.public_id])
     assert client.get(url).status_code == 404
+
+
+def _boxes_removed(content: bytes) -> bytes:
+    """What Word's "Remove content control" does to every box: the text stays, the tag goes."""
+    document = Document(io.BytesIO(content))
+    for box in list(document.element.body.iter(qn("w:sdt"))):
+        for element in list(box.find(qn("w:sdtContent"))):
+            box.addprevious(element)
+        box.getparent().remove(box)
+    return _saved(document)
+
+
+def test_a_document_whose_boxes_were_removed_is_read_by_question_number(
+    client, northwind, filled_in_word
+):
+    preview = _bring_back(client, northwind, _boxes_removed(filled_in_word))
+
+    page = preview.content.decode()
+    statuses = {ref: status for status, ref in ROW.findall(page)}
+    assert statuses == {
+        "3.1": "change",
+        "3.2": "unchanged",
+        "3.3": "change",
+        "4.1": "refused",
+        "4.2": "unchanged",
+        "4.3": "change",
+        "4.4": "change",
+    }
+    assert page.count("Found by its number: its box was removed") == 7
+    done = _apply(client, northwind, ["3.1", "4.4"])
+    assert "Saved from the document: 3.1, 4.4." in _text(done)
+    assert northwind.answer("3.1").value == "We run MHHS with GridSoft as our agent."
+
+
+def test_without_its_boxes_an_answer_changed_after_the_export_is_a_conflict(
+    client, northwind, filled_in_word
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qad.models import Answer
+
+    answer = northwind.answer("3.1")
+    answer_save(
+        answer=answer, value="Newer online.", expected_version=answer.version, by=northwind.admin
+    )
+    # Saved a minute after the document was made.
+    Answer.objects.filter(pk=answer.pk).update(updated_at=timezone.now() + dt.timedelta(minutes=2))
+
+    preview = _bring_back(client, northwind, _boxes_removed(filled_in_word))
+    assert {ref: status for status, ref in ROW.findall(preview.content.decode())}["3.1"] == (
+        "conflict"
+    )
+    _apply(client, northwind, ["3.1"])
+
+    assert northwind.answer("3.1").value == "Newer online."
+    assert AnswerConflict.objects.get().value == "We run MHHS with GridSoft as our agent."
