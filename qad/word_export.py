@@ -18,11 +18,6 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from docx import Document
-from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
 
 from qad.attachments import attachments
 from qad.enums import AnswerType, TableColumnType
@@ -31,7 +26,9 @@ from qad.published import template_outline
 from qualification.enums import Route
 
 TAG = re.compile(r"^qad:(?P<ref>[^:]+):v(?P<version>\d+)$")
-GREY = RGBColor(0x55, 0x5F, 0x6B)
+GREY = (0x55, 0x5F, 0x6B)
+# python-docx (and lxml under it) is imported by the functions that write a document: a web
+# process loads it with the first export, not at start (tests/portal/test_start_up.py).
 
 
 def answer_tag(ref: str, version: int) -> str:
@@ -89,6 +86,9 @@ def _how_to_answer(question: Question) -> str:
 def _content_control(container, ref: str, version: int, blocks: Iterable) -> None:
     """Wrap the block elements just added to `container` (paragraphs, a table) in a content
     control tagged with the question and the answer's version."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     sdt = OxmlElement("w:sdt")
     properties = OxmlElement("w:sdtPr")
     alias = OxmlElement("w:alias")
@@ -107,6 +107,8 @@ def _content_control(container, ref: str, version: int, blocks: Iterable) -> Non
 
 
 def _plain_first_column(table) -> None:
+    from docx.oxml.ns import qn
+
     # Word and LibreOffice would toggle a bold run in the first column off again.
     look = table._tbl.tblPr.find(qn("w:tblLook"))
     if look is not None:
@@ -115,9 +117,11 @@ def _plain_first_column(table) -> None:
 
 
 def _small(paragraph, text: str, *, italic: bool = False) -> None:
+    from docx.shared import Pt, RGBColor
+
     run = paragraph.add_run(text)
     run.font.size = Pt(9)
-    run.font.color.rgb = GREY
+    run.font.color.rgb = RGBColor(*GREY)
     run.italic = italic
 
 
@@ -156,6 +160,9 @@ def submission_document(
     submission: Submission, revision: Revision, *, section_ref: str = "", by=None
 ) -> bytes:
     """The DOCX of the revision's questions (or one section's), with their answers."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
     outline = template_outline(submission.template)
     answers = list(revision.answers.select_related("updated_by"))
     for answer in answers:

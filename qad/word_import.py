@@ -17,14 +17,26 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from docx import Document
-from docx.oxml.ns import qn
 
 from qad.answers import clean_answer_value
 from qad.enums import AnswerType, TableColumnType
 from qad.models import Question
 from qad.word_export import TAG
 from qualification.date_input import date_typed
+
+
+def qn(tag: str) -> str:
+    """The namespaced name of a WordprocessingML tag ("w:p"). python-docx is imported with the
+    first document read, not when a web process starts."""
+    from docx.oxml.ns import qn as namespaced
+
+    return namespaced(tag)
+
+
+def _document(content: bytes):
+    from docx import Document
+
+    return Document(io.BytesIO(content))
 
 
 class UnreadableDocument(Exception):
@@ -144,7 +156,7 @@ def _value(question: Question, content) -> Any:
 
 def _body(content: bytes):
     try:
-        return Document(io.BytesIO(content)).element.body
+        return _document(content).element.body
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableDocument(
             "This file is not a Word document the portal can read (.docx): nothing was saved."
@@ -223,7 +235,7 @@ def _by_number(body, questions: dict[str, Question]) -> list[ReadAnswer]:
 def exported_at(content: bytes) -> dt.datetime | None:
     """When the portal made the document (its core properties keep it, to the second)."""
     try:
-        created = Document(io.BytesIO(content)).core_properties.created
+        created = _document(content).core_properties.created
     except (zipfile.BadZipFile, KeyError, ValueError):
         return None
     if created is None:
