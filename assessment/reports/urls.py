@@ -23,6 +23,7 @@ urlpatterns = [
         views.approval_letter_request_view,
         name="report-request-letter",
     ),
+    path("reviews/<uuid:public_id>/word/", views.review_word, name="review-word"),
     path("reports/<uuid:public_id>/", views.report_detail, name="report-detail"),
     path("reports/<uuid:public_id>/download/", views.report_download, name="report-download"),
 ]

@@ -151,3 +151,25 @@ def report_download(request: HttpRequest, public_id) -> HttpResponse:
     response["Repr-Digest"] = f"sha-256=:{digest}:"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_GET
+@login_required
+def review_word(request: HttpRequest, public_id) -> HttpResponse:
+    """The Code Body's review as a Word document, for its own papers: to the Code Body's
+    people and portal admins, as the review page."""
+    from assessment.reports.review_word import review_document
+
+    review = review_for(request.user, public_id)
+    organisation = review.submission.qualification.organisation
+    name = (
+        f"{review.code_body.code}-review-{organisation.company_number}-"
+        f"{dt.date.today().isoformat()}.docx"
+    )
+    response = HttpResponse(
+        review_document(review.pk),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

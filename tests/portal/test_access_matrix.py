@@ -683,6 +683,7 @@ ACCESS: dict[str, Access] = {
     # The Code Body side: the BSC's review of A's submitted Initial QAD.
     "review-queue": page(named(code="bsc_review.code_body.code"), only(BSC_DESK)),
     "review-detail": page(uuid_of("bsc_review"), only(BSC_DESK)),
+    "review-word": Access(uuid_of("bsc_review"), get=only(BSC_DESK), post=METHOD_NOT_ALLOWED),
     "review-changes": page(uuid_of("bsc_review"), only(BSC_DESK)),
     "checks-rerun": Access(
         uuid_of("bsc_review"),
