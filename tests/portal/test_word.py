@@ -27,6 +27,16 @@ from tests.qad.test_word_import import _box, _saved, _type
 
 pytestmark = pytest.mark.django_db
 
+# What the document of `filled_in_word` does to each answer, as the preview says.
+WHAT_WORD_CHANGED = {
+    "3.1": "change",
+    "3.2": "unchanged",
+    "3.3": "change",
+    "4.1": "refused",
+    "4.2": "unchanged",
+    "4.3": "change",
+    "4.4": "change",
+}
 # A row of the preview: what happens to the answer, and its question's ref.
 ROW = re.compile(r'<tr class="word-(\w+)">\s*<th scope="row"[^>]*>(?:<a[^>]*>)?([\d.]+)')
 
@@ -89,15 +99,7 @@ def test_the_preview_lists_exactly_the_changes_and_the_refused_date(
             preview.content.decode(),
         )
     }
-    assert statuses == {
-        "3.1": "change",
-        "3.2": "unchanged",
-        "3.3": "change",
-        "4.1": "refused",
-        "4.2": "unchanged",
-        "4.3": "change",
-        "4.4": "change",
-    }
+    assert statuses == WHAT_WORD_CHANGED
     page = _text(preview)
     assert "would change 4 answers" in page
     assert "“31/02/2026” is not a date: write it as 31/12/2026" in page
@@ -226,15 +228,7 @@ def test_a_document_whose_boxes_were_removed_is_read_by_question_number(
 
     page = preview.content.decode()
     statuses = {ref: status for status, ref in ROW.findall(page)}
-    assert statuses == {
-        "3.1": "change",
-        "3.2": "unchanged",
-        "3.3": "change",
-        "4.1": "refused",
-        "4.2": "unchanged",
-        "4.3": "change",
-        "4.4": "change",
-    }
+    assert statuses == WHAT_WORD_CHANGED
     assert page.count("Found by its number: its box was removed") == 7
     done = _apply(client, northwind, ["3.1", "4.4"])
     assert "Saved from the document: 3.1, 4.4." in _text(done)
