@@ -4,13 +4,11 @@ check results shown on both."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Subquery, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
@@ -48,6 +46,7 @@ from qualification.models import (
     RoleApproval,
     User,
 )
+from qualification.url_patterns import reverse_each
 
 PAGE_SIZE = 50
 OPEN_STATES = (Review.State.WAITING, Review.State.IN_REVIEW, Review.State.AWAITING_PARTICIPANT)
@@ -159,16 +158,10 @@ def queue(code_body: CodeBody, *, filters: dict, user: User, page: int = 1):
     return page_obj, _labelled(_with_checks([row(r) for r in page_obj.object_list], code_body))
 
 
-# Stands in for a review's public id in a link made once per page (a UUID's text cannot
-# occur elsewhere in the path).
-_LINK_PLACEHOLDER = uuid.UUID(int=0)
-
-
 def _labelled(rows: list[QueueRow]) -> list[QueueRow]:
     """Each row's text, with each translated label and link pattern looked up once for the
     page rather than once per row."""
-    link = reverse("review-detail", kwargs={"public_id": _LINK_PLACEHOLDER})
-    placeholder = str(_LINK_PLACEHOLDER)
+    link = reverse_each("review-detail", "public_id")
     stages = {value: str(label) for value, label in SubmissionStage.choices}
     states = {value: str(label) for value, label in Review.State.choices}
     routes = {value: str(label) for value, label in Route.choices}
@@ -180,7 +173,7 @@ def _labelled(rows: list[QueueRow]) -> list[QueueRow]:
     for row in rows:
         review = row.review
         qualification = review.submission.qualification
-        row.url = link.replace(placeholder, str(review.public_id))
+        row.url = link(review.public_id)
         row.roles = ", ".join(
             f"{role.market_role.code} ({role.mpid.code})" if role.mpid else role.market_role.code
             for role in qualification.roles.all()

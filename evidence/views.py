@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +16,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -57,9 +55,9 @@ from qad.views.access import current_revision, submission_for
 from qualification.csv_cells import csv_safe
 from qualification.input_hygiene import refuses_unreadable_text
 from qualification.redirects import local_target
+from qualification.url_patterns import reverse_each
 
 REGISTER_PAGE_SIZE = 50
-_NO_ITEM = uuid.UUID(int=0)  # stands in for an item's id in a link made once per page
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"})
 
 
@@ -247,10 +245,9 @@ def _register_page(request, submission) -> dict:
         )
     ]
     rows = register_rows(page.object_list, revision=revision, type_names=names, kept=kept)
-    # The pattern resolved once for the page's rows, not once a row.
-    head, tail = reverse("evidence-change", args=[_NO_ITEM]).split(str(_NO_ITEM))
+    change_url = reverse_each("evidence-change", "public_id")
     for row in rows:
-        row.change_url = f"{head}{row.item.public_id}{tail}"
+        row.change_url = change_url(row.item.public_id)
     return {
         "submission": submission,
         "revision": revision,

@@ -65,6 +65,20 @@ def answer_text(question: Question, value) -> str:
     return str(value)
 
 
+def typed_answer(question: Question, value) -> str:
+    """Any answer in the words of the document, a table's rows on one line ("DEF-1 ·
+    31/12/2026; DEF-2 · 15/01/2027"): how a preview of a brought-back document shows it."""
+    if value is None or value == "":
+        return ""
+    if question.answer_type == AnswerType.TABLE:
+        columns = question.options.get("columns", [])
+        return "; ".join(
+            " · ".join(cell_text(column, row.get(column["key"])) for column in columns)
+            for row in value
+        )
+    return answer_text(question, value)
+
+
 def _how_to_answer(question: Question) -> str:
     kind, options = question.answer_type, question.options
     if kind == AnswerType.YES_NO:

@@ -5,7 +5,6 @@ row."""
 from __future__ import annotations
 
 from functools import lru_cache
-from uuid import UUID
 
 from django import template
 from django.template.defaultfilters import filesizeformat
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from evidence.enums import MalwareState, ScanState
+from qualification.url_patterns import reverse_each
 
 register = template.Library()
 
@@ -61,19 +61,14 @@ def evidence_state(item, *, for_assessor: bool = False, offer_download: bool = F
     )
 
 
-_PLACEHOLDER = UUID(int=0)
-
-
 @lru_cache(maxsize=8)
-def _download_pattern(script_prefix: str) -> tuple[str, str]:
-    head, tail = reverse("evidence-download", args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
-    return head, tail
+def _download_link(script_prefix: str):
+    return reverse_each("evidence-download", "public_id")
 
 
 def download_url(item) -> str:
     """The download address of `item`, its URL pattern resolved once per process."""
-    head, tail = _download_pattern(get_script_prefix())
-    return f"{head}{item.public_id}{tail}"
+    return _download_link(get_script_prefix())(item.public_id)
 
 
 @register.simple_tag

@@ -35,6 +35,7 @@ KINDS = {
     405: "method-not-allowed",
     409: "conflict",
     412: "stale",
+    413: "too-large",
     428: "precondition-required",
     429: "throttled",
 }

@@ -22,14 +22,13 @@ FILTERS = ("wave", "role", "route", "stage", "code_body")
 KEYS = [column.lower().replace(" ", "_").replace("-", "_") for column in EXPORT_COLUMNS]
 
 
-class StatusRowSerializer(serializers.Serializer):
-    """A row as the endpoint gives it (for the schema: the view sends the rows as they are)."""
-
-    qualification = serializers.UUIDField()
-
-
-for _key in KEYS:
-    StatusRowSerializer._declared_fields[_key] = serializers.CharField()
+# A row as the endpoint gives it (for the schema: the view sends the rows as they are): the
+# qualification's id, then the export's columns.
+StatusRowSerializer = type(
+    "StatusRowSerializer",
+    (serializers.Serializer,),
+    {"qualification": serializers.UUIDField(), **{key: serializers.CharField() for key in KEYS}},
+)
 
 
 class StatusPages(ByCreation):

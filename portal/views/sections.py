@@ -3,9 +3,7 @@ plain form post, or question by question as the participant types (htmx)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,8 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import RFC3986_SUBDELIMS, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -54,6 +51,7 @@ from qad.services.answers import (
 from qad.services.moves import answer_confirm
 from qad.views.access import current_revision, latest_answer_for, submission_for
 from qad.views.unsaved import forget_unsaved, keep_typed_text_when_signed_out, take_unsaved
+from qualification.url_patterns import reverse_each
 
 
 @dataclass
@@ -97,13 +95,6 @@ class QuestionBlock:
             or self.expected_evidence
             or self.question.answer_type == AnswerType.EVIDENCE_ONLY
         )
-
-
-def _reverse_each(name: str, slot: str, **kwargs) -> Callable[[str], str]:
-    """`reverse(name, ...)` for many values of one argument, resolving the pattern once."""
-    marker = "0slot0"
-    head, tail = reverse(name, kwargs={**kwargs, slot: marker}).split(marker)
-    return lambda value: f"{head}{quote(value, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
 
 
 def _section_answers(
@@ -161,7 +152,7 @@ def _blocks(
         )
     # Who may edit is the same for every answer but the reopened ones: asked once.
     editable_answers = answers_editable(request.user, answers, revision)
-    autosave_url = _reverse_each("answer-autosave", "question_ref", public_id=submission.public_id)
+    autosave_url = reverse_each("answer-autosave", "question_ref", public_id=submission.public_id)
     blocks = []
     for answer in answers:
         editable = editable_answers[answer.pk]
@@ -215,7 +206,7 @@ def _add_evidence(
 ) -> None:
     names = template_outline(submission.template).evidence_type_names
     tallies = evidence_tallies(revision, [b.answer.question_id for b in blocks])
-    panel_url = _reverse_each("answer-evidence", "question_ref", public_id=submission.public_id)
+    panel_url = reverse_each("answer-evidence", "question_ref", public_id=submission.public_id)
     page_url = section_url(submission, blocks[0].question.section)
     for block in blocks:
         question = block.question
@@ -329,7 +320,7 @@ def _page_context(
     sections = sections if sections is not None else submission_sections(submission, revision)
     position = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     answered, required = section_counts(revision, section.ref)
-    url = _reverse_each("submission-section", "section_ref", public_id=submission.public_id)
+    url = reverse_each("submission-section", "section_ref", public_id=submission.public_id)
     for item in sections:
         item.answered_required = (revision.section_progress or {}).get(item.ref)
         item.url = url(item.ref)

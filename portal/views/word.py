@@ -19,12 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from evidence.scanning.clamav import configured_scanner
 from evidence.scanning.pipeline import Outcome, check_evidence_file
 from qad.checklist import question_anchor
-from qad.enums import AnswerType
 from qad.published import template_outline
 from qad.rules import can_edit_answer, can_edit_submission
 from qad.services.answers import AnswerLocked, RevisionFrozen, StaleAnswer, answer_save
 from qad.views.access import current_revision, submission_for
-from qad.word_export import answer_text, cell_text, submission_document
+from qad.word_export import submission_document, typed_answer
 from qad.word_import import ReadAnswer, UnreadableDocument, exported_at, read_answers
 from qualification.audit import changes_via
 
@@ -133,23 +132,10 @@ def _rows(request, submission, revision, read, exported=None) -> list[dict]:
         else:
             row["status"] = "change"
         if answer is not None:
-            row["before"] = shown(question, answer.value)
-            row["after"] = shown(question, found.value)
+            row["before"] = typed_answer(question, answer.value)
+            row["after"] = typed_answer(question, found.value)
         rows.append(row)
     return rows
-
-
-def shown(question, value) -> str:
-    """An answer in the words of the document."""
-    if value is None or value == "":
-        return ""
-    if question.answer_type == AnswerType.TABLE:
-        columns = question.options.get("columns", [])
-        return "; ".join(
-            " · ".join(cell_text(column, row.get(column["key"])) for column in columns)
-            for row in value
-        )
-    return answer_text(question, value)
 
 
 @login_required
